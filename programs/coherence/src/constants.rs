@@ -1,0 +1,52 @@
+//! Compiled-in hard bounds. No governance action can move a parameter outside
+//! these ranges (DESIGN §5, invariant I9). Times are in seconds, shares in
+//! basis points (1 bps = 0.01 %).
+
+/// 100 % in basis points.
+pub const BPS: u64 = 10_000;
+
+/// Emission may never exceed 90 % of the usage burned in an epoch (I1).
+pub const MAX_ALPHA_BPS: u16 = 9_000;
+
+/// The usage gate compares an epoch's usage to this share of the baseline.
+/// Below 50 % the gate would let a collapse in usage still emit.
+pub const MIN_GATE_BPS: u16 = 5_000;
+pub const MAX_GATE_BPS: u16 = 20_000;
+
+/// Weight of the newest epoch in the baseline EMA.
+pub const MIN_EMA_BPS: u16 = 100;
+pub const MAX_EMA_BPS: u16 = 5_000;
+
+/// The per-epoch emission cap must decay, at most by 20 % per epoch.
+pub const MIN_CAP_DECAY_BPS: u16 = 1;
+pub const MAX_CAP_DECAY_BPS: u16 = 2_000;
+
+/// The treasury's share of each emission is bounded (DESIGN: MAX_TREASURY_BPS).
+pub const MAX_TREASURY_BPS: u16 = 2_000;
+/// The builders' share of each emission is bounded.
+pub const MAX_BUILDERS_BPS: u16 = 5_000;
+
+/// Longest lock a position can take, and the largest duration boost.
+pub const MAX_LOCK_SECS: u64 = 4 * 365 * DAY;
+pub const MAX_BOOST_BPS: u16 = 30_000;
+
+/// Epoch length bounds (fixed at genesis).
+pub const MIN_EPOCH_SECS: u64 = 60;
+pub const MAX_EPOCH_SECS: u64 = 30 * DAY;
+
+/// Usage shards (fixed at genesis).
+pub const MAX_USAGE_SHARDS: u8 = 16;
+
+/// Vesting minimums may not be set below these floors, nor above the ceilings.
+pub const MIN_VESTING_CLIFF_FLOOR: u64 = DAY;
+pub const MIN_VESTING_DURATION_FLOOR: u64 = 30 * DAY;
+pub const MAX_VESTING_MIN_SECS: u64 = 10 * 365 * DAY;
+
+/// Governance timelock bounds.
+pub const MIN_TIMELOCK_SECS: u64 = DAY;
+pub const MAX_TIMELOCK_SECS: u64 = 30 * DAY;
+
+pub const DAY: u64 = 86_400;
+
+/// Layout version written into every account.
+pub const ACCOUNT_VERSION: u8 = 1;

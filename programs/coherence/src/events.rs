@@ -1,0 +1,111 @@
+//! One event per state change, carrying the keys and post-state amounts.
+//! Emitted with `emit_cpi!`, so they are recorded as inner instructions
+//! (visible to indexers and to native tests alike).
+use crate::math::Params;
+use anchor_lang::prelude::*;
+
+#[event]
+pub struct EngineInitialized {
+    pub engine: Pubkey,
+    pub mint: Pubkey,
+    pub authority: Pubkey,
+    pub max_supply: u64,
+    pub epoch_secs: u64,
+    pub usage_shards: u8,
+    pub genesis_ts: i64,
+    pub params: Params,
+}
+
+#[event]
+pub struct ParamsProposed {
+    pub engine: Pubkey,
+    pub params: Params,
+    pub eta: i64,
+}
+
+#[event]
+pub struct ParamsCancelled {
+    pub engine: Pubkey,
+}
+
+#[event]
+pub struct ParamsApplied {
+    pub engine: Pubkey,
+    pub params: Params,
+    /// Running emission cap after applying (never raised).
+    pub cap: u64,
+}
+
+#[event]
+pub struct AuthorityProposed {
+    pub engine: Pubkey,
+    pub authority: Pubkey,
+    pub pending_authority: Pubkey,
+}
+
+#[event]
+pub struct AuthorityAccepted {
+    pub engine: Pubkey,
+    pub previous: Pubkey,
+    pub authority: Pubkey,
+}
+
+#[event]
+pub struct PauseSet {
+    pub engine: Pubkey,
+    pub paused: bool,
+}
+
+#[event]
+pub struct TreasuryDeposited {
+    pub engine: Pubkey,
+    pub depositor: Pubkey,
+    pub amount: u64,
+    pub treasury_balance: u64,
+}
+
+#[event]
+pub struct VestingCreated {
+    pub engine: Pubkey,
+    pub vesting: Pubkey,
+    pub id: u64,
+    pub beneficiary: Pubkey,
+    pub total: u64,
+    pub start: i64,
+    pub cliff: i64,
+    pub end: i64,
+    pub period: u64,
+    pub revocable: bool,
+    pub treasury_balance: u64,
+}
+
+#[event]
+pub struct VestingClaimed {
+    pub vesting: Pubkey,
+    pub beneficiary: Pubkey,
+    pub amount: u64,
+    pub claimed: u64,
+}
+
+#[event]
+pub struct VestingRevoked {
+    pub vesting: Pubkey,
+    pub revoked_at: i64,
+    /// Unvested tokens returned to the treasury.
+    pub returned: u64,
+    /// Vested tokens that stay claimable by the beneficiary.
+    pub vested: u64,
+}
+
+#[event]
+pub struct VestingTransferred {
+    pub vesting: Pubkey,
+    pub previous: Pubkey,
+    pub beneficiary: Pubkey,
+}
+
+#[event]
+pub struct VestingClosed {
+    pub vesting: Pubkey,
+    pub beneficiary: Pubkey,
+}

@@ -1,0 +1,17 @@
+//! Instructions signed by the engine authority (plus permissionless
+//! `apply_params` and the new authority's `accept_authority`).
+pub mod accept_authority;
+pub mod apply_params;
+pub mod cancel_params;
+pub mod initialize_engine;
+pub mod propose_authority;
+pub mod propose_params;
+pub mod set_pause;
+
+pub use accept_authority::*;
+pub use apply_params::*;
+pub use cancel_params::*;
+pub use initialize_engine::*;
+pub use propose_authority::*;
+pub use propose_params::*;
+pub use set_pause::*;

@@ -1,0 +1,1 @@
+//! Permissionless instructions anyone may crank.

@@ -1,0 +1,76 @@
+use crate::math::Params;
+use crate::state::seeds;
+use anchor_lang::prelude::*;
+
+/// Global configuration and accounting of one engine (one per mint).
+/// Seeds: `["engine", mint]`.
+#[account]
+#[derive(InitSpace, Debug)]
+pub struct Engine {
+    /// Layout version (`ACCOUNT_VERSION`).
+    pub version: u8,
+    pub bump: u8,
+    /// The governed token; the engine PDA is its only mint authority.
+    pub mint: Pubkey,
+    /// SPL Token or Token-2022: the program that owns `mint`.
+    pub token_program: Pubkey,
+    /// Governance key (typically a multisig).
+    pub authority: Pubkey,
+    /// Proposed next authority; it must sign `accept_authority`.
+    pub pending_authority: Option<Pubkey>,
+    /// Stops new stakes, usage and emission; never exits (I7).
+    pub paused: bool,
+    /// Epoch length, seconds. Fixed at genesis.
+    pub epoch_secs: u64,
+    /// Number of usage shard accounts. Fixed at genesis.
+    pub usage_shards: u8,
+    /// Hard ceiling on the mint's supply, base units. Fixed at genesis (I3).
+    pub max_supply: u64,
+    /// Unix time at which epoch 0 starts.
+    pub genesis_ts: i64,
+    /// Active parameters.
+    pub params: Params,
+    /// Proposed parameters, applicable once `pending_eta` has passed.
+    pub pending_params: Option<Params>,
+    /// Unix time after which `pending_params` may be applied.
+    pub pending_eta: i64,
+    /// Next epoch index that `close_epoch` will close.
+    pub next_epoch: u64,
+    /// Usage baseline (EMA of closed epochs' usage), base units.
+    pub baseline: u64,
+    /// Running per-epoch emission cap, base units; decays every closed epoch.
+    pub cap: u64,
+    /// Σ tokens minted by `close_epoch`, base units.
+    pub total_emitted: u64,
+    /// Σ tokens burned through `record_usage`, base units.
+    pub total_usage_burned: u64,
+    pub stake_vault: Pubkey,
+    pub reward_vault: Pubkey,
+    pub treasury: Pubkey,
+    pub vesting_vault: Pubkey,
+    pub builder_vault: Pubkey,
+    /// Next vesting schedule id.
+    pub vesting_count: u64,
+    /// Next builder source id.
+    pub source_count: u64,
+    pub reserved: [u8; 128],
+}
+
+impl Engine {
+    /// Start of epoch `e`, unix seconds.
+    pub fn epoch_start(&self, epoch: u64) -> Option<i64> {
+        let offset = epoch.checked_mul(self.epoch_secs)?;
+        self.genesis_ts.checked_add(i64::try_from(offset).ok()?)
+    }
+
+    /// The epoch containing `now`.
+    pub fn epoch_at(&self, now: i64) -> u64 {
+        let elapsed = now.saturating_sub(self.genesis_ts).max(0) as u64;
+        elapsed / self.epoch_secs.max(1)
+    }
+
+    /// Seeds to sign as the engine PDA (mint authority, vault owner).
+    pub fn signer_seeds(&self) -> [&[u8]; 3] {
+        [seeds::ENGINE, self.mint.as_ref(), core::slice::from_ref(&self.bump)]
+    }
+}

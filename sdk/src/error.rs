@@ -1,0 +1,73 @@
+//! SDK errors, and the mapping from on-chain error codes to names.
+
+use coherence::errors::CoherenceError;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SdkError {
+    /// Account data did not decode as the expected type.
+    Decode(String),
+    /// Math failed off-chain exactly as it would on-chain.
+    Program(CoherenceError),
+}
+
+impl core::fmt::Display for SdkError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            SdkError::Decode(e) => write!(f, "account decode failed: {e}"),
+            SdkError::Program(e) => write!(f, "{}: {}", e.name(), e),
+        }
+    }
+}
+
+impl std::error::Error for SdkError {}
+
+impl From<CoherenceError> for SdkError {
+    fn from(e: CoherenceError) -> Self {
+        SdkError::Program(e)
+    }
+}
+
+/// Maps a custom program error code (6000 + variant index) back to the
+/// program's error variant.
+pub fn program_error(code: u32) -> Option<CoherenceError> {
+    let index = code.checked_sub(anchor_lang::error::ERROR_CODE_OFFSET)?;
+    ALL_ERRORS.get(usize::try_from(index).ok()?).copied()
+}
+
+/// Every variant of the program's error enum, in declaration order.
+pub const ALL_ERRORS: &[CoherenceError] = &{
+    use CoherenceError::*;
+    [
+        MathOverflow, DivisionByZero, CastOverflow, Paused, NotAuthority, NotPendingAuthority,
+        NoPendingAuthority, NotMintAuthority, FreezeAuthorityNotAllowed, PermanentDelegateNotAllowed,
+        TransferHookNotAllowed, TransferFeeNotAllowed, NonTransferableNotAllowed,
+        DefaultAccountStateNotAllowed, ConfidentialTransferNotAllowed, UnsupportedMintExtension,
+        SupplyExceedsMax, InvalidMaxSupply, EpochSecsOutOfBounds, UsageShardsOutOfBounds,
+        AlphaOutOfBounds, GateOutOfBounds, EmaOutOfBounds, CapOutOfBounds, CapDecayOutOfBounds,
+        MinLockOutOfBounds, MaxLockOutOfBounds, BoostOutOfBounds, SplitsMustSumToBps,
+        TreasuryShareOutOfBounds, BuildersShareOutOfBounds, VestingCliffFloorOutOfBounds,
+        VestingDurationFloorOutOfBounds, TimelockOutOfBounds, NoPendingParams, TimelockNotElapsed,
+        EngineMismatch, WrongMint, WrongTokenOwner, WrongTokenProgram, ZeroAmount,
+        VestingCliffTooShort, VestingDurationTooShort, InvalidVestingSchedule, NothingToClaim,
+        NotBeneficiary, NotRevocable, AlreadyRevoked, ScheduleNotEmpty, InsufficientTreasury,
+        LockOutOfBounds, NotPositionOwner, PositionUnbonding, PositionNotUnbonding, StillLocked,
+        LockNotExtended, PositionNotEmpty, DuplicateAccount, EpochNotEnded, EpochOutOfOrder,
+        InvalidShard, WrongShardAccounts, SourceMismatch, NotBuilder, WrongEpochRecord,
+        AccountAlreadyInitialized,
+    ]
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_maps_back_to_its_variant() {
+        for (i, e) in ALL_ERRORS.iter().enumerate() {
+            assert_eq!(*e as u32, i as u32, "ALL_ERRORS out of order at {}", e.name());
+            assert_eq!(program_error(6000 + i as u32), Some(*e));
+        }
+        assert_eq!(program_error(6000 + ALL_ERRORS.len() as u32), None);
+        assert_eq!(program_error(42), None);
+    }
+}

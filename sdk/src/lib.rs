@@ -1,0 +1,16 @@
+//! # coherence-sdk
+//!
+//! Everything a client needs to talk to the Coherence program: addresses
+//! ([`pda`]), instruction builders ([`instructions`]), account decoders
+//! ([`accounts`]), exact previews with the program's own math ([`preview`]),
+//! and error-name mapping ([`error`]).
+
+pub mod accounts;
+pub mod error;
+pub mod instructions;
+pub mod pda;
+pub mod preview;
+
+pub use coherence;
+pub use error::SdkError;
+pub use pda::EngineKeys;

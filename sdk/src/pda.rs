@@ -1,0 +1,100 @@
+//! Program-derived addresses, from the program's own seed constants.
+
+use anchor_lang::prelude::Pubkey;
+use coherence::state::seeds;
+
+fn find(seeds: &[&[u8]]) -> Pubkey {
+    Pubkey::find_program_address(seeds, &coherence::ID).0
+}
+
+/// `["engine", mint]`
+pub fn engine(mint: &Pubkey) -> Pubkey {
+    find(&[seeds::ENGINE, mint.as_ref()])
+}
+/// `["stake_pool", engine]`
+pub fn stake_pool(engine: &Pubkey) -> Pubkey {
+    find(&[seeds::STAKE_POOL, engine.as_ref()])
+}
+/// `["stake_vault", engine]`
+pub fn stake_vault(engine: &Pubkey) -> Pubkey {
+    find(&[seeds::STAKE_VAULT, engine.as_ref()])
+}
+/// `["reward_vault", engine]`
+pub fn reward_vault(engine: &Pubkey) -> Pubkey {
+    find(&[seeds::REWARD_VAULT, engine.as_ref()])
+}
+/// `["treasury", engine]`
+pub fn treasury(engine: &Pubkey) -> Pubkey {
+    find(&[seeds::TREASURY, engine.as_ref()])
+}
+/// `["vesting_vault", engine]`
+pub fn vesting_vault(engine: &Pubkey) -> Pubkey {
+    find(&[seeds::VESTING_VAULT, engine.as_ref()])
+}
+/// `["builder_vault", engine]`
+pub fn builder_vault(engine: &Pubkey) -> Pubkey {
+    find(&[seeds::BUILDER_VAULT, engine.as_ref()])
+}
+/// `["position", engine, owner, id_le]`
+pub fn position(engine: &Pubkey, owner: &Pubkey, id: u64) -> Pubkey {
+    find(&[seeds::POSITION, engine.as_ref(), owner.as_ref(), &id.to_le_bytes()])
+}
+/// `["vesting", engine, id_le]`
+pub fn vesting(engine: &Pubkey, id: u64) -> Pubkey {
+    find(&[seeds::VESTING, engine.as_ref(), &id.to_le_bytes()])
+}
+/// `["usage", engine, shard]`
+pub fn usage_shard(engine: &Pubkey, shard: u8) -> Pubkey {
+    find(&[seeds::USAGE, engine.as_ref(), &[shard]])
+}
+/// `["epoch", engine, epoch_le]`
+pub fn epoch_record(engine: &Pubkey, epoch: u64) -> Pubkey {
+    find(&[seeds::EPOCH, engine.as_ref(), &epoch.to_le_bytes()])
+}
+/// `["source", engine, id_le]`
+pub fn source(engine: &Pubkey, id: u64) -> Pubkey {
+    find(&[seeds::SOURCE, engine.as_ref(), &id.to_le_bytes()])
+}
+/// Anchor's event authority (`["__event_authority"]`), signer of `emit_cpi!`.
+pub fn event_authority() -> Pubkey {
+    find(&[b"__event_authority"])
+}
+
+/// Every address of one engine, derived from its mint and token program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EngineKeys {
+    pub mint: Pubkey,
+    pub token_program: Pubkey,
+    pub engine: Pubkey,
+    pub stake_pool: Pubkey,
+    pub stake_vault: Pubkey,
+    pub reward_vault: Pubkey,
+    pub treasury: Pubkey,
+    pub vesting_vault: Pubkey,
+    pub builder_vault: Pubkey,
+}
+
+impl EngineKeys {
+    /// Derives all addresses of the engine for `mint`.
+    ///
+    /// ```
+    /// use anchor_lang::prelude::Pubkey;
+    /// let mint = Pubkey::new_unique();
+    /// let keys = coherence_sdk::EngineKeys::new(mint, anchor_spl::token::ID);
+    /// assert_eq!(keys.engine, coherence_sdk::pda::engine(&mint));
+    /// ```
+    pub fn new(mint: Pubkey, token_program: Pubkey) -> Self {
+        let engine = engine(&mint);
+        Self {
+            mint,
+            token_program,
+            engine,
+            stake_pool: stake_pool(&engine),
+            stake_vault: stake_vault(&engine),
+            reward_vault: reward_vault(&engine),
+            treasury: treasury(&engine),
+            vesting_vault: vesting_vault(&engine),
+            builder_vault: builder_vault(&engine),
+        }
+    }
+}
