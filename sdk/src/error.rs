@@ -53,7 +53,7 @@ pub const ALL_ERRORS: &[CoherenceError] = &{
         LockOutOfBounds, NotPositionOwner, PositionUnbonding, PositionNotUnbonding, StillLocked,
         LockNotExtended, PositionNotEmpty, DuplicateAccount, EpochNotEnded, EpochOutOfOrder,
         InvalidShard, WrongShardAccounts, SourceMismatch, NotBuilder, WrongEpochRecord,
-        AccountAlreadyInitialized,
+        AccountAlreadyInitialized, VestingStartInPast,
     ]
 };
 

@@ -100,3 +100,51 @@ impl Fixture {
 pub fn init_ix(h: &Harness, keys: &EngineKeys, mint_authority: &Keypair, args: InitEngineArgs) -> anchor_lang::solana_program::instruction::Instruction {
     ix::initialize_engine(keys, &h.ctx.payer.pubkey(), &mint_authority.pubkey(), args)
 }
+
+/// Vesting arguments relative to `start`.
+pub fn vesting_args(beneficiary: Pubkey, total: u64, start: i64, cliff_secs: u64, duration_secs: u64, period: u64, revocable: bool) -> coherence::instructions::CreateVestingArgs {
+    coherence::instructions::CreateVestingArgs {
+        beneficiary,
+        total,
+        start,
+        cliff: start + cliff_secs as i64,
+        end: start + duration_secs as i64,
+        period,
+        revocable,
+    }
+}
+
+impl Fixture {
+    /// Creates a schedule (authority signs) and returns its address.
+    pub async fn create_vesting(&self, h: &mut Harness, args: coherence::instructions::CreateVestingArgs) -> Result<Pubkey, solana_program_test::BanksClientError> {
+        let id = self.engine(h).await.vesting_count;
+        let payer = h.payer().pubkey();
+        let ix = ix::create_vesting(&self.keys, &payer, &self.authority.pubkey(), id, args);
+        h.send(&[ix], &[&self.authority]).await?;
+        Ok(coherence_sdk::pda::vesting(&self.keys.engine, id))
+    }
+
+    /// Opens position `id` for `owner` and returns its address.
+    pub async fn open(&self, h: &mut Harness, owner: &Keypair, from: &Pubkey, id: u64, amount: u64, lock: u64) -> Result<Pubkey, solana_program_test::BanksClientError> {
+        let ix = ix::open_position(&self.keys, &owner.pubkey(), from, id, amount, lock);
+        h.send(&[ix], &[owner]).await?;
+        Ok(coherence_sdk::pda::position(&self.keys.engine, &owner.pubkey(), id))
+    }
+
+    /// Funds the reward stream from the genesis holder.
+    pub async fn fund_rewards(&self, h: &mut Harness, amount: u64) -> TxResult {
+        let ix = ix::fund_rewards(&self.keys, &self.genesis.pubkey(), &self.genesis_tokens, amount);
+        h.send(&[ix], &[&self.genesis]).await
+    }
+
+    /// Claims rewards of `position` into `to`; returns the amount received.
+    pub async fn claim(&self, h: &mut Harness, owner: &Keypair, position: &Pubkey, to: &Pubkey) -> Result<u64, solana_program_test::BanksClientError> {
+        let before = h.balance(to).await;
+        h.send(&[ix::claim_rewards(&self.keys, &owner.pubkey(), position, to, false)], &[owner]).await?;
+        Ok(h.balance(to).await - before)
+    }
+
+    pub async fn pause(&self, h: &mut Harness, paused: bool) {
+        h.send(&[ix::set_pause(&self.keys, &self.authority.pubkey(), paused)], &[&self.authority]).await.expect("set_pause");
+    }
+}

@@ -137,4 +137,6 @@ pub enum CoherenceError {
     WrongEpochRecord,
     #[msg("Account already exists")]
     AccountAlreadyInitialized,
+    #[msg("Vesting start lies in the past")]
+    VestingStartInPast,
 }

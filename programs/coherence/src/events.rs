@@ -109,3 +109,70 @@ pub struct VestingClosed {
     pub vesting: Pubkey,
     pub beneficiary: Pubkey,
 }
+
+#[event]
+pub struct PositionOpened {
+    pub engine: Pubkey,
+    pub position: Pubkey,
+    pub owner: Pubkey,
+    pub id: u64,
+    pub amount: u64,
+    pub lock_secs: u64,
+    pub weight: u128,
+    pub total_weight: u128,
+}
+
+#[event]
+pub struct PositionIncreased {
+    pub position: Pubkey,
+    pub amount: u64,
+    pub principal: u64,
+    pub weight: u128,
+    pub total_weight: u128,
+}
+
+#[event]
+pub struct LockExtended {
+    pub position: Pubkey,
+    pub lock_secs: u64,
+    pub weight: u128,
+    pub total_weight: u128,
+}
+
+#[event]
+pub struct UnbondStarted {
+    pub position: Pubkey,
+    pub unbond_start: i64,
+    pub withdrawable_at: i64,
+    pub total_weight: u128,
+}
+
+#[event]
+pub struct PositionWithdrawn {
+    pub position: Pubkey,
+    pub amount: u64,
+    pub total_principal: u64,
+}
+
+#[event]
+pub struct RewardsClaimed {
+    pub position: Pubkey,
+    pub owner: Pubkey,
+    pub amount: u64,
+    pub restaked: bool,
+}
+
+#[event]
+pub struct RewardsFunded {
+    pub engine: Pubkey,
+    pub funder: Pubkey,
+    pub amount: u64,
+    pub stream_remaining: u64,
+    pub stream_end: i64,
+}
+
+#[event]
+pub struct PositionClosed {
+    pub position: Pubkey,
+    pub owner: Pubkey,
+}

@@ -101,4 +101,69 @@ pub mod coherence {
     pub fn deposit_treasury(ctx: Context<DepositTreasury>, amount: u64) -> Result<()> {
         DepositTreasury::deposit_treasury(ctx, amount)
     }
+
+    /// Authority: fund a vesting schedule from the treasury.
+    pub fn create_vesting(ctx: Context<CreateVesting>, args: CreateVestingArgs) -> Result<()> {
+        CreateVesting::create_vesting(ctx, args)
+    }
+
+    /// Beneficiary: claim vested tokens (never paused).
+    pub fn claim_vesting(ctx: Context<ClaimVesting>) -> Result<()> {
+        ClaimVesting::claim_vesting(ctx)
+    }
+
+    /// Authority: revoke a revocable schedule; the unvested part returns to the treasury.
+    pub fn revoke_vesting(ctx: Context<RevokeVesting>) -> Result<()> {
+        RevokeVesting::revoke_vesting(ctx)
+    }
+
+    /// Beneficiary: hand the schedule to a new beneficiary.
+    pub fn transfer_vesting(ctx: Context<TransferVesting>, new_beneficiary: Pubkey) -> Result<()> {
+        TransferVesting::transfer_vesting(ctx, new_beneficiary)
+    }
+
+    /// Beneficiary: close a schedule that owes nothing more (rent back).
+    pub fn close_vesting(ctx: Context<CloseVesting>) -> Result<()> {
+        CloseVesting::close_vesting(ctx)
+    }
+
+    /// Owner: lock tokens in a new position with a constant lock.
+    pub fn open_position(ctx: Context<OpenPosition>, id: u64, amount: u64, lock_secs: u64) -> Result<()> {
+        OpenPosition::open_position(ctx, id, amount, lock_secs)
+    }
+
+    /// Owner: add principal to a locked position.
+    pub fn add_to_position(ctx: Context<AddToPosition>, amount: u64) -> Result<()> {
+        AddToPosition::add_to_position(ctx, amount)
+    }
+
+    /// Owner: lengthen a locked position's lock.
+    pub fn extend_lock(ctx: Context<ExtendLock>, lock_secs: u64) -> Result<()> {
+        ExtendLock::extend_lock(ctx, lock_secs)
+    }
+
+    /// Owner: start unbonding (weight 0 from now; withdrawable after the lock).
+    pub fn start_unbond(ctx: Context<StartUnbond>) -> Result<()> {
+        StartUnbond::start_unbond(ctx)
+    }
+
+    /// Owner: withdraw an unbonded position's principal (never paused).
+    pub fn withdraw(ctx: Context<Withdraw>) -> Result<()> {
+        Withdraw::withdraw(ctx)
+    }
+
+    /// Owner: claim earned rewards, or restake them (claiming is never paused).
+    pub fn claim_rewards(ctx: Context<ClaimRewards>, restake: bool) -> Result<()> {
+        ClaimRewards::claim_rewards(ctx, restake)
+    }
+
+    /// Owner: close an empty position (rent back).
+    pub fn close_position(ctx: Context<ClosePosition>) -> Result<()> {
+        ClosePosition::close_position(ctx)
+    }
+
+    /// Anyone: add tokens to the stakers' reward stream.
+    pub fn fund_rewards(ctx: Context<FundRewards>, amount: u64) -> Result<()> {
+        FundRewards::fund_rewards(ctx, amount)
+    }
 }

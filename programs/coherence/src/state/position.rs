@@ -1,3 +1,6 @@
+use crate::errors::CoherenceError;
+use crate::math::stake::{earned, weight};
+use crate::math::{Params, SafeMath};
 use anchor_lang::prelude::*;
 
 /// One staking position. Seeds: `["position", engine, owner, id_le]`.
@@ -29,5 +32,25 @@ pub struct Position {
 impl Position {
     pub fn is_unbonding(&self) -> bool {
         self.unbond_start != 0
+    }
+
+    /// Moves what the position earned since its snapshot into
+    /// `pending_reward` (rounded down) and re-snapshots at `acc`. Call after
+    /// the pool has accrued to now.
+    pub fn settle(&mut self, acc: u128) -> std::result::Result<(), CoherenceError> {
+        let gained = earned(self.weight, acc, self.acc_snapshot)?;
+        self.pending_reward = self.pending_reward.safe_add(gained)?;
+        self.acc_snapshot = acc;
+        Ok(())
+    }
+
+    /// Weight for the current principal and lock under `params`.
+    pub fn weight_for(&self, params: &Params) -> std::result::Result<u128, CoherenceError> {
+        weight(self.principal, self.lock_secs, params.max_lock, params.max_boost_bps)
+    }
+
+    /// Unix time at which an unbonding position becomes withdrawable.
+    pub fn withdrawable_at(&self) -> Option<i64> {
+        self.unbond_start.checked_add(i64::try_from(self.lock_secs).ok()?)
     }
 }

@@ -1,24 +1,14 @@
-//! Instruction builders: typed arguments in, `Instruction` out. Sending is a
-//! separate layer. Account lists follow the program's `Accounts` structs; the
-//! last two accounts of every instruction are Anchor's event authority and the
-//! program itself (for `emit_cpi!`).
+//! Genesis and governance.
 
-use anchor_lang::prelude::{AccountMeta, Pubkey};
+use super::{build, event_authority};
+use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
-use anchor_lang::{system_program, InstructionData, ToAccountMetas};
+use anchor_lang::system_program;
 use coherence::instructions::InitEngineArgs;
 use coherence::math::Params;
 use coherence::{accounts as acc, instruction as ix};
 
-use crate::pda::{self, EngineKeys};
-
-fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
-    Instruction { program_id: coherence::ID, accounts: accounts.to_account_metas(None), data: data.data() }
-}
-
-fn event_authority() -> Pubkey {
-    pda::event_authority()
-}
+use crate::pda::EngineKeys;
 
 /// Genesis. Accounts: `[w,s] payer, [s] mint_authority, [w] mint, [w] engine,
 /// [w] stake_pool, [w] stake_vault, [w] reward_vault, [w] treasury,
@@ -125,11 +115,3 @@ pub fn deposit_treasury(keys: &EngineKeys, depositor: &Pubkey, from: &Pubkey, am
     )
 }
 
-/// Removes the signer flag from an account (for tests and multisig tooling
-/// that must show what happens without a signature).
-pub fn without_signer(mut ix: Instruction, key: &Pubkey) -> Instruction {
-    for meta in ix.accounts.iter_mut().filter(|m: &&mut AccountMeta| m.pubkey == *key) {
-        meta.is_signer = false;
-    }
-    ix
-}

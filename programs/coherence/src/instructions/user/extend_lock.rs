@@ -1,0 +1,55 @@
+//! Owner: lengthen a locked position's constant lock (more boost). Rewards are
+//! settled first at the old weight.
+
+use crate::errors::CoherenceError;
+use crate::events::LockExtended;
+use crate::state::{Engine, Position, StakePool};
+use anchor_lang::prelude::*;
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct ExtendLock<'info> {
+    pub owner: Signer<'info>,
+    pub engine: Box<Account<'info, Engine>>,
+    #[account(mut, has_one = engine @ CoherenceError::EngineMismatch)]
+    pub stake_pool: Box<Account<'info, StakePool>>,
+    #[account(
+        mut,
+        has_one = engine @ CoherenceError::EngineMismatch,
+        has_one = owner @ CoherenceError::NotPositionOwner,
+    )]
+    pub position: Box<Account<'info, Position>>,
+}
+
+impl ExtendLock<'_> {
+    fn validate(&self, lock_secs: u64) -> Result<()> {
+        require!(!self.engine.paused, CoherenceError::Paused);
+        require!(!self.position.is_unbonding(), CoherenceError::PositionUnbonding);
+        require!(lock_secs > self.position.lock_secs, CoherenceError::LockNotExtended);
+        require!(lock_secs <= self.engine.params.max_lock, CoherenceError::LockOutOfBounds);
+        Ok(())
+    }
+
+    #[access_control(ctx.accounts.validate(lock_secs))]
+    pub fn extend_lock(ctx: Context<Self>, lock_secs: u64) -> Result<()> {
+        let now = Clock::get()?.unix_timestamp;
+        let a = &mut *ctx.accounts;
+        let pool = &mut a.stake_pool;
+        let position = &mut a.position;
+        pool.stream.accrue(now)?;
+        position.settle(pool.stream.acc)?;
+        pool.stream.remove_weight(position.weight)?;
+        position.lock_secs = lock_secs;
+        position.weight = position.weight_for(&a.engine.params)?;
+        pool.stream.add_weight(position.weight)?;
+
+        let event = LockExtended {
+            position: a.position.key(),
+            lock_secs,
+            weight: a.position.weight,
+            total_weight: a.stake_pool.stream.total_weight,
+        };
+        emit_cpi!(event);
+        Ok(())
+    }
+}

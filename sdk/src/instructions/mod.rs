@@ -1,0 +1,33 @@
+//! Instruction builders: typed arguments in, `Instruction` out. Sending is a
+//! separate layer. Account lists follow the program's `Accounts` structs; the
+//! last two accounts of every instruction are Anchor's event authority and the
+//! program itself (for `emit_cpi!`).
+
+mod admin;
+mod staking;
+mod vesting;
+
+pub use admin::*;
+pub use staking::*;
+pub use vesting::*;
+
+use anchor_lang::prelude::{AccountMeta, Pubkey};
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::{InstructionData, ToAccountMetas};
+
+pub(crate) fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+    Instruction { program_id: coherence::ID, accounts: accounts.to_account_metas(None), data: data.data() }
+}
+
+pub(crate) fn event_authority() -> Pubkey {
+    crate::pda::event_authority()
+}
+
+/// Removes the signer flag from an account (for tests and multisig tooling
+/// that must show what happens without a signature).
+pub fn without_signer(mut ix: Instruction, key: &Pubkey) -> Instruction {
+    for meta in ix.accounts.iter_mut().filter(|m: &&mut AccountMeta| m.pubkey == *key) {
+        meta.is_signer = false;
+    }
+    ix
+}

@@ -1,0 +1,150 @@
+//! Staking positions and the reward stream.
+
+use super::{build, event_authority};
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::system_program;
+use coherence::{accounts as acc, instruction as ix};
+
+use crate::pda::{self, EngineKeys};
+
+/// Owner opens position `id`, paying `amount` from `from`.
+pub fn open_position(keys: &EngineKeys, owner: &Pubkey, from: &Pubkey, id: u64, amount: u64, lock_secs: u64) -> Instruction {
+    build(
+        acc::OpenPosition {
+            owner: *owner,
+            engine: keys.engine,
+            stake_pool: keys.stake_pool,
+            position: pda::position(&keys.engine, owner, id),
+            mint: keys.mint,
+            from: *from,
+            stake_vault: keys.stake_vault,
+            token_program: keys.token_program,
+            system_program: system_program::ID,
+            event_authority: event_authority(),
+            program: coherence::ID,
+        },
+        ix::OpenPosition { id, amount, lock_secs },
+    )
+}
+
+/// Owner adds `amount` to `position`.
+pub fn add_to_position(keys: &EngineKeys, owner: &Pubkey, position: &Pubkey, from: &Pubkey, amount: u64) -> Instruction {
+    build(
+        acc::AddToPosition {
+            owner: *owner,
+            engine: keys.engine,
+            stake_pool: keys.stake_pool,
+            position: *position,
+            mint: keys.mint,
+            from: *from,
+            stake_vault: keys.stake_vault,
+            token_program: keys.token_program,
+            event_authority: event_authority(),
+            program: coherence::ID,
+        },
+        ix::AddToPosition { amount },
+    )
+}
+
+/// Owner lengthens the lock of `position` to `lock_secs`.
+pub fn extend_lock(keys: &EngineKeys, owner: &Pubkey, position: &Pubkey, lock_secs: u64) -> Instruction {
+    build(
+        acc::ExtendLock {
+            owner: *owner,
+            engine: keys.engine,
+            stake_pool: keys.stake_pool,
+            position: *position,
+            event_authority: event_authority(),
+            program: coherence::ID,
+        },
+        ix::ExtendLock { lock_secs },
+    )
+}
+
+/// Owner starts unbonding `position`.
+pub fn start_unbond(keys: &EngineKeys, owner: &Pubkey, position: &Pubkey) -> Instruction {
+    build(
+        acc::StartUnbond {
+            owner: *owner,
+            engine: keys.engine,
+            stake_pool: keys.stake_pool,
+            position: *position,
+            event_authority: event_authority(),
+            program: coherence::ID,
+        },
+        ix::StartUnbond {},
+    )
+}
+
+/// Owner withdraws the principal of an unbonded `position` to `destination`.
+pub fn withdraw(keys: &EngineKeys, owner: &Pubkey, position: &Pubkey, destination: &Pubkey) -> Instruction {
+    build(
+        acc::Withdraw {
+            owner: *owner,
+            engine: keys.engine,
+            stake_pool: keys.stake_pool,
+            position: *position,
+            mint: keys.mint,
+            stake_vault: keys.stake_vault,
+            destination: *destination,
+            token_program: keys.token_program,
+            event_authority: event_authority(),
+            program: coherence::ID,
+        },
+        ix::Withdraw {},
+    )
+}
+
+/// Owner claims (or restakes) the rewards of `position`.
+pub fn claim_rewards(keys: &EngineKeys, owner: &Pubkey, position: &Pubkey, destination: &Pubkey, restake: bool) -> Instruction {
+    build(
+        acc::ClaimRewards {
+            owner: *owner,
+            engine: keys.engine,
+            stake_pool: keys.stake_pool,
+            position: *position,
+            mint: keys.mint,
+            reward_vault: keys.reward_vault,
+            stake_vault: keys.stake_vault,
+            destination: *destination,
+            token_program: keys.token_program,
+            event_authority: event_authority(),
+            program: coherence::ID,
+        },
+        ix::ClaimRewards { restake },
+    )
+}
+
+/// Owner closes an empty `position`.
+pub fn close_position(keys: &EngineKeys, owner: &Pubkey, position: &Pubkey) -> Instruction {
+    build(
+        acc::ClosePosition {
+            owner: *owner,
+            engine: keys.engine,
+            stake_pool: keys.stake_pool,
+            position: *position,
+            event_authority: event_authority(),
+            program: coherence::ID,
+        },
+        ix::ClosePosition {},
+    )
+}
+
+/// Anyone adds `amount` from `from` to the reward stream.
+pub fn fund_rewards(keys: &EngineKeys, funder: &Pubkey, from: &Pubkey, amount: u64) -> Instruction {
+    build(
+        acc::FundRewards {
+            funder: *funder,
+            engine: keys.engine,
+            stake_pool: keys.stake_pool,
+            mint: keys.mint,
+            from: *from,
+            reward_vault: keys.reward_vault,
+            token_program: keys.token_program,
+            event_authority: event_authority(),
+            program: coherence::ID,
+        },
+        ix::FundRewards { amount },
+    )
+}

@@ -1,0 +1,84 @@
+//! Vesting schedules.
+
+use super::{build, event_authority};
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::system_program;
+use coherence::instructions::CreateVestingArgs;
+use coherence::{accounts as acc, instruction as ix};
+
+use crate::pda::{self, EngineKeys};
+
+/// Authority funds schedule number `id` (the engine's current
+/// `vesting_count`). Accounts: `[w,s] payer, [s] authority, [w] engine,
+/// [w] vesting, mint, [w] treasury, [w] vesting_vault, token_program, system_program`.
+pub fn create_vesting(keys: &EngineKeys, payer: &Pubkey, authority: &Pubkey, id: u64, args: CreateVestingArgs) -> Instruction {
+    build(
+        acc::CreateVesting {
+            payer: *payer,
+            authority: *authority,
+            engine: keys.engine,
+            vesting: pda::vesting(&keys.engine, id),
+            mint: keys.mint,
+            treasury: keys.treasury,
+            vesting_vault: keys.vesting_vault,
+            token_program: keys.token_program,
+            system_program: system_program::ID,
+            event_authority: event_authority(),
+            program: coherence::ID,
+        },
+        ix::CreateVesting { args },
+    )
+}
+
+/// Beneficiary claims vested tokens into `destination` (its own token account).
+pub fn claim_vesting(keys: &EngineKeys, beneficiary: &Pubkey, vesting: &Pubkey, destination: &Pubkey) -> Instruction {
+    build(
+        acc::ClaimVesting {
+            beneficiary: *beneficiary,
+            engine: keys.engine,
+            vesting: *vesting,
+            mint: keys.mint,
+            vesting_vault: keys.vesting_vault,
+            destination: *destination,
+            token_program: keys.token_program,
+            event_authority: event_authority(),
+            program: coherence::ID,
+        },
+        ix::ClaimVesting {},
+    )
+}
+
+/// Authority revokes a revocable schedule.
+pub fn revoke_vesting(keys: &EngineKeys, authority: &Pubkey, vesting: &Pubkey) -> Instruction {
+    build(
+        acc::RevokeVesting {
+            authority: *authority,
+            engine: keys.engine,
+            vesting: *vesting,
+            mint: keys.mint,
+            treasury: keys.treasury,
+            vesting_vault: keys.vesting_vault,
+            token_program: keys.token_program,
+            event_authority: event_authority(),
+            program: coherence::ID,
+        },
+        ix::RevokeVesting {},
+    )
+}
+
+/// Beneficiary hands the schedule to `new_beneficiary`.
+pub fn transfer_vesting(beneficiary: &Pubkey, vesting: &Pubkey, new_beneficiary: Pubkey) -> Instruction {
+    build(
+        acc::TransferVesting { beneficiary: *beneficiary, vesting: *vesting, event_authority: event_authority(), program: coherence::ID },
+        ix::TransferVesting { new_beneficiary },
+    )
+}
+
+/// Beneficiary closes a schedule that owes nothing more.
+pub fn close_vesting(beneficiary: &Pubkey, vesting: &Pubkey) -> Instruction {
+    build(
+        acc::CloseVesting { beneficiary: *beneficiary, vesting: *vesting, event_authority: event_authority(), program: coherence::ID },
+        ix::CloseVesting {},
+    )
+}
