@@ -27,6 +27,12 @@ fn coherence_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -
     coherence::entry(program_id, accounts, data)
 }
 
+/// Compute-unit limit requested by every harness transaction (minus a nonce).
+const CU_LIMIT: u32 = 400_000;
+/// The bank limits write-locked compute per account per block; a new slot
+/// every this many transactions keeps long tests from stalling.
+const TXS_PER_SLOT: u32 = 16;
+
 /// A running in-process bank with the program loaded.
 pub struct Harness {
     pub ctx: ProgramTestContext,
@@ -45,7 +51,7 @@ impl Harness {
         agave_logger::setup_with_default("error");
         pt.add_program("coherence", coherence::ID, processor!(coherence_entry));
         let ctx = pt.start_with_context().await;
-        let mut h = Harness { ctx, nonce: 0 };
+        let mut h = Harness { ctx, nonce: 1 };
         // Start the clock at a round, realistic time.
         h.warp_to(1_800_000_000).await;
         h
@@ -59,7 +65,7 @@ impl Harness {
     /// instruction with a per-call value keeps identical transactions distinct.
     fn tx(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Transaction {
         self.nonce += 1;
-        let mut all = vec![ComputeBudgetInstruction::set_compute_unit_limit(1_400_000 - self.nonce)];
+        let mut all = vec![ComputeBudgetInstruction::set_compute_unit_limit(CU_LIMIT - self.nonce)];
         all.extend_from_slice(ixs);
         let payer = self.payer();
         let mut keys: Vec<&Keypair> = vec![&payer];
@@ -69,6 +75,9 @@ impl Harness {
 
     /// Sends and confirms `ixs`, signed by the payer and `signers`.
     pub async fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> TxResult {
+        if self.nonce % TXS_PER_SLOT == 0 {
+            self.next_slot().await;
+        }
         let tx = self.tx(ixs, signers);
         self.ctx.banks_client.process_transaction(tx).await
     }
@@ -95,6 +104,17 @@ impl Harness {
 
     pub async fn now(&mut self) -> i64 {
         self.clock().await.unix_timestamp
+    }
+
+    /// Moves to the next slot (a fresh block, so per-block cost limits never
+    /// stall long tests) while keeping the Clock's unix time.
+    pub async fn next_slot(&mut self) {
+        let clock = self.clock().await;
+        self.ctx.warp_to_slot(clock.slot + 1).expect("warp");
+        let mut after = self.clock().await;
+        after.unix_timestamp = clock.unix_timestamp;
+        self.ctx.set_sysvar(&after);
+        self.ctx.last_blockhash = self.ctx.banks_client.get_latest_blockhash().await.expect("blockhash");
     }
 
     /// Sets the Clock's unix time (the program's only notion of time).

@@ -3,3 +3,6 @@
 //! for economic attacks, that the attacker ends with less than it put in.
 
 mod admin;
+mod accounts;
+mod staking;
+mod vesting;
