@@ -53,7 +53,8 @@ pub const ALL_ERRORS: &[CoherenceError] = &{
         LockOutOfBounds, NotPositionOwner, PositionUnbonding, PositionNotUnbonding, StillLocked,
         LockNotExtended, PositionNotEmpty, DuplicateAccount, EpochNotEnded, EpochOutOfOrder,
         InvalidShard, WrongShardAccounts, SourceMismatch, NotBuilder, WrongEpochRecord,
-        AccountAlreadyInitialized, VestingStartInPast,
+        AccountAlreadyInitialized, VestingStartInPast, EpochBacklog, SourceEpochNotClosed,
+        EpochRecordRequired, EpochAlreadyClosed,
     ]
 };
 

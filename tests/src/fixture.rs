@@ -1,7 +1,7 @@
 //! A ready engine: mint created, genesis supply minted to a holder, engine
 //! initialized with [`default_params`] and the mint authority handed over.
 
-use crate::{Harness, TxResult};
+use crate::{Harness, TxResult, TOKEN};
 use anchor_lang::prelude::Pubkey;
 use coherence::constants::DAY;
 use coherence::instructions::InitEngineArgs;
@@ -64,14 +64,40 @@ impl Fixture {
 
     /// Mints the genesis supply and initializes the engine for `mint`.
     pub async fn for_mint(h: &mut Harness, mint: Pubkey, token_program: Pubkey, mint_authority: &Keypair) -> Fixture {
+        let authority = h.wallet().await;
+        Self::with_args(h, mint, token_program, mint_authority, authority, |_| {}).await
+    }
+
+    /// Like [`Fixture::new`] with the genesis arguments adjusted by `tweak`.
+    pub async fn with(h: &mut Harness, tweak: impl FnOnce(&mut InitEngineArgs)) -> Fixture {
+        let mint_authority = h.wallet().await;
+        let mint = h.create_mint(TOKEN, &mint_authority.pubkey(), None, &[]).await;
+        let authority = h.wallet().await;
+        Self::with_args(h, mint, TOKEN, &mint_authority, authority, tweak).await
+    }
+
+    async fn with_args(
+        h: &mut Harness,
+        mint: Pubkey,
+        token_program: Pubkey,
+        mint_authority: &Keypair,
+        authority: Keypair,
+        tweak: impl FnOnce(&mut InitEngineArgs),
+    ) -> Fixture {
         let genesis = h.wallet().await;
         let genesis_tokens = h.token_account(&mint, &genesis.pubkey()).await;
         h.mint_to(&mint, &genesis_tokens, mint_authority, GENESIS_SUPPLY).await;
-        let authority = h.wallet().await;
         let keys = EngineKeys::new(mint, token_program);
-        h.send(&[init_ix(h, &keys, mint_authority, default_args(authority.pubkey()))], &[mint_authority])
+        let mut args = default_args(authority.pubkey());
+        tweak(&mut args);
+        h.send(&[init_ix(h, &keys, mint_authority, args.clone())], &[mint_authority])
             .await
             .expect("initialize_engine");
+        let payer = h.payer().pubkey();
+        let shards: Vec<_> = (0..args.usage_shards).map(|i| ix::init_usage_shard(&keys, &payer, i)).collect();
+        for chunk in shards.chunks(8) {
+            h.send(chunk, &[]).await.expect("init_usage_shard");
+        }
         Fixture { keys, authority, genesis, genesis_tokens }
     }
 
@@ -146,5 +172,61 @@ impl Fixture {
 
     pub async fn pause(&self, h: &mut Harness, paused: bool) {
         h.send(&[ix::set_pause(&self.keys, &self.authority.pubkey(), paused)], &[&self.authority]).await.expect("set_pause");
+    }
+}
+
+impl Fixture {
+    /// Unix time at which `epoch` starts.
+    pub async fn epoch_start(&self, h: &mut Harness, epoch: u64) -> i64 {
+        let e = self.engine(h).await;
+        e.epoch_start(epoch).expect("epoch start")
+    }
+
+    /// Moves the clock to the start of `epoch`.
+    pub async fn warp_to_epoch(&self, h: &mut Harness, epoch: u64) {
+        let t = self.epoch_start(h, epoch).await;
+        h.warp_to(t).await;
+    }
+
+    /// `user` burns `amount` as usage in `shard`, optionally for `source`
+    /// (the source's last epoch record is passed when it needs settling).
+    pub async fn record(&self, h: &mut Harness, user: &Keypair, tokens: &Pubkey, shard: u8, amount: u64, source: Option<Pubkey>) -> TxResult {
+        let record = match source {
+            Some(s) => {
+                let src: coherence::state::Source = h.get(&s).await;
+                Some(coherence_sdk::pda::epoch_record(&self.keys.engine, src.epoch))
+                    .filter(|_| src.usage > 0)
+            }
+            None => None,
+        };
+        let ix = ix::record_usage(&self.keys, &user.pubkey(), tokens, shard, amount, source, record);
+        h.send(&[ix], &[user]).await
+    }
+
+    /// Closes `epoch` (permissionless; the harness payer cranks).
+    pub async fn close(&self, h: &mut Harness, epoch: u64) -> TxResult {
+        let shards = self.engine(h).await.usage_shards;
+        let payer = h.payer().pubkey();
+        h.send(&[ix::close_epoch(&self.keys, &payer, epoch, shards)], &[]).await
+    }
+
+    pub async fn record_of(&self, h: &mut Harness, epoch: u64) -> coherence::state::EpochRecord {
+        h.get(&coherence_sdk::pda::epoch_record(&self.keys.engine, epoch)).await
+    }
+
+    /// Registers a source for `builder` and returns its address.
+    pub async fn register_source(&self, h: &mut Harness, builder: &Keypair) -> Pubkey {
+        let id = self.engine(h).await.source_count;
+        h.send(&[ix::register_source(&self.keys, &builder.pubkey(), id)], &[builder]).await.expect("register_source");
+        coherence_sdk::pda::source(&self.keys.engine, id)
+    }
+
+    /// Claims a source's rewards (passing its last epoch record when needed).
+    pub async fn claim_source(&self, h: &mut Harness, builder: &Keypair, source: &Pubkey, to: &Pubkey) -> Result<u64, solana_program_test::BanksClientError> {
+        let src: coherence::state::Source = h.get(source).await;
+        let record = (src.usage > 0).then(|| coherence_sdk::pda::epoch_record(&self.keys.engine, src.epoch));
+        let before = h.balance(to).await;
+        h.send(&[ix::claim_source_rewards(&self.keys, &builder.pubkey(), source, record, to)], &[builder]).await?;
+        Ok(h.balance(to).await - before)
     }
 }

@@ -139,4 +139,12 @@ pub enum CoherenceError {
     AccountAlreadyInitialized,
     #[msg("Vesting start lies in the past")]
     VestingStartInPast,
+    #[msg("An ended epoch is still open: close it (permissionless close_epoch) before recording more usage")]
+    EpochBacklog,
+    #[msg("The source's last epoch is not closed yet")]
+    SourceEpochNotClosed,
+    #[msg("The source's last epoch must be settled: pass its epoch record")]
+    EpochRecordRequired,
+    #[msg("Epoch already closed")]
+    EpochAlreadyClosed,
 }

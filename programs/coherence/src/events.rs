@@ -176,3 +176,53 @@ pub struct PositionClosed {
     pub position: Pubkey,
     pub owner: Pubkey,
 }
+
+#[event]
+pub struct UsageShardInitialized {
+    pub engine: Pubkey,
+    pub shard: u8,
+}
+
+#[event]
+pub struct UsageRecorded {
+    pub engine: Pubkey,
+    pub payer: Pubkey,
+    pub epoch: u64,
+    pub shard: u8,
+    pub amount: u64,
+    pub source: Option<Pubkey>,
+    /// The shard's usage of `epoch` after this payment.
+    pub shard_usage: u64,
+}
+
+#[event]
+pub struct EpochClosed {
+    pub engine: Pubkey,
+    pub epoch: u64,
+    pub usage: u64,
+    pub attributed: u64,
+    pub baseline: u64,
+    pub next_baseline: u64,
+    pub gate_passed: bool,
+    pub emission: u64,
+    pub treasury_amount: u64,
+    pub builders_amount: u64,
+    pub stakers_amount: u64,
+    pub next_cap: u64,
+    pub total_emitted: u64,
+}
+
+#[event]
+pub struct SourceRegistered {
+    pub engine: Pubkey,
+    pub source: Pubkey,
+    pub id: u64,
+    pub builder: Pubkey,
+}
+
+#[event]
+pub struct SourceRewardsClaimed {
+    pub source: Pubkey,
+    pub builder: Pubkey,
+    pub amount: u64,
+}

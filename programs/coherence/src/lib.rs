@@ -166,4 +166,29 @@ pub mod coherence {
     pub fn fund_rewards(ctx: Context<FundRewards>, amount: u64) -> Result<()> {
         FundRewards::fund_rewards(ctx, amount)
     }
+
+    /// Anyone: create usage shard `shard` (all shards must exist before epochs close).
+    pub fn init_usage_shard(ctx: Context<InitUsageShard>, shard: u8) -> Result<()> {
+        InitUsageShard::init_usage_shard(ctx, shard)
+    }
+
+    /// User: burn tokens to pay for the service; credits the current epoch's usage.
+    pub fn record_usage(ctx: Context<RecordUsage>, amount: u64) -> Result<()> {
+        RecordUsage::record_usage(ctx, amount)
+    }
+
+    /// Anyone: close an ended epoch (in order, once) and mint its usage-gated emission.
+    pub fn close_epoch<'info>(ctx: Context<'info, CloseEpoch>, epoch: u64) -> Result<()> {
+        CloseEpoch::close_epoch(ctx, epoch)
+    }
+
+    /// Builder: register a usage source.
+    pub fn register_source(ctx: Context<RegisterSource>) -> Result<()> {
+        RegisterSource::register_source(ctx)
+    }
+
+    /// Builder: claim the source's share of builders' pools (never paused).
+    pub fn claim_source_rewards(ctx: Context<ClaimSourceRewards>) -> Result<()> {
+        ClaimSourceRewards::claim_source_rewards(ctx)
+    }
 }

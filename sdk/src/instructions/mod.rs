@@ -4,10 +4,12 @@
 //! program itself (for `emit_cpi!`).
 
 mod admin;
+mod emission;
 mod staking;
 mod vesting;
 
 pub use admin::*;
+pub use emission::*;
 pub use staking::*;
 pub use vesting::*;
 

@@ -4,4 +4,5 @@ pub mod crank;
 pub mod user;
 
 pub use admin::*;
+pub use crank::*;
 pub use user::*;

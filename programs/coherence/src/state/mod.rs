@@ -1,11 +1,17 @@
 //! Account types, one file each; seeds in [`seeds`].
 pub mod engine;
+pub mod epoch_record;
 pub mod position;
 pub mod seeds;
+pub mod source;
 pub mod stake_pool;
+pub mod usage;
 pub mod vesting;
 
 pub use engine::*;
+pub use epoch_record::*;
 pub use position::*;
+pub use source::*;
 pub use stake_pool::*;
+pub use usage::*;
 pub use vesting::*;

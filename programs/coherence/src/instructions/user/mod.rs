@@ -1,6 +1,7 @@
 //! Instructions signed by holders, stakers, users and beneficiaries.
 pub mod add_to_position;
 pub mod claim_rewards;
+pub mod claim_source_rewards;
 pub mod claim_vesting;
 pub mod close_position;
 pub mod close_vesting;
@@ -8,12 +9,15 @@ pub mod deposit_treasury;
 pub mod extend_lock;
 pub mod fund_rewards;
 pub mod open_position;
+pub mod record_usage;
+pub mod register_source;
 pub mod start_unbond;
 pub mod transfer_vesting;
 pub mod withdraw;
 
 pub use add_to_position::*;
 pub use claim_rewards::*;
+pub use claim_source_rewards::*;
 pub use claim_vesting::*;
 pub use close_position::*;
 pub use close_vesting::*;
@@ -21,6 +25,8 @@ pub use deposit_treasury::*;
 pub use extend_lock::*;
 pub use fund_rewards::*;
 pub use open_position::*;
+pub use record_usage::*;
+pub use register_source::*;
 pub use start_unbond::*;
 pub use transfer_vesting::*;
 pub use withdraw::*;

@@ -1,0 +1,151 @@
+//! Anyone: close epoch `epoch` once it has ended — strictly in order, exactly
+//! once. Sums the usage shards (passed as remaining accounts, in shard order),
+//! applies the usage gate, α, the decaying cap and max supply (pure rule in
+//! `math::emission`), mints the emission with the engine PDA and splits it:
+//! treasury, the epoch's builders' pool, and a new stakers' reward stream.
+//! This is the only instruction that mints (I1, I4).
+
+use crate::constants::ACCOUNT_VERSION;
+use crate::errors::CoherenceError;
+use crate::events::EpochClosed;
+use crate::math::emission::{self, Split};
+use crate::math::SafeMath;
+use crate::pda_init::init_program_account;
+use crate::state::{seeds, Engine, EpochRecord, StakePool, UsageShard};
+use crate::token_cpi::mint_to_vault;
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[event_cpi]
+#[derive(Accounts)]
+#[instruction(epoch: u64)]
+pub struct CloseEpoch<'info> {
+    #[account(mut)]
+    pub payer: Signer<'info>,
+    #[account(
+        mut,
+        has_one = mint @ CoherenceError::WrongMint,
+        has_one = treasury @ CoherenceError::EngineMismatch,
+        has_one = reward_vault @ CoherenceError::EngineMismatch,
+        has_one = builder_vault @ CoherenceError::EngineMismatch,
+    )]
+    pub engine: Box<Account<'info, Engine>>,
+    #[account(mut, has_one = engine @ CoherenceError::EngineMismatch)]
+    pub stake_pool: Box<Account<'info, StakePool>>,
+    /// CHECK: created here at `["epoch", engine, epoch]`.
+    #[account(mut, seeds = [seeds::EPOCH, engine.key().as_ref(), &epoch.to_le_bytes()], bump)]
+    pub epoch_record: UncheckedAccount<'info>,
+    #[account(mut)]
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub treasury: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(mut)]
+    pub reward_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(mut)]
+    pub builder_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(address = engine.token_program @ CoherenceError::WrongTokenProgram)]
+    pub token_program: Interface<'info, TokenInterface>,
+    pub system_program: Program<'info, System>,
+}
+
+/// Σ usage and Σ attributed usage of `epoch` over the engine's shards, which
+/// must be exactly its `usage_shards` shard accounts in index order (each
+/// shard's own data proves its engine and index, so none can repeat).
+fn sum_shards(engine: &Account<Engine>, shards: &[AccountInfo], epoch: u64) -> Result<(u64, u64)> {
+    require!(shards.len() == engine.usage_shards as usize, CoherenceError::WrongShardAccounts);
+    let (mut usage, mut attributed) = (0u64, 0u64);
+    for (index, info) in shards.iter().enumerate() {
+        require_keys_eq!(*info.owner, crate::ID, CoherenceError::WrongShardAccounts);
+        let shard = UsageShard::try_deserialize(&mut &info.try_borrow_data()?[..])
+            .map_err(|_| error!(CoherenceError::WrongShardAccounts))?;
+        require!(
+            shard.engine == engine.key() && shard.shard as usize == index,
+            CoherenceError::WrongShardAccounts
+        );
+        let slot = shard.usage_of(epoch);
+        usage = usage.safe_add(slot.usage)?;
+        attributed = attributed.safe_add(slot.attributed)?;
+    }
+    Ok((usage, attributed))
+}
+
+impl CloseEpoch<'_> {
+    fn validate(&self, epoch: u64) -> Result<()> {
+        let engine = &self.engine;
+        require!(!engine.paused, CoherenceError::Paused);
+        require!(epoch >= engine.next_epoch, CoherenceError::EpochAlreadyClosed);
+        require!(epoch == engine.next_epoch, CoherenceError::EpochOutOfOrder);
+        let end = engine.epoch_start(epoch.safe_add(1)?).ok_or(CoherenceError::MathOverflow)?;
+        require!(Clock::get()?.unix_timestamp >= end, CoherenceError::EpochNotEnded);
+        Ok(())
+    }
+
+    #[access_control(ctx.accounts.validate(epoch))]
+    pub fn close_epoch<'info>(ctx: Context<'info, Self>, epoch: u64) -> Result<()> {
+        let now = Clock::get()?.unix_timestamp;
+        let (usage, attributed) = sum_shards(&ctx.accounts.engine, ctx.remaining_accounts, epoch)?;
+        let a = &mut *ctx.accounts;
+        let engine_key = a.engine.key();
+        let (baseline, cap, supply) = (a.engine.baseline, a.engine.cap, a.mint.supply);
+        let params = a.engine.params;
+        let outcome = emission::close_epoch(usage, baseline, cap, supply, a.engine.max_supply, &params)?;
+        let split: Split = emission::split(outcome.emission, attributed, usage, &params)?;
+
+        mint_to_vault(&a.engine, &a.token_program, &a.mint, &a.treasury, split.treasury)?;
+        mint_to_vault(&a.engine, &a.token_program, &a.mint, &a.builder_vault, split.builders)?;
+        mint_to_vault(&a.engine, &a.token_program, &a.mint, &a.reward_vault, split.stakers)?;
+        let stream = &mut a.stake_pool.stream;
+        if split.stakers > 0 || (!stream.is_running(now) && stream.undistributed > 0) {
+            stream.restart(split.stakers, now, a.engine.epoch_secs)?;
+        } else {
+            stream.accrue(now)?;
+        }
+
+        let engine = &mut a.engine;
+        engine.baseline = outcome.next_baseline;
+        engine.cap = outcome.next_cap;
+        engine.next_epoch = epoch.safe_add(1)?;
+        engine.total_emitted = engine.total_emitted.safe_add(outcome.emission)?;
+        engine.total_usage_burned = engine.total_usage_burned.safe_add(usage)?;
+
+        let record = EpochRecord {
+            version: ACCOUNT_VERSION,
+            bump: ctx.bumps.epoch_record,
+            engine: engine_key,
+            epoch,
+            usage,
+            attributed,
+            baseline,
+            cap,
+            supply_before: supply,
+            gate_passed: outcome.passed,
+            emission: outcome.emission,
+            treasury_amount: split.treasury,
+            builders_amount: split.builders,
+            stakers_amount: split.stakers,
+            closed_at: now,
+            reserved: [0; 32],
+        };
+        let epoch_bytes = epoch.to_le_bytes();
+        let record_seeds: &[&[u8]] = &[seeds::EPOCH, engine_key.as_ref(), &epoch_bytes, &[ctx.bumps.epoch_record]];
+        init_program_account(&a.payer.to_account_info(), &a.epoch_record, &a.system_program.to_account_info(), record_seeds, &record)?;
+
+        let event = EpochClosed {
+            engine: engine_key,
+            epoch,
+            usage,
+            attributed,
+            baseline,
+            next_baseline: outcome.next_baseline,
+            gate_passed: outcome.passed,
+            emission: outcome.emission,
+            treasury_amount: split.treasury,
+            builders_amount: split.builders,
+            stakers_amount: split.stakers,
+            next_cap: outcome.next_cap,
+            total_emitted: a.engine.total_emitted,
+        };
+        emit_cpi!(event);
+        Ok(())
+    }
+}

@@ -1,0 +1,31 @@
+use anchor_lang::prelude::*;
+
+/// History of one closed epoch, written once by `close_epoch`.
+/// Seeds: `["epoch", engine, epoch_le]`.
+#[account]
+#[derive(InitSpace, Debug)]
+pub struct EpochRecord {
+    pub version: u8,
+    pub bump: u8,
+    pub engine: Pubkey,
+    pub epoch: u64,
+    /// Tokens burned as usage in the epoch (Σ shards), base units.
+    pub usage: u64,
+    /// Part of `usage` attributed to builder sources.
+    pub attributed: u64,
+    /// Baseline before this epoch.
+    pub baseline: u64,
+    /// Running emission cap before this epoch.
+    pub cap: u64,
+    /// Mint supply when the epoch closed (before minting).
+    pub supply_before: u64,
+    pub gate_passed: bool,
+    /// Minted for this epoch: treasury + builders + stakers.
+    pub emission: u64,
+    pub treasury_amount: u64,
+    /// Builders' pool of this epoch; sources claim it pro rata to usage.
+    pub builders_amount: u64,
+    pub stakers_amount: u64,
+    pub closed_at: i64,
+    pub reserved: [u8; 32],
+}

@@ -1,0 +1,119 @@
+//! Usage, epochs and builder sources.
+
+use super::{build, event_authority};
+use anchor_lang::prelude::{AccountMeta, Pubkey};
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::system_program;
+use coherence::{accounts as acc, instruction as ix};
+
+use crate::pda::{self, EngineKeys};
+
+/// Anyone creates usage shard `shard`. Accounts: `[w,s] payer, engine, [w] usage_shard, system_program`.
+pub fn init_usage_shard(keys: &EngineKeys, payer: &Pubkey, shard: u8) -> Instruction {
+    build(
+        acc::InitUsageShard {
+            payer: *payer,
+            engine: keys.engine,
+            usage_shard: pda::usage_shard(&keys.engine, shard),
+            system_program: system_program::ID,
+            event_authority: event_authority(),
+            program: coherence::ID,
+        },
+        ix::InitUsageShard { shard },
+    )
+}
+
+/// User burns `amount` from `payer_tokens` as usage, in shard `shard`,
+/// optionally attributed to `source`. `source_record` is the epoch record of
+/// the source's last epoch when that usage still has to be settled.
+pub fn record_usage(
+    keys: &EngineKeys,
+    payer: &Pubkey,
+    payer_tokens: &Pubkey,
+    shard: u8,
+    amount: u64,
+    source: Option<Pubkey>,
+    source_record: Option<Pubkey>,
+) -> Instruction {
+    build(
+        acc::RecordUsage {
+            payer: *payer,
+            engine: keys.engine,
+            usage_shard: pda::usage_shard(&keys.engine, shard),
+            mint: keys.mint,
+            payer_tokens: *payer_tokens,
+            source,
+            source_record,
+            token_program: keys.token_program,
+            event_authority: event_authority(),
+            program: coherence::ID,
+        },
+        ix::RecordUsage { amount },
+    )
+}
+
+/// Anyone closes `epoch`. The engine's `usage_shards` shard accounts follow
+/// as read-only remaining accounts, in index order.
+pub fn close_epoch(keys: &EngineKeys, payer: &Pubkey, epoch: u64, usage_shards: u8) -> Instruction {
+    let mut instruction = build(
+        acc::CloseEpoch {
+            payer: *payer,
+            engine: keys.engine,
+            stake_pool: keys.stake_pool,
+            epoch_record: pda::epoch_record(&keys.engine, epoch),
+            mint: keys.mint,
+            treasury: keys.treasury,
+            reward_vault: keys.reward_vault,
+            builder_vault: keys.builder_vault,
+            token_program: keys.token_program,
+            system_program: system_program::ID,
+            event_authority: event_authority(),
+            program: coherence::ID,
+        },
+        ix::CloseEpoch { epoch },
+    );
+    instruction
+        .accounts
+        .extend((0..usage_shards).map(|i| AccountMeta::new_readonly(pda::usage_shard(&keys.engine, i), false)));
+    instruction
+}
+
+/// Builder registers source number `id` (the engine's current `source_count`).
+pub fn register_source(keys: &EngineKeys, builder: &Pubkey, id: u64) -> Instruction {
+    build(
+        acc::RegisterSource {
+            builder: *builder,
+            engine: keys.engine,
+            source: pda::source(&keys.engine, id),
+            system_program: system_program::ID,
+            event_authority: event_authority(),
+            program: coherence::ID,
+        },
+        ix::RegisterSource {},
+    )
+}
+
+/// Builder claims `source`'s rewards into `destination`.
+pub fn claim_source_rewards(
+    keys: &EngineKeys,
+    builder: &Pubkey,
+    source: &Pubkey,
+    source_record: Option<Pubkey>,
+    destination: &Pubkey,
+) -> Instruction {
+    build(
+        acc::ClaimSourceRewards {
+            builder: *builder,
+            engine: keys.engine,
+            source: *source,
+            source_record,
+            mint: keys.mint,
+            builder_vault: keys.builder_vault,
+            destination: *destination,
+            token_program: keys.token_program,
+            event_authority: event_authority(),
+            program: coherence::ID,
+        },
+        ix::ClaimSourceRewards {},
+    )
+}
