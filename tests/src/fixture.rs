@@ -230,3 +230,18 @@ impl Fixture {
         Ok(h.balance(to).await - before)
     }
 }
+
+impl Fixture {
+    /// Closes every ended epoch, in order (what the CLI's crank does).
+    pub async fn crank(&self, h: &mut Harness) -> TxResult {
+        let now = h.now().await;
+        loop {
+            let engine = self.engine(h).await;
+            let next = engine.next_epoch;
+            if engine.epoch_start(next + 1).is_none_or(|end| now < end) {
+                return Ok(());
+            }
+            self.close(h, next).await?;
+        }
+    }
+}

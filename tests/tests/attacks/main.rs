@@ -3,6 +3,7 @@
 //! for economic attacks, that the attacker ends with less than it put in.
 
 mod admin;
+mod emission;
 mod accounts;
 mod staking;
 mod vesting;
