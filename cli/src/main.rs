@@ -1,1 +1,165 @@
-fn main(){}
+//! `coherence`: the operator CLI. Every user, admin and crank action, status
+//! views, the `check` audit, and `demo` (a full lifecycle in process).
+//!
+//! `--url local` (the default) runs the program natively in process with a
+//! ledger file (`--ledger`), so consecutive commands share state without any
+//! validator; any other `--url` talks to a cluster over RPC.
+
+mod amount;
+mod commands;
+mod context;
+mod error;
+mod output;
+
+use anchor_lang::prelude::Pubkey;
+use clap::{Args, Parser, Subcommand};
+use context::{Ctx, Output};
+use error::{CliError, CliResult};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "coherence", version, about = "Operate a Coherence engine: usage-gated emission, vesting, staking")]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+pub struct Global {
+    /// Cluster: local (in process), localnet, devnet, mainnet, or an RPC URL.
+    #[arg(long, global = true, default_value = "local")]
+    pub url: String,
+    /// Signer and fee payer (default: the Solana CLI config's keypair).
+    #[arg(long, global = true)]
+    pub keypair: Option<PathBuf>,
+    /// Ledger file of the in-process cluster (`--url local`).
+    #[arg(long, global = true, default_value = ".coherence/ledger.bin")]
+    pub ledger: PathBuf,
+    /// Engine address.
+    #[arg(long, global = true)]
+    pub engine: Option<Pubkey>,
+    #[arg(long, global = true, value_enum, default_value = "text")]
+    pub output: Output,
+    /// Send without asking for confirmation.
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+    /// Print the unsigned transaction (base64) instead of sending (for multisigs).
+    #[arg(long, global = true)]
+    pub print_tx: bool,
+    /// Priority fee in micro-lamports per compute unit (default: recent median).
+    #[arg(long, global = true)]
+    pub priority_fee: Option<u64>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a full engine lifecycle in process and print a report.
+    Demo,
+    /// Write a new keypair file.
+    Keygen { path: PathBuf },
+    /// In-process ledger helpers: create a mint, move the clock.
+    #[command(subcommand)]
+    Local(commands::local::LocalCmd),
+    /// Create or inspect an engine.
+    #[command(subcommand)]
+    Engine(commands::engine::EngineCmd),
+    /// Propose, cancel, apply or show parameters.
+    #[command(subcommand)]
+    Params(commands::governance::ParamsCmd),
+    /// Two-step authority transfer.
+    #[command(subcommand)]
+    Authority(commands::governance::AuthorityCmd),
+    /// Pause new stakes, usage and emission (never exits).
+    Pause,
+    /// Resume.
+    Unpause,
+    /// Deposit into the treasury.
+    #[command(subcommand)]
+    Treasury(commands::treasury::TreasuryCmd),
+    /// Vesting schedules.
+    #[command(subcommand)]
+    Vesting(commands::vesting::VestingCmd),
+    /// Staking positions.
+    #[command(subcommand)]
+    Stake(commands::stake::StakeCmd),
+    /// Fund the stakers' reward stream.
+    #[command(subcommand)]
+    Rewards(commands::stake::RewardsCmd),
+    /// Pay for usage (burn).
+    #[command(subcommand)]
+    Usage(commands::usage::UsageCmd),
+    /// Close or show epochs.
+    #[command(subcommand)]
+    Epoch(commands::epoch::EpochCmd),
+    /// Close every ended epoch; with --watch, keep doing it.
+    Crank {
+        #[arg(long)]
+        watch: bool,
+        #[arg(long, default_value_t = 30)]
+        interval: u64,
+    },
+    /// Builder sources.
+    #[command(subcommand)]
+    Source(commands::source::SourceCmd),
+    /// Engine, epoch and wallet status.
+    Status {
+        #[arg(long)]
+        wallet: Option<Pubkey>,
+    },
+    /// Audit an engine for any way value could accrue without usage.
+    Check,
+}
+
+async fn run(cli: Cli) -> CliResult {
+    if cli.global.url == "local" || matches!(cli.command, Command::Demo) {
+        output::silence_native_logs();
+    }
+    match cli.command {
+        Command::Demo => return commands::demo::run(cli.global.output).await,
+        Command::Keygen { path } => return commands::local::keygen(&path),
+        _ => {}
+    }
+    let mut ctx = Ctx::new(&cli.global).await?;
+    let result = match cli.command {
+        Command::Demo | Command::Keygen { .. } => unreachable!("handled above"),
+        Command::Local(cmd) => commands::local::run(&mut ctx, cmd).await,
+        Command::Engine(cmd) => commands::engine::run(&mut ctx, cmd).await,
+        Command::Params(cmd) => commands::governance::params(&mut ctx, cmd).await,
+        Command::Authority(cmd) => commands::governance::authority(&mut ctx, cmd).await,
+        Command::Pause => commands::governance::pause(&mut ctx, true).await,
+        Command::Unpause => commands::governance::pause(&mut ctx, false).await,
+        Command::Treasury(cmd) => commands::treasury::run(&mut ctx, cmd).await,
+        Command::Vesting(cmd) => commands::vesting::run(&mut ctx, cmd).await,
+        Command::Stake(cmd) => commands::stake::run(&mut ctx, cmd).await,
+        Command::Rewards(cmd) => commands::stake::rewards(&mut ctx, cmd).await,
+        Command::Usage(cmd) => commands::usage::run(&mut ctx, cmd).await,
+        Command::Epoch(cmd) => commands::epoch::run(&mut ctx, cmd).await,
+        Command::Crank { watch, interval } => commands::epoch::crank(&mut ctx, watch, interval).await,
+        Command::Source(cmd) => commands::source::run(&mut ctx, cmd).await,
+        Command::Status { wallet } => commands::status::run(&mut ctx, wallet).await,
+        Command::Check => commands::check::run(&mut ctx).await,
+    };
+    // The local ledger keeps whatever succeeded, even when a later step failed.
+    ctx.finish().await?;
+    result
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            if let CliError::Client(c) = &e {
+                for line in c.logs() {
+                    eprintln!("  log: {line}");
+                }
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

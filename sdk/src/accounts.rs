@@ -23,3 +23,68 @@ pub fn position(data: &[u8]) -> Result<Position, SdkError> {
 pub fn vesting(data: &[u8]) -> Result<VestingSchedule, SdkError> {
     decode(data)
 }
+
+/// Typed `getProgramAccounts` filters (offsets of the fixed account layouts:
+/// 8-byte discriminator, version, bump, then `engine`).
+pub mod filters {
+    use crate::client::MemcmpFilter;
+    use anchor_lang::prelude::Pubkey;
+
+    const ENGINE_OFFSET: usize = 8 + 1 + 1;
+    /// `Position.owner`, `VestingSchedule.id`, `Source.id` follow `engine`.
+    const AFTER_ENGINE: usize = ENGINE_OFFSET + 32;
+    /// `VestingSchedule.beneficiary` and `Source.builder` follow the u64 id.
+    const AFTER_ID: usize = AFTER_ENGINE + 8;
+
+    /// Accounts of `engine` (positions, schedules, sources, records, shards).
+    pub fn engine(engine: &Pubkey) -> MemcmpFilter {
+        MemcmpFilter { offset: ENGINE_OFFSET, bytes: engine.to_bytes().to_vec() }
+    }
+    /// Positions owned by `owner`.
+    pub fn position_owner(owner: &Pubkey) -> MemcmpFilter {
+        MemcmpFilter { offset: AFTER_ENGINE, bytes: owner.to_bytes().to_vec() }
+    }
+    /// Schedules of `beneficiary`.
+    pub fn beneficiary(beneficiary: &Pubkey) -> MemcmpFilter {
+        MemcmpFilter { offset: AFTER_ID, bytes: beneficiary.to_bytes().to_vec() }
+    }
+    /// Sources of `builder`.
+    pub fn builder(builder: &Pubkey) -> MemcmpFilter {
+        MemcmpFilter { offset: AFTER_ID, bytes: builder.to_bytes().to_vec() }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use anchor_lang::{AccountSerialize, Space};
+        use coherence::state::{Position, Source, VestingSchedule};
+
+        fn bytes<T: AccountSerialize>(value: &T) -> Vec<u8> {
+            let mut out = Vec::new();
+            value.try_serialize(&mut out).unwrap();
+            out
+        }
+
+        #[test]
+        fn offsets_match_the_account_layouts() {
+            let (engine_key, who) = (Pubkey::new_unique(), Pubkey::new_unique());
+            let p = Position {
+                version: 1, bump: 2, engine: engine_key, owner: who, id: 3, principal: 0, lock_secs: 0, weight: 0,
+                acc_snapshot: 0, pending_reward: 0, unbond_start: 0, opened_at: 0, reserved: [0; 32],
+            };
+            let data = bytes(&p);
+            assert_eq!(data.len(), 8 + Position::INIT_SPACE);
+            assert!(engine(&engine_key).matches(&data) && position_owner(&who).matches(&data));
+            let v = VestingSchedule {
+                version: 1, bump: 2, engine: engine_key, id: 3, beneficiary: who, total: 0, claimed: 0, start: 0,
+                cliff: 0, end: 0, period: 0, revocable: false, revoked_at: 0, reserved: [0; 32],
+            };
+            assert!(beneficiary(&who).matches(&bytes(&v)));
+            let s = Source {
+                version: 1, bump: 2, engine: engine_key, id: 3, builder: who, epoch: 0, usage: 0, claimable: 0,
+                claimed: 0, reserved: [0; 32],
+            };
+            assert!(builder(&who).matches(&bytes(&s)) && engine(&engine_key).matches(&bytes(&s)));
+        }
+    }
+}

@@ -6,11 +6,15 @@
 //! and error-name mapping ([`error`]).
 
 pub mod accounts;
+pub mod client;
+pub mod defaults;
 pub mod error;
 pub mod instructions;
+pub mod ops;
 pub mod pda;
 pub mod preview;
 
 pub use coherence;
 pub use error::SdkError;
+pub use client::{Client, ClientError};
 pub use pda::EngineKeys;

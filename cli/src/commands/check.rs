@@ -1,0 +1,248 @@
+//! `coherence check`: the test of coherence. Reads a deployed engine and
+//! lists every parameter, authority or balance that would let value accrue
+//! without usage or let someone extract it. Exit code 1 when any finding is
+//! at warning level or above.
+
+use crate::context::Ctx;
+use crate::error::{CliError, CliResult};
+use anchor_lang::prelude::Pubkey;
+use coherence::constants::{DAY, MAX_ALPHA_BPS};
+use coherence::math::Params;
+use coherence::state::{Engine, StakePool, VestingSchedule};
+use coherence_sdk::accounts::filters;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Info,
+    Warn,
+    Critical,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub severity: Severity,
+    pub code: &'static str,
+    pub reason: String,
+}
+
+/// Everything `check` reads, gathered first so the rules stay pure.
+pub struct Facts {
+    pub engine_key: Pubkey,
+    pub engine: Engine,
+    pub mint_authority: Option<Pubkey>,
+    pub freeze_authority: Option<Pubkey>,
+    pub supply: u64,
+    /// The governance authority's account owner (system program = a single key).
+    pub authority_owner: Option<Pubkey>,
+    /// The program's upgrade authority, if the program is upgradeable.
+    pub upgrade_authority: Option<Pubkey>,
+    pub upgrade_authority_owner: Option<Pubkey>,
+    pub stake_vault_balance: u64,
+    pub pool: StakePool,
+    pub schedules: Vec<VestingSchedule>,
+}
+
+const SYSTEM: Pubkey = anchor_lang::system_program::ID;
+
+fn finding(severity: Severity, code: &'static str, reason: String) -> Finding {
+    Finding { severity, code, reason }
+}
+
+fn params_findings(p: &Params, label: &str, out: &mut Vec<Finding>) {
+    use Severity::*;
+    if p.alpha_bps >= 8_000 {
+        out.push(finding(Warn, "alpha-near-bound", format!("{label} alpha_bps {} is near the {MAX_ALPHA_BPS} bound: wash usage recovers up to {}%", p.alpha_bps, p.alpha_bps / 100)));
+    }
+    if p.treasury_bps > 1_500 {
+        out.push(finding(Warn, "treasury-share-high", format!("{label} treasury_bps {}: more than 15 % of every emission goes to the treasury", p.treasury_bps)));
+    }
+    if p.timelock_secs < 2 * DAY {
+        out.push(finding(Warn, "short-timelock", format!("{label} timelock {} s: holders get under 2 days to react to parameter changes", p.timelock_secs)));
+    }
+    if p.min_vesting_cliff < 90 * DAY {
+        out.push(finding(Warn, "short-vesting-cliff", format!("{label} min_vesting_cliff {} days: insiders can start selling early", p.min_vesting_cliff / DAY)));
+    }
+    if p.gate_bps < 8_000 {
+        out.push(finding(Info, "loose-gate", format!("{label} gate_bps {}: epochs emit even after a {}% drop in usage", p.gate_bps, 100 - p.gate_bps / 100)));
+    }
+}
+
+/// The rules. Pure: same facts, same findings.
+pub fn assess(f: &Facts) -> Vec<Finding> {
+    use Severity::*;
+    let e = &f.engine;
+    let mut out = Vec::new();
+    if f.mint_authority != Some(f.engine_key) {
+        out.push(finding(Critical, "mint-authority", format!("mint authority is {:?}, not the engine: tokens can be minted without usage", f.mint_authority)));
+    }
+    if let Some(freeze) = f.freeze_authority {
+        out.push(finding(Critical, "freeze-authority", format!("mint has freeze authority {freeze}: holders' exits can be blocked")));
+    }
+    if f.supply > e.max_supply {
+        out.push(finding(Critical, "supply-above-max", format!("supply {} exceeds max supply {}", f.supply, e.max_supply)));
+    }
+    if e.total_emitted as u128 * 10_000 > e.total_usage_burned as u128 * MAX_ALPHA_BPS as u128 {
+        out.push(finding(Critical, "emission-above-usage", format!("emitted {} > 90 % of usage burned {}", e.total_emitted, e.total_usage_burned)));
+    }
+    if f.stake_vault_balance != f.pool.total_principal {
+        out.push(finding(Critical, "stake-vault-mismatch", format!("stake vault holds {} but positions hold {}", f.stake_vault_balance, f.pool.total_principal)));
+    }
+    params_findings(&e.params, "active", &mut out);
+    if let Some(p) = &e.pending_params {
+        let mut pending = Vec::new();
+        params_findings(p, "pending", &mut pending);
+        out.extend(pending);
+        if p.alpha_bps > e.params.alpha_bps {
+            out.push(finding(Info, "pending-alpha-raise", format!("a pending proposal raises alpha to {} at {}", p.alpha_bps, e.pending_eta)));
+        }
+    }
+    if f.authority_owner == Some(SYSTEM) {
+        out.push(finding(Warn, "single-key-authority", format!("engine authority {} is a single key, not a multisig", e.authority)));
+    }
+    match f.upgrade_authority {
+        Some(upgrade) => {
+            if f.upgrade_authority_owner == Some(SYSTEM) {
+                out.push(finding(Warn, "single-key-upgrade", format!("program upgradeable by the single key {upgrade}: it can replace every rule")));
+            }
+            if upgrade == e.authority {
+                out.push(finding(Warn, "pause-equals-upgrade", "the engine (pause) authority is also the program's upgrade authority".into()));
+            }
+        }
+        None => out.push(finding(Info, "not-upgradeable", "program is not upgradeable (or not a BPF upgradeable program here)".into())),
+    }
+    if e.paused {
+        out.push(finding(Info, "paused", "engine is paused: no new stakes, usage or emission".into()));
+    }
+    for s in &f.schedules {
+        if s.cliff.saturating_sub(s.start) < (90 * DAY) as i64 {
+            out.push(finding(Warn, "insider-short-cliff", format!("schedule #{} of {} has a {}-day cliff", s.id, s.beneficiary, (s.cliff - s.start) / DAY as i64)));
+        }
+    }
+    out.sort_by(|a, b| b.severity.cmp(&a.severity));
+    out
+}
+
+async fn owner_of(ctx: &mut Ctx, key: &Pubkey) -> CliResult<Option<Pubkey>> {
+    Ok(ctx.client.account(key).await?.map(|a| a.owner))
+}
+
+/// The upgrade authority of the Coherence program, if upgradeable.
+async fn upgrade_authority(ctx: &mut Ctx) -> CliResult<Option<Pubkey>> {
+    let loader = anchor_lang::solana_program::bpf_loader_upgradeable::ID;
+    let Some(program) = ctx.client.account(&coherence::ID).await? else { return Ok(None) };
+    if program.owner != loader || program.data.len() < 36 {
+        return Ok(None);
+    }
+    let data_key = Pubkey::try_from(&program.data[4..36]).map_err(|_| CliError::Input("bad program account".into()))?;
+    let Some(data) = ctx.client.account(&data_key).await? else { return Ok(None) };
+    // ProgramData: tag (4) | slot (8) | Option<Pubkey> (1 + 32).
+    if data.data.len() >= 45 && data.data[12] == 1 {
+        return Ok(Pubkey::try_from(&data.data[13..45]).ok());
+    }
+    Ok(None)
+}
+
+pub async fn run(ctx: &mut Ctx) -> CliResult {
+    let (keys, engine) = ctx.engine().await?;
+    let mint = ctx.client.account(&keys.mint).await?.ok_or_else(|| CliError::Input("mint missing".into()))?;
+    let coption = |d: &[u8], at: usize| -> Option<Pubkey> {
+        (d.get(at..at + 4) == Some(&[1, 0, 0, 0])).then(|| Pubkey::try_from(&d[at + 4..at + 36]).ok()).flatten()
+    };
+    let supply = u64::from_le_bytes(mint.data[36..44].try_into().map_err(|_| CliError::Input("bad mint".into()))?);
+    let stake_vault = ctx.client.account(&keys.stake_vault).await?.ok_or_else(|| CliError::Input("stake vault missing".into()))?;
+    let schedules: Vec<(Pubkey, VestingSchedule)> = ctx.client.program_accounts(&[filters::engine(&keys.engine)]).await?;
+    let upgrade = upgrade_authority(ctx).await?;
+    let facts = Facts {
+        engine_key: keys.engine,
+        mint_authority: coption(&mint.data, 0),
+        freeze_authority: coption(&mint.data, 46),
+        supply,
+        authority_owner: owner_of(ctx, &engine.authority).await?,
+        upgrade_authority: upgrade,
+        upgrade_authority_owner: match upgrade {
+            Some(u) => owner_of(ctx, &u).await?,
+            None => None,
+        },
+        stake_vault_balance: u64::from_le_bytes(stake_vault.data[64..72].try_into().map_err(|_| CliError::Input("bad vault".into()))?),
+        pool: ctx.client.get(&keys.stake_pool).await?,
+        schedules: schedules.into_iter().map(|(_, s)| s).collect(),
+        engine,
+    };
+    let findings = assess(&facts);
+    let serious = findings.iter().filter(|f| f.severity >= Severity::Warn).count();
+    let text = if findings.is_empty() {
+        format!("engine {}: coherent, no findings", keys.engine)
+    } else {
+        findings.iter().map(|f| format!("{:<8} {:<22} {}", format!("{:?}", f.severity).to_uppercase(), f.code, f.reason)).collect::<Vec<_>>().join("\n")
+    };
+    let json = serde_json::json!({
+        "engine": keys.engine.to_string(),
+        "findings": findings.iter().map(|f| serde_json::json!({ "severity": format!("{:?}", f.severity).to_lowercase(), "code": f.code, "reason": f.reason })).collect::<Vec<_>>(),
+    });
+    ctx.out(text, json);
+    if serious > 0 { Err(CliError::Findings(serious)) } else { Ok(()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use coherence::math::stake::Stream;
+
+    fn facts() -> Facts {
+        let engine_key = Pubkey::new_unique();
+        let authority = Pubkey::new_unique();
+        let engine = Engine {
+            version: 1, bump: 0, mint: Pubkey::new_unique(), token_program: anchor_spl::token::ID, authority,
+            pending_authority: None, paused: false, epoch_secs: DAY, usage_shards: 4, max_supply: 1_000, genesis_ts: 0,
+            params: coherence_sdk::defaults::params(10), pending_params: None, pending_eta: 0, next_epoch: 0,
+            baseline: 0, cap: 10, total_emitted: 0, total_usage_burned: 0, stake_vault: Pubkey::new_unique(),
+            reward_vault: Pubkey::new_unique(), treasury: Pubkey::new_unique(), vesting_vault: Pubkey::new_unique(),
+            builder_vault: Pubkey::new_unique(), vesting_count: 0, source_count: 0, reserved: [0; 128],
+        };
+        Facts {
+            engine_key,
+            engine,
+            mint_authority: Some(engine_key),
+            freeze_authority: None,
+            supply: 500,
+            authority_owner: Some(Pubkey::new_unique()),
+            upgrade_authority: None,
+            upgrade_authority_owner: None,
+            stake_vault_balance: 0,
+            pool: StakePool { version: 1, bump: 0, engine: engine_key, stream: Stream::default(), total_principal: 0, positions: 0, reserved: [0; 64] },
+            schedules: vec![],
+        }
+    }
+
+    fn codes(f: &Facts) -> Vec<&'static str> {
+        assess(f).into_iter().filter(|x| x.severity >= Severity::Warn).map(|x| x.code).collect()
+    }
+
+    #[test]
+    fn a_well_configured_engine_has_no_warnings() {
+        assert!(codes(&facts()).is_empty(), "{:?}", assess(&facts()));
+    }
+
+    #[test]
+    fn each_seeded_misconfiguration_is_flagged() {
+        let cases: Vec<(&str, fn(&mut Facts))> = vec![
+            ("mint-authority", |f| f.mint_authority = Some(Pubkey::new_unique())),
+            ("freeze-authority", |f| f.freeze_authority = Some(Pubkey::new_unique())),
+            ("supply-above-max", |f| f.supply = 1_001),
+            ("emission-above-usage", |f| { f.engine.total_emitted = 10; f.engine.total_usage_burned = 10 }),
+            ("stake-vault-mismatch", |f| f.stake_vault_balance = 1),
+            ("alpha-near-bound", |f| f.engine.params.alpha_bps = 9_000),
+            ("treasury-share-high", |f| { f.engine.params.treasury_bps = 2_000; f.engine.params.stakers_bps = 6_000 }),
+            ("short-timelock", |f| f.engine.params.timelock_secs = DAY),
+            ("short-vesting-cliff", |f| f.engine.params.min_vesting_cliff = DAY),
+            ("single-key-authority", |f| f.authority_owner = Some(SYSTEM)),
+            ("single-key-upgrade", |f| { f.upgrade_authority = Some(Pubkey::new_unique()); f.upgrade_authority_owner = Some(SYSTEM) }),
+            ("pause-equals-upgrade", |f| f.upgrade_authority = Some(f.engine.authority)),
+        ];
+        for (code, seed) in cases {
+            let mut f = facts();
+            seed(&mut f);
+            assert!(codes(&f).contains(&code), "{code} not flagged: {:?}", assess(&f));
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! `coherence epoch close|show` and `coherence crank`.
+
+use crate::amount;
+use crate::context::Ctx;
+use crate::error::{CliError, CliResult};
+use clap::Subcommand;
+use coherence::state::{EpochRecord, UsageShard};
+use coherence_sdk::{instructions as ix, ops, pda, preview};
+
+#[derive(Subcommand)]
+pub enum EpochCmd {
+    /// Close the next due epoch (anyone).
+    Close,
+    /// Show a closed epoch's record, or (default) a preview of the open one.
+    Show { epoch: Option<u64> },
+}
+
+pub async fn run(ctx: &mut Ctx, cmd: EpochCmd) -> CliResult {
+    let (keys, engine) = ctx.engine().await?;
+    let decimals = ctx.decimals(&keys).await?;
+    let fmt = |v: u64| amount::format(v, decimals);
+    match cmd {
+        EpochCmd::Close => {
+            let epoch = engine.next_epoch;
+            let payer = ctx.signer_key();
+            ctx.write(&format!("close epoch {epoch}"), vec![ix::close_epoch(&keys, &payer, epoch, engine.usage_shards)], &[]).await?;
+            let r: EpochRecord = ctx.client.get(&pda::epoch_record(&keys.engine, epoch)).await?;
+            ctx.out(
+                format!("epoch {epoch}: usage {} gate {} emission {}", fmt(r.usage), if r.gate_passed { "passed" } else { "failed" }, fmt(r.emission)),
+                serde_json::json!({ "epoch": epoch, "usage": r.usage, "gate_passed": r.gate_passed, "emission": r.emission }),
+            );
+        }
+        EpochCmd::Show { epoch: Some(epoch) } if epoch < engine.next_epoch => {
+            let r: EpochRecord = ctx.client.get(&pda::epoch_record(&keys.engine, epoch)).await?;
+            ctx.out(
+                format!(
+                    "epoch {epoch}: usage {} (attributed {}) baseline {} cap {} gate {} emission {} = treasury {} + builders {} + stakers {}",
+                    fmt(r.usage), fmt(r.attributed), fmt(r.baseline), fmt(r.cap), if r.gate_passed { "passed" } else { "failed" },
+                    fmt(r.emission), fmt(r.treasury_amount), fmt(r.builders_amount), fmt(r.stakers_amount),
+                ),
+                serde_json::json!({
+                    "epoch": epoch, "usage": r.usage, "attributed": r.attributed, "baseline": r.baseline, "cap": r.cap,
+                    "gate_passed": r.gate_passed, "emission": r.emission, "treasury": r.treasury_amount,
+                    "builders": r.builders_amount, "stakers": r.stakers_amount,
+                }),
+            );
+        }
+        EpochCmd::Show { epoch } => {
+            let epoch = epoch.unwrap_or(engine.next_epoch);
+            let mut shards = Vec::new();
+            for i in 0..engine.usage_shards {
+                shards.push(ctx.client.get::<UsageShard>(&pda::usage_shard(&keys.engine, i)).await?);
+            }
+            let mint = ctx.client.account(&keys.mint).await?.ok_or_else(|| CliError::Input("mint missing".into()))?;
+            let supply = u64::from_le_bytes(mint.data[36..44].try_into().map_err(|_| CliError::Input("bad mint".into()))?);
+            let (o, s) = preview::preview_emission(&engine, &shards, supply, epoch)?;
+            ctx.out(
+                format!(
+                    "epoch {epoch} (open): if closed now, gate {} emission {} = treasury {} + builders {} + stakers {}",
+                    if o.passed { "passes" } else { "fails" }, fmt(o.emission), fmt(s.treasury), fmt(s.builders), fmt(s.stakers),
+                ),
+                serde_json::json!({ "epoch": epoch, "open": true, "gate_passed": o.passed, "emission": o.emission }),
+            );
+        }
+    }
+    Ok(())
+}
+
+pub async fn crank(ctx: &mut Ctx, watch: bool, interval: u64) -> CliResult {
+    let (keys, _) = ctx.engine().await?;
+    ctx.confirm("close every ended epoch")?;
+    loop {
+        let spinner = indicatif::ProgressBar::new_spinner();
+        spinner.set_message("closing due epochs");
+        spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+        let closed = ops::crank(&mut ctx.client, &keys).await;
+        spinner.finish_and_clear();
+        let closed = closed?;
+        ctx.out(format!("closed epochs: {closed:?}"), serde_json::json!({ "closed": closed }));
+        if !watch {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(interval)).await;
+    }
+}

@@ -1,0 +1,80 @@
+//! `coherence local …` (in-process ledger only) and `coherence keygen`.
+
+use crate::amount;
+use crate::context::{write_keypair, Ctx};
+use crate::error::{CliError, CliResult};
+use anchor_spl::associated_token::{get_associated_token_address_with_program_id, spl_associated_token_account};
+use anchor_spl::token_2022::spl_token_2022 as t22;
+use clap::Subcommand;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+use std::path::Path;
+
+#[derive(Subcommand)]
+pub enum LocalCmd {
+    /// Create a mint (the signer is its mint authority) and mint a supply to the signer.
+    InitMint {
+        /// Initial supply in UI units.
+        #[arg(long, default_value = "1000000")]
+        supply: String,
+        #[arg(long, default_value_t = 6)]
+        decimals: u8,
+        /// Use Token-2022 instead of SPL Token.
+        #[arg(long)]
+        token_2022: bool,
+    },
+    /// Move the ledger's clock forward by `secs`.
+    Warp { secs: u64 },
+    /// Print the ledger's clock.
+    Time,
+}
+
+pub fn keygen(path: &Path) -> CliResult {
+    if path.exists() {
+        return Err(CliError::Input(format!("{} exists; refusing to overwrite a keypair", path.display())));
+    }
+    let keypair = Keypair::new();
+    write_keypair(path, &keypair)?;
+    crate::outln!("{}", keypair.pubkey());
+    Ok(())
+}
+
+pub async fn run(ctx: &mut Ctx, cmd: LocalCmd) -> CliResult {
+    if !ctx.is_local() {
+        return Err(CliError::Input("`coherence local` works only with --url local".into()));
+    }
+    match cmd {
+        LocalCmd::InitMint { supply, decimals, token_2022 } => {
+            let units = amount::parse(&supply, decimals)?;
+            let program = if token_2022 { anchor_spl::token_2022::ID } else { anchor_spl::token::ID };
+            let mint = Keypair::new();
+            let owner = ctx.signer_key();
+            let ata = get_associated_token_address_with_program_id(&owner, &mint.pubkey(), &program);
+            let rent = 1_461_600; // rent-exempt minimum of an 82-byte mint
+            let ixs = vec![
+                solana_system_interface::instruction::create_account(&owner, &mint.pubkey(), rent, 82, &program),
+                t22::instruction::initialize_mint2(&program, &mint.pubkey(), &owner, None, decimals).map_err(input)?,
+                spl_associated_token_account::instruction::create_associated_token_account_idempotent(&owner, &owner, &mint.pubkey(), &program),
+                t22::instruction::mint_to_checked(&program, &mint.pubkey(), &ata, &owner, &[], units, decimals).map_err(input)?,
+            ];
+            ctx.write(&format!("create mint {} with {supply} tokens", mint.pubkey()), ixs, &[&mint]).await?;
+            ctx.out(mint.pubkey().to_string(), serde_json::json!({ "mint": mint.pubkey().to_string(), "token_account": ata.to_string() }));
+        }
+        LocalCmd::Warp { secs } => {
+            let bank = ctx.client.local_bank().ok_or_else(|| CliError::Input("not local".into()))?;
+            let now = bank.now().await?;
+            let to = now.checked_add(i64::try_from(secs).map_err(input)?).ok_or_else(|| CliError::Input("time overflow".into()))?;
+            bank.warp_to(to).await?;
+            ctx.out(format!("clock: {now} -> {to}"), serde_json::json!({ "from": now, "to": to }));
+        }
+        LocalCmd::Time => {
+            let now = ctx.client.now().await?;
+            ctx.out(now.to_string(), serde_json::json!({ "unix_time": now }));
+        }
+    }
+    Ok(())
+}
+
+fn input(e: impl std::fmt::Display) -> CliError {
+    CliError::Input(e.to_string())
+}

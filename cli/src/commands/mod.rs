@@ -1,0 +1,13 @@
+//! One file per subcommand noun.
+pub mod check;
+pub mod demo;
+pub mod engine;
+pub mod epoch;
+pub mod governance;
+pub mod local;
+pub mod source;
+pub mod stake;
+pub mod status;
+pub mod treasury;
+pub mod usage;
+pub mod vesting;

@@ -1,0 +1,178 @@
+//! Shared state of one CLI invocation: the client (RPC or the in-process
+//! ledger), the signer, output mode, confirmation and `--print-tx`.
+
+use crate::error::{CliError, CliResult};
+use crate::Global;
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use base64::Engine as _;
+use coherence::state::Engine;
+use coherence_sdk::client::local::{LocalBank, LocalState};
+use coherence_sdk::client::rpc::{PriorityFee, RpcBackend};
+use coherence_sdk::{ops, Client, EngineKeys};
+use solana_commitment_config::CommitmentConfig;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Output {
+    Text,
+    Json,
+}
+
+/// Resolves `--url` aliases; `None` means the in-process ledger.
+pub fn resolve_url(url: &str) -> CliResult<Option<String>> {
+    Ok(Some(match url {
+        "local" => return Ok(None),
+        "localnet" | "l" => "http://127.0.0.1:8899".into(),
+        "devnet" | "d" => "https://api.devnet.solana.com".into(),
+        "mainnet" | "mainnet-beta" | "m" => "https://api.mainnet-beta.solana.com".into(),
+        u if u.starts_with("http://") || u.starts_with("https://") => u.into(),
+        other => return Err(CliError::Input(format!("unknown --url {other:?}: use local, localnet, devnet, mainnet or an http(s) URL"))),
+    }))
+}
+
+/// Reads a Solana CLI keypair file (a JSON array of 64 bytes).
+pub fn read_keypair(path: &Path) -> CliResult<Keypair> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::Input(format!("cannot read keypair {}: {e}", path.display())))?;
+    let bytes: Vec<u8> = serde_json::from_str(&text)
+        .map_err(|_| CliError::Input(format!("{} is not a keypair file (JSON array of 64 bytes)", path.display())))?;
+    Keypair::try_from(&bytes[..]).map_err(|_| CliError::Input(format!("{} is not a valid keypair", path.display())))
+}
+
+pub fn write_keypair(path: &Path, keypair: &Keypair) -> CliResult<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| CliError::Input(format!("{}: {e}", dir.display())))?;
+    }
+    let json = serde_json::to_string(&keypair.to_bytes().to_vec()).map_err(|e| CliError::Input(e.to_string()))?;
+    std::fs::write(path, json).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))
+}
+
+/// `--keypair`, else the Solana CLI config's `keypair_path`, else `~/.config/solana/id.json`.
+pub fn default_keypair_path() -> PathBuf {
+    let home = std::env::var("HOME").map(PathBuf::from).unwrap_or_default();
+    let config = home.join(".config/solana/cli/config.yml");
+    if let Ok(text) = std::fs::read_to_string(config) {
+        for line in text.lines() {
+            if let Some(rest) = line.trim().strip_prefix("keypair_path:") {
+                return PathBuf::from(rest.trim().trim_matches('"').trim_matches('\''));
+            }
+        }
+    }
+    home.join(".config/solana/id.json")
+}
+
+pub struct Ctx {
+    pub client: Client,
+    pub output: Output,
+    yes: bool,
+    print_tx: bool,
+    engine: Option<Pubkey>,
+    ledger: Option<PathBuf>,
+}
+
+impl Ctx {
+    pub async fn new(global: &Global) -> CliResult<Ctx> {
+        let path = global.keypair.clone().unwrap_or_else(default_keypair_path);
+        let signer = read_keypair(&path)?;
+        let (client, ledger) = match resolve_url(&global.url)? {
+            None => {
+                let state = LocalState::load(&global.ledger)?;
+                let bank = LocalBank::start(state, &[signer.pubkey()]).await?;
+                (Client::local(bank, signer), Some(global.ledger.clone()))
+            }
+            Some(url) => {
+                let fee = global.priority_fee.map_or(PriorityFee::Recent, PriorityFee::Fixed);
+                (Client::rpc(RpcBackend::new(url, CommitmentConfig::confirmed(), fee), signer), None)
+            }
+        };
+        Ok(Ctx { client, output: global.output, yes: global.yes, print_tx: global.print_tx, engine: global.engine, ledger })
+    }
+
+    pub fn signer_key(&self) -> Pubkey {
+        self.client.payer().pubkey()
+    }
+
+    pub fn is_local(&self) -> bool {
+        self.ledger.is_some()
+    }
+
+    /// The engine named by `--engine`, with all its addresses.
+    pub async fn engine(&mut self) -> CliResult<(EngineKeys, Engine)> {
+        let engine = self.engine.ok_or_else(|| CliError::Input("pass --engine <ADDRESS>".into()))?;
+        match ops::engine_keys(&mut self.client, &engine).await {
+            Err(coherence_sdk::ClientError::AccountNotFound(_)) => {
+                Err(CliError::Input(format!("no engine at {engine} on this cluster")))
+            }
+            other => Ok(other?),
+        }
+    }
+
+    pub async fn decimals(&mut self, keys: &EngineKeys) -> CliResult<u8> {
+        let mint = self.client.account(&keys.mint).await?.ok_or_else(|| CliError::Input("mint not found".into()))?;
+        // Both token programs put `decimals` at byte 44 of the mint.
+        mint.data.get(44).copied().ok_or_else(|| CliError::Input("not a mint".into()))
+    }
+
+    /// Asks before a write unless `-y`; refuses when nobody can answer.
+    pub fn confirm(&self, summary: &str) -> CliResult<()> {
+        if self.yes {
+            return Ok(());
+        }
+        if !std::io::stdin().is_terminal() {
+            return Err(CliError::NotConfirmed);
+        }
+        eprint!("{summary}\nSend? [y/N] ");
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer).map_err(|e| CliError::Input(e.to_string()))?;
+        if matches!(answer.trim(), "y" | "Y" | "yes") { Ok(()) } else { Err(CliError::NotConfirmed) }
+    }
+
+    pub fn print_tx(&self) -> bool {
+        self.print_tx
+    }
+
+    /// Sends `ixs` after a summary and confirmation; with `--print-tx`
+    /// prints the unsigned message (base64) for a multisig instead.
+    pub async fn write(&mut self, summary: &str, ixs: Vec<Instruction>, extra: &[&Keypair]) -> CliResult<Option<String>> {
+        if self.print_tx {
+            let message = solana_message::Message::new(&ixs, Some(&self.signer_key()));
+            let bytes = bincode::serialize(&message).map_err(|e| CliError::Input(e.to_string()))?;
+            let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+            self.out(format!("{summary}\nunsigned message (base64):\n{encoded}"), serde_json::json!({ "summary": summary, "message": encoded }));
+            return Ok(None);
+        }
+        self.confirm(summary)?;
+        let spinner = indicatif::ProgressBar::new_spinner();
+        spinner.set_message(format!("sending: {summary}"));
+        spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+        let result = self.client.send(&ixs, extra).await;
+        spinner.finish_and_clear();
+        let signature = result?;
+        if self.output == Output::Text {
+            eprintln!("{summary}: confirmed {signature}");
+        }
+        Ok(Some(signature))
+    }
+
+    /// Prints text or JSON depending on `--output`.
+    pub fn out(&self, text: String, json: serde_json::Value) {
+        match self.output {
+            Output::Text => crate::outln!("{text}"),
+            Output::Json => crate::outln!("{json}"),
+        }
+    }
+
+    /// Saves the local ledger (no-op over RPC).
+    pub async fn finish(mut self) -> CliResult<()> {
+        if let Some(path) = self.ledger.take() {
+            if let Some(bank) = self.client.local_bank() {
+                bank.snapshot().await?.save(&path)?;
+            }
+        }
+        Ok(())
+    }
+}

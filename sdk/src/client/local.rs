@@ -1,0 +1,237 @@
+//! In-process backend: the program compiled natively and run by
+//! `solana-program-test`, next to the real SPL Token and Token-2022 bytecode.
+//! No validator needed. A [`LocalState`] snapshot (accounts + clock) can be
+//! saved to a file and loaded again, so CLI invocations in local mode share
+//! one ledger.
+
+use super::{ClientError, ClientResult, MemcmpFilter};
+use anchor_lang::prelude::{AccountInfo, Pubkey};
+use anchor_lang::solana_program::entrypoint::ProgramResult;
+use anchor_lang::solana_program::instruction::Instruction;
+use serde::{Deserialize, Serialize};
+use solana_account::Account;
+use solana_clock::Clock;
+use solana_compute_budget_interface::ComputeBudgetInstruction;
+use solana_keypair::Keypair;
+use solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext};
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn coherence_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
+    // SAFETY: only unifies the slice's lifetime with Anchor's single 'info lifetime.
+    let accounts = unsafe { core::mem::transmute::<&[AccountInfo<'_>], &[AccountInfo<'_>]>(accounts) };
+    coherence::entry(program_id, accounts, data)
+}
+
+/// Compute-unit limit of local transactions (minus a per-call nonce that
+/// keeps otherwise identical transactions distinct).
+const CU_LIMIT: u32 = 1_000_000;
+/// A new slot every this many transactions, so per-block cost limits never stall.
+const TXS_PER_SLOT: u32 = 8;
+/// Lamports given to a wallet the local ledger has never seen.
+pub const LOCAL_AIRDROP: u64 = 1_000_000_000_000;
+
+/// One saved account.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SavedAccount {
+    pub address: [u8; 32],
+    pub lamports: u64,
+    pub owner: [u8; 32],
+    pub data: Vec<u8>,
+}
+
+/// A snapshot of a local ledger: the clock and every account it touched.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LocalState {
+    pub unix_time: i64,
+    pub accounts: Vec<SavedAccount>,
+}
+
+impl LocalState {
+    pub fn load(path: &Path) -> ClientResult<Option<LocalState>> {
+        match std::fs::read(path) {
+            Ok(bytes) => bincode::deserialize(&bytes)
+                .map(Some)
+                .map_err(|e| ClientError::Io(format!("{}: not a local ledger file ({e})", path.display()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(ClientError::Io(format!("{}: {e}", path.display()))),
+        }
+    }
+
+    pub fn save(&self, path: &Path) -> ClientResult<()> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| ClientError::Io(format!("{}: {e}", dir.display())))?;
+        }
+        let bytes = bincode::serialize(self).map_err(|e| ClientError::Io(e.to_string()))?;
+        std::fs::write(path, bytes).map_err(|e| ClientError::Io(format!("{}: {e}", path.display())))
+    }
+}
+
+/// A running in-process bank with the program loaded.
+pub struct LocalBank {
+    pub ctx: ProgramTestContext,
+    known: BTreeSet<Pubkey>,
+    nonce: u32,
+}
+
+impl LocalBank {
+    /// Starts a bank from `state` (or empty), funding `wallets` it has not seen.
+    pub async fn start(state: Option<LocalState>, wallets: &[Pubkey]) -> ClientResult<LocalBank> {
+        let mut pt = ProgramTest::default();
+        pt.prefer_bpf(false);
+        agave_logger::setup_with_default("error");
+        pt.add_program("coherence", coherence::ID, processor!(coherence_entry));
+        let state = state.unwrap_or_default();
+        let mut known = BTreeSet::new();
+        for saved in &state.accounts {
+            let address = Pubkey::new_from_array(saved.address);
+            known.insert(address);
+            pt.add_account(
+                address,
+                Account {
+                    lamports: saved.lamports,
+                    data: saved.data.clone(),
+                    owner: Pubkey::new_from_array(saved.owner),
+                    executable: false,
+                    rent_epoch: 0,
+                },
+            );
+        }
+        let fresh: Vec<Pubkey> = wallets.iter().filter(|w| !known.contains(*w)).copied().collect();
+        for wallet in fresh {
+            pt.add_account(wallet, Account { lamports: LOCAL_AIRDROP, ..Account::default() });
+            known.insert(wallet);
+        }
+        let ctx = pt.start_with_context().await;
+        let mut bank = LocalBank { ctx, known, nonce: 1 };
+        if state.unix_time != 0 {
+            bank.warp_to(state.unix_time).await?;
+        }
+        Ok(bank)
+    }
+
+    /// Snapshot of every account this ledger has touched.
+    pub async fn snapshot(&mut self) -> ClientResult<LocalState> {
+        let mut accounts = Vec::new();
+        for key in self.known.clone() {
+            if let Some(a) = self.account(&key).await? {
+                let is_program_or_sysvar = a.executable
+                    || a.owner == solana_sdk_ids_sysvar()
+                    || a.owner == anchor_lang::solana_program::bpf_loader_upgradeable::ID;
+                if !is_program_or_sysvar {
+                    accounts.push(SavedAccount {
+                        address: key.to_bytes(),
+                        lamports: a.lamports,
+                        owner: a.owner.to_bytes(),
+                        data: a.data,
+                    });
+                }
+            }
+        }
+        Ok(LocalState { unix_time: self.now().await?, accounts })
+    }
+
+    fn remember(&mut self, ixs: &[Instruction]) {
+        for ix in ixs {
+            self.known.extend(ix.accounts.iter().map(|m| m.pubkey));
+        }
+    }
+
+    fn tx(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> ClientResult<Transaction> {
+        self.nonce += 1;
+        let payer = signers.first().ok_or_else(|| ClientError::Rpc("no payer".into()))?.pubkey();
+        let mut all = vec![ComputeBudgetInstruction::set_compute_unit_limit(CU_LIMIT - self.nonce)];
+        all.extend_from_slice(ixs);
+        let mut tx = Transaction::new_with_payer(&all, Some(&payer));
+        tx.try_sign(&signers.to_vec(), self.ctx.last_blockhash).map_err(|e| ClientError::Rpc(e.to_string()))?;
+        Ok(tx)
+    }
+
+    fn map_err(e: BanksClientError) -> ClientError {
+        match e {
+            BanksClientError::TransactionError(err) => ClientError::from_transaction(err, vec![]),
+            BanksClientError::SimulationError { err, logs, .. } => ClientError::from_transaction(err, logs),
+            other => ClientError::Rpc(other.to_string()),
+        }
+    }
+
+    pub async fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> ClientResult<String> {
+        if self.nonce % TXS_PER_SLOT == 0 {
+            self.next_slot().await?;
+        }
+        self.remember(ixs);
+        let tx = self.tx(ixs, signers)?;
+        let signature = tx.signatures[0].to_string();
+        if let Err(e) = self.ctx.banks_client.process_transaction(tx).await {
+            // A failed transaction commits nothing but its fee; replay the same
+            // instructions (under a new signature) in simulation for the logs.
+            let replay = self.tx(ixs, signers)?;
+            if let Ok(sim) = self.ctx.banks_client.simulate_transaction(replay).await {
+                if let (Err(err), Some(details)) = (sim.result.unwrap_or(Ok(())), sim.simulation_details) {
+                    return Err(ClientError::from_transaction(err, details.logs));
+                }
+            }
+            return Err(Self::map_err(e));
+        }
+        Ok(signature)
+    }
+
+    pub async fn simulate(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> ClientResult<u64> {
+        let tx = self.tx(ixs, signers)?;
+        let sim = self.ctx.banks_client.simulate_transaction(tx).await.map_err(Self::map_err)?;
+        let (logs, units) = sim.simulation_details.map_or((vec![], 0), |d| (d.logs, d.units_consumed));
+        if let Err(err) = sim.result.unwrap_or(Ok(())) {
+            return Err(ClientError::from_transaction(err, logs));
+        }
+        Ok(units)
+    }
+
+    pub async fn account(&mut self, key: &Pubkey) -> ClientResult<Option<Account>> {
+        self.ctx.banks_client.get_account(*key).await.map_err(Self::map_err)
+    }
+
+    pub async fn clock(&mut self) -> ClientResult<Clock> {
+        self.ctx.banks_client.get_sysvar::<Clock>().await.map_err(Self::map_err)
+    }
+
+    pub async fn now(&mut self) -> ClientResult<i64> {
+        Ok(self.clock().await?.unix_timestamp)
+    }
+
+    /// Sets the Clock's unix time.
+    pub async fn warp_to(&mut self, unix: i64) -> ClientResult<()> {
+        let mut clock = self.clock().await?;
+        clock.unix_timestamp = unix;
+        self.ctx.set_sysvar(&clock);
+        Ok(())
+    }
+
+    /// Moves to the next slot, keeping the Clock's unix time.
+    pub async fn next_slot(&mut self) -> ClientResult<()> {
+        let clock = self.clock().await?;
+        self.ctx.warp_to_slot(clock.slot + 1).map_err(|e| ClientError::Rpc(format!("{e:?}")))?;
+        self.warp_to(clock.unix_timestamp).await?;
+        self.ctx.last_blockhash = self.ctx.banks_client.get_latest_blockhash().await.map_err(Self::map_err)?;
+        Ok(())
+    }
+
+    /// Scans the accounts this ledger knows (BanksClient has no
+    /// `getProgramAccounts`).
+    pub async fn program_accounts(&mut self, filters: &[MemcmpFilter]) -> ClientResult<Vec<(Pubkey, Account)>> {
+        let mut out = Vec::new();
+        for key in self.known.clone() {
+            if let Some(a) = self.account(&key).await? {
+                if a.owner == coherence::ID && filters.iter().all(|f| f.matches(&a.data)) {
+                    out.push((key, a));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn solana_sdk_ids_sysvar() -> Pubkey {
+    anchor_lang::pubkey!("Sysvar1111111111111111111111111111111111111")
+}

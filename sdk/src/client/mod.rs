@@ -1,0 +1,140 @@
+//! Sending transactions: one [`Client`] over RPC or in process.
+//!
+//! Instruction builders never send; this layer signs, sends and reads. The
+//! RPC backend simulates first, sets the compute-unit limit from the
+//! simulation plus a margin, adds an optional priority fee, sends a v0
+//! transaction and resends until it is confirmed or its blockhash expires.
+//! The local backend (feature `local`) runs the program natively inside
+//! `solana-program-test`, optionally persisting its accounts to a file.
+
+mod error;
+#[cfg(feature = "local")]
+pub mod local;
+pub mod rpc;
+
+pub use error::ClientError;
+
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::AccountDeserialize;
+use solana_account::Account;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+pub type ClientResult<T> = Result<T, ClientError>;
+
+/// A `getProgramAccounts` memcmp filter: `bytes` at `offset` of the data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemcmpFilter {
+    pub offset: usize,
+    pub bytes: Vec<u8>,
+}
+
+impl MemcmpFilter {
+    pub fn matches(&self, data: &[u8]) -> bool {
+        data.get(self.offset..self.offset + self.bytes.len()) == Some(&self.bytes[..])
+    }
+}
+
+enum Backend {
+    Rpc(rpc::RpcBackend),
+    #[cfg(feature = "local")]
+    Local(Box<local::LocalBank>),
+}
+
+/// Sends transactions and reads accounts, over RPC or in process.
+pub struct Client {
+    backend: Backend,
+    payer: Keypair,
+}
+
+impl Client {
+    /// A client over RPC; `payer` pays fees and signs.
+    pub fn rpc(backend: rpc::RpcBackend, payer: Keypair) -> Self {
+        Client { backend: Backend::Rpc(backend), payer }
+    }
+
+    /// A client over an in-process bank; `payer` is funded in it.
+    #[cfg(feature = "local")]
+    pub fn local(bank: local::LocalBank, payer: Keypair) -> Self {
+        Client { backend: Backend::Local(Box::new(bank)), payer }
+    }
+
+    pub fn payer(&self) -> &Keypair {
+        &self.payer
+    }
+
+    /// The in-process bank, when this client runs locally.
+    #[cfg(feature = "local")]
+    pub fn local_bank(&mut self) -> Option<&mut local::LocalBank> {
+        match &mut self.backend {
+            Backend::Local(bank) => Some(bank),
+            Backend::Rpc(_) => None,
+        }
+    }
+
+    /// Signs (payer + `signers`), sends and confirms; returns the signature.
+    pub async fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> ClientResult<String> {
+        let mut all: Vec<&Keypair> = vec![&self.payer];
+        all.extend(signers.iter().copied().filter(|k| k.pubkey() != self.payer.pubkey()));
+        match &mut self.backend {
+            Backend::Rpc(rpc) => rpc.send(ixs, &all).await,
+            #[cfg(feature = "local")]
+            Backend::Local(bank) => bank.send(ixs, &all).await,
+        }
+    }
+
+    /// Simulates without committing; returns the compute units consumed.
+    pub async fn simulate(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> ClientResult<u64> {
+        let mut all: Vec<&Keypair> = vec![&self.payer];
+        all.extend(signers.iter().copied().filter(|k| k.pubkey() != self.payer.pubkey()));
+        match &mut self.backend {
+            Backend::Rpc(rpc) => rpc.simulate(ixs, &all).await,
+            #[cfg(feature = "local")]
+            Backend::Local(bank) => bank.simulate(ixs, &all).await,
+        }
+    }
+
+    pub async fn account(&mut self, key: &Pubkey) -> ClientResult<Option<Account>> {
+        match &mut self.backend {
+            Backend::Rpc(rpc) => rpc.account(key).await,
+            #[cfg(feature = "local")]
+            Backend::Local(bank) => bank.account(key).await,
+        }
+    }
+
+    /// Fetches and decodes a program account.
+    pub async fn get<T: AccountDeserialize>(&mut self, key: &Pubkey) -> ClientResult<T> {
+        let account = self.account(key).await?.ok_or_else(|| ClientError::AccountNotFound(key.to_string()))?;
+        T::try_deserialize(&mut &account.data[..]).map_err(|e| ClientError::Decode(format!("{key}: {e}")))
+    }
+
+    /// Current unix time of the cluster (Clock sysvar).
+    pub async fn now(&mut self) -> ClientResult<i64> {
+        match &mut self.backend {
+            Backend::Rpc(rpc) => rpc.now().await,
+            #[cfg(feature = "local")]
+            Backend::Local(bank) => bank.now().await,
+        }
+    }
+
+    /// Program accounts of type `T` matching every filter (the account
+    /// discriminator is always matched first).
+    pub async fn program_accounts<T: AccountDeserialize + anchor_lang::Discriminator>(
+        &mut self,
+        filters: &[MemcmpFilter],
+    ) -> ClientResult<Vec<(Pubkey, T)>> {
+        let mut all = vec![MemcmpFilter { offset: 0, bytes: T::DISCRIMINATOR.to_vec() }];
+        all.extend_from_slice(filters);
+        let raw = match &mut self.backend {
+            Backend::Rpc(rpc) => rpc.program_accounts(&all).await?,
+            #[cfg(feature = "local")]
+            Backend::Local(bank) => bank.program_accounts(&all).await?,
+        };
+        raw.into_iter()
+            .map(|(k, a)| {
+                T::try_deserialize(&mut &a.data[..]).map(|t| (k, t)).map_err(|e| ClientError::Decode(format!("{k}: {e}")))
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,208 @@
+//! RPC backend: simulate, size the compute budget, price it, send a v0
+//! transaction, resend until confirmed or the blockhash expires.
+
+use super::{ClientError, ClientResult, MemcmpFilter};
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use solana_account::Account;
+use solana_commitment_config::CommitmentConfig;
+use solana_compute_budget_interface::ComputeBudgetInstruction;
+use solana_hash::Hash;
+use solana_keypair::Keypair;
+use solana_message::{v0, VersionedMessage};
+use solana_rpc_client::nonblocking::rpc_client::RpcClient;
+use solana_rpc_client_api::config::{
+    RpcAccountInfoConfig, RpcProgramAccountsConfig, RpcSendTransactionConfig, RpcSimulateTransactionConfig,
+};
+use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};
+use solana_transaction::versioned::VersionedTransaction;
+use std::time::Duration;
+
+/// Most compute units a transaction may request.
+const MAX_CU: u32 = 1_400_000;
+/// Margin over the simulated compute units: +20 % and 1 000 units.
+fn with_margin(units: u64) -> u32 {
+    u32::try_from(units.saturating_mul(12) / 10 + 1_000).unwrap_or(MAX_CU).min(MAX_CU)
+}
+
+/// How to price transactions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PriorityFee {
+    /// No priority fee.
+    None,
+    /// A fixed price in micro-lamports per compute unit.
+    Fixed(u64),
+    /// The median of recent prioritization fees on the written accounts.
+    Recent,
+}
+
+/// Talks to one RPC URL.
+pub struct RpcBackend {
+    client: RpcClient,
+    fee: PriorityFee,
+    /// How often to resend while waiting for confirmation.
+    resend_every: Duration,
+}
+
+impl RpcBackend {
+    pub fn new(url: String, commitment: CommitmentConfig, fee: PriorityFee) -> Self {
+        Self::with_client(RpcClient::new_with_commitment(url, commitment), fee)
+    }
+
+    /// Wraps an existing `RpcClient` (e.g. one over a custom `RpcSender`).
+    pub fn with_client(client: RpcClient, fee: PriorityFee) -> Self {
+        RpcBackend { client, fee, resend_every: Duration::from_millis(2_000) }
+    }
+
+    pub fn url(&self) -> String {
+        self.client.url()
+    }
+
+    fn rpc_err(e: impl std::fmt::Display) -> ClientError {
+        ClientError::Rpc(e.to_string())
+    }
+
+    fn message(ixs: &[Instruction], payer: &Pubkey, cu: Option<u32>, price: u64, blockhash: Hash) -> ClientResult<VersionedMessage> {
+        let mut all = Vec::with_capacity(ixs.len() + 2);
+        if let Some(cu) = cu {
+            all.push(ComputeBudgetInstruction::set_compute_unit_limit(cu));
+        }
+        if price > 0 {
+            all.push(ComputeBudgetInstruction::set_compute_unit_price(price));
+        }
+        all.extend_from_slice(ixs);
+        let message = v0::Message::try_compile(payer, &all, &[], blockhash).map_err(Self::rpc_err)?;
+        Ok(VersionedMessage::V0(message))
+    }
+
+    async fn price(&self, ixs: &[Instruction]) -> ClientResult<u64> {
+        match self.fee {
+            PriorityFee::None => Ok(0),
+            PriorityFee::Fixed(p) => Ok(p),
+            PriorityFee::Recent => {
+                let mut writable: Vec<Pubkey> =
+                    ixs.iter().flat_map(|ix| ix.accounts.iter()).filter(|m| m.is_writable).map(|m| m.pubkey).collect();
+                writable.sort();
+                writable.dedup();
+                writable.truncate(128);
+                let fees = self.client.get_recent_prioritization_fees(&writable).await.map_err(Self::rpc_err)?;
+                let mut values: Vec<u64> = fees.iter().map(|f| f.prioritization_fee).collect();
+                values.sort_unstable();
+                Ok(values.get(values.len() / 2).copied().unwrap_or(0))
+            }
+        }
+    }
+
+    /// Simulates with the maximum compute budget; returns the units used,
+    /// or the program's named error with its logs.
+    pub async fn simulate(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> ClientResult<u64> {
+        let payer = signers.first().ok_or_else(|| ClientError::Rpc("no payer".into()))?;
+        let blockhash = self.client.get_latest_blockhash().await.map_err(Self::rpc_err)?;
+        let message = Self::message(ixs, &solana_signer::Signer::pubkey(*payer), Some(MAX_CU), 0, blockhash)?;
+        let tx = VersionedTransaction::try_new(message, signers).map_err(Self::rpc_err)?;
+        let config = RpcSimulateTransactionConfig {
+            sig_verify: false,
+            replace_recent_blockhash: true,
+            commitment: Some(self.client.commitment()),
+            ..RpcSimulateTransactionConfig::default()
+        };
+        let sim = self.client.simulate_transaction_with_config(&tx, config).await.map_err(Self::rpc_err)?.value;
+        let logs = sim.logs.unwrap_or_default();
+        if let Some(err) = sim.err {
+            return Err(ClientError::from_transaction(err.into(), logs));
+        }
+        Ok(sim.units_consumed.unwrap_or(0))
+    }
+
+    /// Simulate → size → price → sign → send → confirm (resending).
+    pub async fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> ClientResult<String> {
+        let units = self.simulate(ixs, signers).await?;
+        let price = self.price(ixs).await?;
+        let payer = signers.first().ok_or_else(|| ClientError::Rpc("no payer".into()))?;
+        let (blockhash, last_valid) = self
+            .client
+            .get_latest_blockhash_with_commitment(self.client.commitment())
+            .await
+            .map_err(Self::rpc_err)?;
+        let message = Self::message(ixs, &solana_signer::Signer::pubkey(*payer), Some(with_margin(units)), price, blockhash)?;
+        let tx = VersionedTransaction::try_new(message, signers).map_err(Self::rpc_err)?;
+        let signature = tx.signatures[0];
+        let config = RpcSendTransactionConfig { skip_preflight: true, max_retries: Some(0), ..Default::default() };
+        loop {
+            self.client.send_transaction_with_config(&tx, config).await.map_err(Self::rpc_err)?;
+            let deadline = tokio::time::Instant::now() + self.resend_every;
+            while tokio::time::Instant::now() < deadline {
+                let statuses = self.client.get_signature_statuses(&[signature]).await.map_err(Self::rpc_err)?.value;
+                if let Some(Some(status)) = statuses.first() {
+                    if let Some(err) = &status.err {
+                        return Err(ClientError::from_transaction(err.clone().into(), vec![]));
+                    }
+                    if status.satisfies_commitment(self.client.commitment()) {
+                        return Ok(signature.to_string());
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(400)).await;
+            }
+            let height = self.client.get_block_height().await.map_err(Self::rpc_err)?;
+            if height > last_valid {
+                return Err(ClientError::Expired);
+            }
+        }
+    }
+
+    pub async fn account(&mut self, key: &Pubkey) -> ClientResult<Option<Account>> {
+        let response = self
+            .client
+            .get_account_with_commitment(key, self.client.commitment())
+            .await
+            .map_err(Self::rpc_err)?;
+        Ok(response.value)
+    }
+
+    pub async fn now(&mut self) -> ClientResult<i64> {
+        let clock = self.account(&solana_clock::sysvar::ID).await?.ok_or_else(|| ClientError::AccountNotFound("Clock".into()))?;
+        let clock: solana_clock::Clock = bincode_clock(&clock.data)?;
+        Ok(clock.unix_timestamp)
+    }
+
+    pub async fn program_accounts(&mut self, filters: &[MemcmpFilter]) -> ClientResult<Vec<(Pubkey, Account)>> {
+        let config = RpcProgramAccountsConfig {
+            filters: Some(filters.iter().map(|f| RpcFilterType::Memcmp(Memcmp::new_raw_bytes(f.offset, f.bytes.clone()))).collect()),
+            account_config: RpcAccountInfoConfig {
+                commitment: Some(self.client.commitment()),
+                ..RpcAccountInfoConfig::default()
+            },
+            ..RpcProgramAccountsConfig::default()
+        };
+        // The raw-account variant decodes for us; its UI-account successor
+        // would need the account-decoder crate for the same result.
+        #[allow(deprecated)]
+        let accounts = self.client.get_program_accounts_with_config(&coherence::ID, config).await;
+        accounts.map_err(Self::rpc_err)
+    }
+}
+
+/// The Clock sysvar's layout: five little-endian 8-byte fields.
+fn bincode_clock(data: &[u8]) -> ClientResult<solana_clock::Clock> {
+    let field = |i: usize| -> ClientResult<[u8; 8]> {
+        data.get(i * 8..i * 8 + 8)
+            .and_then(|s| s.try_into().ok())
+            .ok_or_else(|| ClientError::Decode("clock sysvar".into()))
+    };
+    Ok(solana_clock::Clock {
+        slot: u64::from_le_bytes(field(0)?),
+        epoch_start_timestamp: i64::from_le_bytes(field(1)?),
+        epoch: u64::from_le_bytes(field(2)?),
+        leader_schedule_epoch: u64::from_le_bytes(field(3)?),
+        unix_timestamp: i64::from_le_bytes(field(4)?),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn compute_margin_is_capped() {
+        assert_eq!(super::with_margin(10_000), 13_000);
+        assert_eq!(super::with_margin(u64::MAX), super::MAX_CU);
+    }
+}

@@ -1,0 +1,34 @@
+//! Conservative default parameters for a new engine (inside every hard
+//! bound; see `coherence::constants`).
+
+use coherence::constants::DAY;
+use coherence::instructions::InitEngineArgs;
+use coherence::math::Params;
+use anchor_lang::prelude::Pubkey;
+
+/// α 50 %, gate 90 %, 20 % EMA, 1 %/epoch cap decay, locks 7 days–1 year with
+/// up to 2× weight, split 70/20/10, vesting ≥ 90-day cliff over ≥ 1 year,
+/// 2-day timelock.
+pub fn params(cap: u64) -> Params {
+    Params {
+        alpha_bps: 5_000,
+        gate_bps: 9_000,
+        ema_bps: 2_000,
+        cap,
+        cap_decay_bps: 100,
+        min_lock: 7 * DAY,
+        max_lock: 365 * DAY,
+        max_boost_bps: 10_000,
+        stakers_bps: 7_000,
+        builders_bps: 2_000,
+        treasury_bps: 1_000,
+        min_vesting_cliff: 90 * DAY,
+        min_vesting_duration: 365 * DAY,
+        timelock_secs: 2 * DAY,
+    }
+}
+
+/// Genesis arguments: daily epochs, 4 usage shards, the cap at 1 % of max supply.
+pub fn init_args(authority: Pubkey, max_supply: u64) -> InitEngineArgs {
+    InitEngineArgs { authority, epoch_secs: DAY, usage_shards: 4, max_supply, params: params((max_supply / 100).max(1)) }
+}

@@ -1,0 +1,111 @@
+//! Multi-step operations on a [`Client`]: genesis with its usage shards,
+//! associated token accounts, usage with automatic source settlement, the
+//! epoch crank. Used by the CLI, the demo and the deploy script.
+
+use crate::client::{Client, ClientError, ClientResult};
+use crate::{instructions as ix, pda, EngineKeys};
+use anchor_lang::prelude::Pubkey;
+use anchor_spl::associated_token::{get_associated_token_address_with_program_id, spl_associated_token_account};
+use coherence::instructions::InitEngineArgs;
+use coherence::state::{Engine, Source};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+/// Reads an engine and derives all of its addresses.
+pub async fn engine_keys(client: &mut Client, engine: &Pubkey) -> ClientResult<(EngineKeys, Engine)> {
+    let state: Engine = client.get(engine).await?;
+    let keys = EngineKeys::new(state.mint, state.token_program);
+    if keys.engine != *engine {
+        return Err(ClientError::Decode(format!("{engine} is not the engine PDA of its mint")));
+    }
+    Ok((keys, state))
+}
+
+/// Genesis: `initialize_engine` (the payer must be the mint authority) and
+/// every usage shard. Idempotent: an existing engine is left as it is and
+/// only missing shards are created.
+pub async fn init_engine(client: &mut Client, mint: Pubkey, token_program: Pubkey, args: InitEngineArgs) -> ClientResult<EngineKeys> {
+    let keys = EngineKeys::new(mint, token_program);
+    let payer = client.payer().pubkey();
+    if client.account(&keys.engine).await?.is_none() {
+        client.send(&[ix::initialize_engine(&keys, &payer, &payer, args.clone())], &[]).await?;
+    }
+    let shards: u8 = client.get::<Engine>(&keys.engine).await?.usage_shards;
+    let mut missing = Vec::new();
+    for shard in 0..shards {
+        if client.account(&pda::usage_shard(&keys.engine, shard)).await?.is_none() {
+            missing.push(ix::init_usage_shard(&keys, &payer, shard));
+        }
+    }
+    for chunk in missing.chunks(8) {
+        client.send(chunk, &[]).await?;
+    }
+    Ok(keys)
+}
+
+/// The wallet's associated token account of the engine's mint.
+pub fn ata(keys: &EngineKeys, owner: &Pubkey) -> Pubkey {
+    get_associated_token_address_with_program_id(owner, &keys.mint, &keys.token_program)
+}
+
+/// Creates `owner`'s associated token account if it does not exist (idempotent).
+pub fn create_ata_ix(keys: &EngineKeys, payer: &Pubkey, owner: &Pubkey) -> anchor_lang::solana_program::instruction::Instruction {
+    spl_associated_token_account::instruction::create_associated_token_account_idempotent(payer, owner, &keys.mint, &keys.token_program)
+}
+
+/// The wallet's associated token account of the engine's mint (created if missing).
+pub async fn ensure_ata(client: &mut Client, keys: &EngineKeys, owner: &Pubkey) -> ClientResult<Pubkey> {
+    let ata = get_associated_token_address_with_program_id(owner, &keys.mint, &keys.token_program);
+    if client.account(&ata).await?.is_none() {
+        let payer = client.payer().pubkey();
+        let create = spl_associated_token_account::instruction::create_associated_token_account_idempotent(
+            &payer,
+            owner,
+            &keys.mint,
+            &keys.token_program,
+        );
+        client.send(&[create], &[]).await?;
+    }
+    Ok(ata)
+}
+
+/// The epoch record a source's pending usage must be settled with, if any.
+pub async fn source_record(client: &mut Client, keys: &EngineKeys, source: &Pubkey) -> ClientResult<Option<Pubkey>> {
+    let src: Source = client.get(source).await?;
+    Ok((src.usage > 0).then(|| pda::epoch_record(&keys.engine, src.epoch)))
+}
+
+/// Burns `amount` from `payer`'s token account as usage.
+pub async fn record_usage(
+    client: &mut Client,
+    keys: &EngineKeys,
+    payer: &Keypair,
+    shard: u8,
+    amount: u64,
+    source: Option<Pubkey>,
+) -> ClientResult<String> {
+    let tokens = ensure_ata(client, keys, &payer.pubkey()).await?;
+    let record = match source {
+        Some(s) => source_record(client, keys, &s).await?,
+        None => None,
+    };
+    client.send(&[ix::record_usage(keys, &payer.pubkey(), &tokens, shard, amount, source, record)], &[payer]).await
+}
+
+/// Closes every ended epoch in order; returns the epochs it closed.
+pub async fn crank(client: &mut Client, keys: &EngineKeys) -> ClientResult<Vec<u64>> {
+    let now = client.now().await?;
+    let payer = client.payer().pubkey();
+    let mut closed = Vec::new();
+    loop {
+        let engine: Engine = client.get(&keys.engine).await?;
+        let next = engine.next_epoch;
+        match engine.epoch_start(next + 1) {
+            Some(end) if now >= end => {
+                client.send(&[ix::close_epoch(keys, &payer, next, engine.usage_shards)], &[]).await?;
+                closed.push(next);
+            }
+            _ => return Ok(closed),
+        }
+    }
+}
