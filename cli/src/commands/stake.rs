@@ -14,6 +14,7 @@ use coherence_sdk::{instructions as ix, ops, pda, preview};
 pub enum StakeCmd {
     /// Lock tokens in a new position.
     Open {
+        #[arg(allow_hyphen_values = true)]
         amount: String,
         #[arg(long)]
         lock_secs: u64,
@@ -22,7 +23,11 @@ pub enum StakeCmd {
         id: Option<u64>,
     },
     /// Add tokens to a locked position.
-    Add { id: u64, amount: String },
+    Add {
+        id: u64,
+        #[arg(allow_hyphen_values = true)]
+        amount: String,
+    },
     /// Lengthen a position's lock.
     Extend { id: u64, lock_secs: u64 },
     /// Start unbonding (earns nothing from now; withdrawable after the lock).
@@ -47,7 +52,10 @@ pub enum StakeCmd {
 #[derive(Subcommand)]
 pub enum RewardsCmd {
     /// Add tokens to the stakers' reward stream (anyone).
-    Fund { amount: String },
+    Fund {
+        #[arg(allow_hyphen_values = true)]
+        amount: String,
+    },
 }
 
 pub async fn run(ctx: &mut Ctx, cmd: StakeCmd) -> CliResult {

@@ -9,7 +9,10 @@ use coherence_sdk::{instructions as ix, ops};
 #[derive(Subcommand)]
 pub enum TreasuryCmd {
     /// Move tokens from the signer into the treasury (anyone may).
-    Deposit { amount: String },
+    Deposit {
+        #[arg(allow_hyphen_values = true)]
+        amount: String,
+    },
 }
 
 pub async fn run(ctx: &mut Ctx, cmd: TreasuryCmd) -> CliResult {

@@ -10,6 +10,7 @@ use coherence_sdk::{instructions as ix, ops, pda};
 pub enum UsageCmd {
     /// Pay for the service: burn `amount` as usage of the current epoch.
     Record {
+        #[arg(allow_hyphen_values = true)]
         amount: String,
         /// Usage shard (default: derived from the signer, to spread write locks).
         #[arg(long)]

@@ -17,7 +17,7 @@ pub enum VestingCmd {
         #[arg(long)]
         beneficiary: Pubkey,
         /// Total, UI units.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         amount: String,
         /// Start (unix seconds); default: now.
         #[arg(long)]

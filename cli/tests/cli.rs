@@ -1,0 +1,201 @@
+//! Every `coherence` subcommand, run as a process in local mode against one
+//! ledger file, plus bad input: each bad call exits non-zero with a clear
+//! message and sends nothing.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Cli {
+    dir: tempfile::TempDir,
+    engine: Option<String>,
+}
+
+impl Cli {
+    fn new() -> Cli {
+        Cli { dir: tempfile::tempdir().expect("tempdir"), engine: None }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn raw(&self, keypair: &Path, args: &[&str]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_coherence"));
+        cmd.arg("--ledger").arg(self.path("ledger.bin")).arg("--keypair").arg(keypair).arg("-y");
+        if let Some(engine) = &self.engine {
+            cmd.args(["--engine", engine]);
+        }
+        cmd.args(args).output().expect("run coherence")
+    }
+
+    /// Runs as `who` and expects success; returns stdout.
+    fn ok(&self, who: &str, args: &[&str]) -> String {
+        let out = self.raw(&self.path(who), args);
+        assert!(out.status.success(), "coherence {args:?} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).expect("utf8")
+    }
+
+    /// Runs as `who` and expects failure whose stderr contains `message`.
+    fn fails(&self, who: &str, args: &[&str], message: &str) {
+        let out = self.raw(&self.path(who), args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "coherence {args:?} unexpectedly succeeded");
+        assert!(stderr.contains(message), "coherence {args:?}: expected {message:?} in:\n{stderr}");
+    }
+
+    fn json(&self, who: &str, args: &[&str]) -> serde_json::Value {
+        let mut all = vec!["--output", "json"];
+        all.extend_from_slice(args);
+        serde_json::from_str(self.ok(who, &all).trim()).expect("json output")
+    }
+}
+
+const WEEK: &str = "604800";
+
+#[test]
+fn every_subcommand_in_local_mode() {
+    let mut c = Cli::new();
+    let admin_key = c.ok("-", &["keygen", c.path("admin.json").to_str().unwrap()]).trim().to_string();
+    let user_key = c.ok("-", &["keygen", c.path("user.json").to_str().unwrap()]).trim().to_string();
+    c.fails("admin.json", &["keygen", c.path("admin.json").to_str().unwrap()], "refusing to overwrite");
+
+    // Genesis.
+    let mint = c.json("admin.json", &["local", "init-mint", "--supply", "1000000"])["mint"].as_str().unwrap().to_string();
+    let engine = c.json("admin.json", &["engine", "init", "--mint", &mint, "--max-supply", "10000000"])["engine"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    c.engine = Some(engine.clone());
+    let status = c.json("admin.json", &["status"]);
+    assert_eq!(status["engine"], engine.as_str());
+    assert_eq!(status["authority"], admin_key.as_str());
+    c.ok("admin.json", &["engine", "show"]);
+
+    // Treasury and vesting (to the user).
+    c.ok("admin.json", &["treasury", "deposit", "1000"]);
+    assert_eq!(c.json("admin.json", &["status"])["vaults"]["treasury"], 1_000_000_000u64);
+    c.ok("admin.json", &["vesting", "create", "--beneficiary", &user_key, "--amount", "100", "--cliff-secs", "7776000", "--duration-secs", "31536000", "--revocable"]);
+    c.ok("admin.json", &["vesting", "create", "--beneficiary", &user_key, "--amount", "50", "--cliff-secs", "7776000", "--duration-secs", "31536000", "--revocable"]);
+    let schedules = c.json("user.json", &["vesting", "show"]);
+    assert_eq!(schedules.as_array().unwrap().len(), 2);
+    c.fails("user.json", &["vesting", "claim", "0"], "NothingToClaim");
+    c.ok("admin.json", &["vesting", "revoke", "1"]);
+
+    // Staking.
+    c.ok("admin.json", &["stake", "open", "100", "--lock-secs", WEEK]);
+    c.ok("admin.json", &["rewards", "fund", "10"]);
+    c.ok("admin.json", &["local", "warp", "86400"]);
+    let positions = c.json("admin.json", &["stake", "show"]);
+    let owed = positions[0]["claimable_rewards"].as_u64().unwrap();
+    assert!(owed > 0 && owed <= 10_000_000);
+    c.ok("admin.json", &["stake", "claim", "0"]);
+    c.ok("admin.json", &["stake", "add", "0", "1.5"]);
+    c.ok("admin.json", &["stake", "extend", "0", "1209600"]);
+    c.fails("admin.json", &["stake", "withdraw", "0"], "PositionNotUnbonding");
+    c.ok("admin.json", &["stake", "unbond", "0"]);
+    c.fails("admin.json", &["stake", "withdraw", "0"], "StillLocked");
+    c.ok("admin.json", &["local", "warp", "1209600"]);
+    c.ok("admin.json", &["stake", "withdraw", "0"]);
+    let _ = c.raw(&c.path("admin.json"), &["stake", "claim", "0"]);
+    c.ok("admin.json", &["stake", "close", "0"]);
+    assert_eq!(c.json("admin.json", &["stake", "show"]).as_array().unwrap().len(), 0);
+
+    // Usage, epochs, builder source.
+    c.ok("admin.json", &["crank"]);
+    c.ok("admin.json", &["source", "register"]);
+    c.ok("admin.json", &["usage", "record", "5", "--source", "0"]);
+    c.ok("admin.json", &["usage", "record", "3", "--shard", "2"]);
+    let preview = c.json("admin.json", &["epoch", "show"]);
+    assert_eq!(preview["open"], true);
+    assert_eq!(preview["emission"], 4_000_000u64);
+    c.ok("admin.json", &["local", "warp", "86400"]);
+    let closed = c.json("admin.json", &["epoch", "close"]);
+    assert_eq!(closed["emission"], 4_000_000u64);
+    let record = c.json("admin.json", &["epoch", "show", closed["epoch"].as_u64().unwrap().to_string().as_str()]);
+    assert_eq!(record["usage"], 8_000_000u64);
+    c.ok("admin.json", &["local", "warp", "86400"]);
+    c.ok("admin.json", &["crank"]);
+    let sources = c.json("admin.json", &["source", "show"]);
+    assert_eq!(sources[0]["usage"], 5_000_000u64);
+    c.ok("admin.json", &["source", "claim", "0"]);
+    assert!(c.json("admin.json", &["source", "show"])[0]["claimed"].as_u64().unwrap() > 0);
+
+    // Vesting after the cliff.
+    c.ok("admin.json", &["local", "warp", "7776000"]);
+    c.ok("user.json", &["vesting", "claim", "0"]);
+    c.ok("user.json", &["vesting", "transfer", "0", &admin_key]);
+    c.fails("user.json", &["vesting", "close", "0"], "NotBeneficiary");
+
+    // Governance.
+    c.ok("admin.json", &["params", "propose", "--alpha-bps", "6000"]);
+    assert_eq!(c.json("admin.json", &["params", "show"])["pending"]["alpha_bps"], 6000);
+    c.ok("admin.json", &["params", "cancel"]);
+    c.fails("admin.json", &["params", "apply"], "NoPendingParams");
+    c.fails("admin.json", &["params", "propose", "--alpha-bps", "9001"], "AlphaOutOfBounds");
+    c.ok("admin.json", &["params", "propose", "--timelock-secs", "86400"]);
+    c.fails("admin.json", &["params", "apply"], "TimelockNotElapsed");
+    c.ok("admin.json", &["local", "warp", "172800"]);
+    c.ok("admin.json", &["crank"]);
+    c.ok("admin.json", &["params", "apply"]);
+    c.ok("admin.json", &["authority", "propose", &user_key]);
+    c.ok("user.json", &["authority", "accept"]);
+    c.fails("admin.json", &["pause"], "NotAuthority");
+    c.ok("user.json", &["pause"]);
+    assert_eq!(c.json("user.json", &["status"])["paused"], true);
+    c.fails("admin.json", &["usage", "record", "1"], "Paused");
+    c.ok("user.json", &["unpause"]);
+    c.ok("admin.json", &["local", "time"]);
+
+    // The coherence check: a single-key authority and a 1-day timelock are findings.
+    let out = c.raw(&c.path("admin.json"), &["--output", "json", "check"]);
+    assert!(!out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let codes: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"single-key-authority") && codes.contains(&"short-timelock"), "{codes:?}");
+}
+
+#[test]
+fn bad_input_is_refused_and_sends_nothing() {
+    let mut c = Cli::new();
+    c.ok("-", &["keygen", c.path("admin.json").to_str().unwrap()]);
+    let mint = c.json("admin.json", &["local", "init-mint", "--supply", "1000"])["mint"].as_str().unwrap().to_string();
+    let engine = c.json("admin.json", &["engine", "init", "--mint", &mint, "--max-supply", "10000"])["engine"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ledger = std::fs::read(c.path("ledger.bin")).unwrap();
+
+    // Wrong keypair path; not a keypair.
+    c.fails("missing.json", &["--engine", &engine, "status"], "cannot read keypair");
+    std::fs::write(c.path("junk.json"), "hello").unwrap();
+    c.fails("junk.json", &["--engine", &engine, "status"], "is not a keypair file");
+    // A non-existent engine; no engine at all.
+    c.fails("admin.json", &["--engine", "11111111111111111111111111111112", "status"], "no engine at");
+    c.fails("admin.json", &["status"], "pass --engine");
+    c.engine = Some(engine);
+    // Amounts: too many decimals, negative, zero, garbage.
+    c.fails("admin.json", &["treasury", "deposit", "1.0000001"], "more than 6 decimals");
+    c.fails("admin.json", &["treasury", "deposit", "-1"], "must be positive");
+    c.fails("admin.json", &["stake", "open", "0", "--lock-secs", WEEK], "must be positive");
+    c.fails("admin.json", &["usage", "record", "abc"], "not a number");
+    c.fails("admin.json", &["rewards", "fund", "99999999999999999999"], "too large");
+    // A bad cluster alias.
+    c.fails("admin.json", &["--url", "moon", "status"], "unknown --url");
+    // Vesting below the engine's minimum cliff is refused before sending.
+    c.fails("admin.json", &["vesting", "create", "--beneficiary", &mint, "--amount", "1", "--cliff-secs", "60", "--duration-secs", "31536000"], "VestingCliffTooShort");
+    assert_eq!(std::fs::read(c.path("ledger.bin")).unwrap(), ledger, "nothing was sent");
+
+    // Without -y and without a terminal, writes are refused.
+    let out = Command::new(env!("CARGO_BIN_EXE_coherence"))
+        .args(["--ledger", c.path("ledger.bin").to_str().unwrap(), "--keypair", c.path("admin.json").to_str().unwrap()])
+        .args(["--engine", c.engine.as_deref().unwrap(), "treasury", "deposit", "1"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not confirmed"));
+    // --print-tx prints the unsigned message and sends nothing.
+    let printed = c.json("admin.json", &["--print-tx", "treasury", "deposit", "1"]);
+    assert!(printed["message"].as_str().unwrap().len() > 100);
+    assert_eq!(c.json("admin.json", &["status"])["vaults"]["treasury"], 0);
+}
