@@ -4,6 +4,7 @@
 
 pub mod fixture;
 pub mod mints;
+pub mod rpc_mock;
 
 use anchor_lang::prelude::{AccountInfo, Pubkey};
 use anchor_lang::solana_program::entrypoint::ProgramResult;

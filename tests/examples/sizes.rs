@@ -1,0 +1,60 @@
+//! Benchmark: every account's size and rent, and the serialized size of the
+//! heaviest transactions (record_usage with a source, close_epoch with 16
+//! shards). Prints a Markdown table; the README records its output.
+//!
+//! `cargo run -p coherence-tests --example sizes`
+
+use anchor_lang::prelude::{Pubkey, Rent};
+use anchor_lang::Space;
+use coherence::state::*;
+use coherence_sdk::{instructions as ix, pda, EngineKeys};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+
+/// Solana's packet limit for a serialized transaction.
+const PACKET: usize = 1232;
+
+fn tx_size(ixs: &[anchor_lang::solana_program::instruction::Instruction], signers: &[&Keypair]) -> (usize, usize) {
+    let payer = signers[0].pubkey();
+    let tx = Transaction::new_signed_with_payer(ixs, Some(&payer), signers, Default::default());
+    let bytes = bincode::serialize(&tx).expect("serialize");
+    (bytes.len(), tx.message.account_keys.len())
+}
+
+fn main() {
+    let rent = Rent::default();
+    println!("| account | size (bytes) | rent-exempt lamports |\n|---|---:|---:|");
+    let rows: [(&str, usize); 7] = [
+        ("Engine", 8 + Engine::INIT_SPACE),
+        ("StakePool", 8 + StakePool::INIT_SPACE),
+        ("Position", 8 + Position::INIT_SPACE),
+        ("VestingSchedule", 8 + VestingSchedule::INIT_SPACE),
+        ("UsageShard", 8 + UsageShard::INIT_SPACE),
+        ("EpochRecord", 8 + EpochRecord::INIT_SPACE),
+        ("Source", 8 + Source::INIT_SPACE),
+    ];
+    for (name, size) in rows {
+        println!("| {name} | {size} | {} |", rent.minimum_balance(size));
+    }
+    println!("| token vault (×5, SPL layout) | 165 | {} |", rent.minimum_balance(165));
+
+    let keys = EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+    let (payer, user) = (Keypair::new(), Keypair::new());
+    let tokens = Pubkey::new_unique();
+    let cu = solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit(200_000);
+    let price = solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_price(1);
+    let source = pda::source(&keys.engine, 0);
+    let cases = [
+        ("record_usage (no source)", vec![cu.clone(), price.clone(), ix::record_usage(&keys, &user.pubkey(), &tokens, 3, 1, None, None)]),
+        ("record_usage (source + settlement record)", vec![cu.clone(), price.clone(), ix::record_usage(&keys, &user.pubkey(), &tokens, 3, 1, Some(source), Some(pda::epoch_record(&keys.engine, 7)))]),
+        ("close_epoch (4 shards)", vec![cu.clone(), price.clone(), ix::close_epoch(&keys, &payer.pubkey(), 7, 4)]),
+        ("close_epoch (16 shards)", vec![cu.clone(), price.clone(), ix::close_epoch(&keys, &payer.pubkey(), 7, 16)]),
+    ];
+    println!("\n| transaction (legacy, with compute-budget ixs) | bytes | of {PACKET} | accounts |\n|---|---:|---:|---:|");
+    for (name, ixs) in cases {
+        let signers: Vec<&Keypair> = if name.starts_with("record") { vec![&payer, &user] } else { vec![&payer] };
+        let (bytes, accounts) = tx_size(&ixs, &signers);
+        println!("| {name} | {bytes} | {:.0} % | {accounts} |", bytes as f64 * 100.0 / PACKET as f64);
+    }
+}
