@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod client;
 pub mod defaults;
+pub mod deployment;
 pub mod error;
 pub mod instructions;
 pub mod ops;

@@ -1,0 +1,148 @@
+//! Genesis from a file, idempotently: create the engine (and its usage
+//! shards) for an existing mint, make the initial treasury deposit, and fund
+//! the vesting allocations — each step skipped when already done, so the
+//! script can be re-run after a partial failure.
+
+use anchor_lang::prelude::Pubkey;
+use coherence::instructions::CreateVestingArgs;
+use coherence::math::Params;
+use coherence::state::Engine;
+use coherence_sdk::{defaults, instructions as ix, ops, Client, ClientError, EngineKeys};
+use serde::Deserialize;
+use solana_signer::Signer;
+use std::str::FromStr;
+
+/// The genesis file (JSON). Amounts are in base units.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Genesis {
+    pub mint: String,
+    /// Governance key (default: the deployer).
+    pub authority: Option<String>,
+    pub max_supply: u64,
+    #[serde(default = "day")]
+    pub epoch_secs: u64,
+    #[serde(default = "four")]
+    pub usage_shards: u8,
+    /// Parameters (default: `coherence_sdk::defaults::params` with a cap of 1 % of max supply).
+    pub params: Option<ParamsFile>,
+    /// Moved from the deployer into the treasury on the first run.
+    #[serde(default)]
+    pub treasury_deposit: u64,
+    #[serde(default)]
+    pub vesting: Vec<Allocation>,
+}
+
+fn day() -> u64 {
+    86_400
+}
+fn four() -> u8 {
+    4
+}
+
+/// Every governable parameter.
+#[derive(Clone, Copy, Debug, Deserialize)]
+pub struct ParamsFile {
+    pub alpha_bps: u16,
+    pub gate_bps: u16,
+    pub ema_bps: u16,
+    pub cap: u64,
+    pub cap_decay_bps: u16,
+    pub min_lock: u64,
+    pub max_lock: u64,
+    pub max_boost_bps: u16,
+    pub stakers_bps: u16,
+    pub builders_bps: u16,
+    pub treasury_bps: u16,
+    pub min_vesting_cliff: u64,
+    pub min_vesting_duration: u64,
+    pub timelock_secs: u64,
+}
+
+impl From<ParamsFile> for Params {
+    fn from(p: ParamsFile) -> Params {
+        Params {
+            alpha_bps: p.alpha_bps, gate_bps: p.gate_bps, ema_bps: p.ema_bps, cap: p.cap, cap_decay_bps: p.cap_decay_bps,
+            min_lock: p.min_lock, max_lock: p.max_lock, max_boost_bps: p.max_boost_bps, stakers_bps: p.stakers_bps,
+            builders_bps: p.builders_bps, treasury_bps: p.treasury_bps, min_vesting_cliff: p.min_vesting_cliff,
+            min_vesting_duration: p.min_vesting_duration, timelock_secs: p.timelock_secs,
+        }
+    }
+}
+
+/// One vesting schedule; allocation `i` becomes schedule id `i`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Allocation {
+    pub beneficiary: String,
+    pub amount: u64,
+    /// Unix start; default: when the script runs.
+    pub start: Option<i64>,
+    pub cliff_secs: u64,
+    pub duration_secs: u64,
+    #[serde(default)]
+    pub period_secs: u64,
+    #[serde(default)]
+    pub revocable: bool,
+}
+
+/// What a run did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub engine: Pubkey,
+    pub engine_created: bool,
+    pub deposited: u64,
+    pub schedules_created: Vec<u64>,
+}
+
+fn key(text: &str) -> Result<Pubkey, ClientError> {
+    Pubkey::from_str(text).map_err(|e| ClientError::Decode(format!("{text}: {e}")))
+}
+
+/// Runs genesis from `g` with `client`'s payer as deployer (the mint's
+/// current mint authority on the first run).
+pub async fn deploy(client: &mut Client, g: &Genesis) -> Result<Report, ClientError> {
+    let mint = key(&g.mint)?;
+    let token_program = client.account(&mint).await?.ok_or_else(|| ClientError::AccountNotFound(g.mint.clone()))?.owner;
+    let me = client.payer().pubkey();
+    let keys = EngineKeys::new(mint, token_program);
+    let existed = client.account(&keys.engine).await?.is_some();
+    let authority = match &g.authority {
+        Some(a) => key(a)?,
+        None => me,
+    };
+    let mut args = defaults::init_args(authority, g.max_supply);
+    args.epoch_secs = g.epoch_secs;
+    args.usage_shards = g.usage_shards;
+    if let Some(p) = g.params {
+        args.params = p.into();
+    }
+    ops::init_engine(client, mint, token_program, args).await?;
+    let mut report = Report { engine: keys.engine, engine_created: !existed, ..Report::default() };
+
+    let engine: Engine = client.get(&keys.engine).await?;
+    if g.treasury_deposit > 0 && engine.vesting_count == 0 && !existed {
+        let from = ops::ata(&keys, &me);
+        client.send(&[ix::deposit_treasury(&keys, &me, &from, g.treasury_deposit)], &[]).await?;
+        report.deposited = g.treasury_deposit;
+    }
+    let now = client.now().await?;
+    for (i, a) in g.vesting.iter().enumerate() {
+        let id = i as u64;
+        let engine: Engine = client.get(&keys.engine).await?;
+        if engine.vesting_count > id {
+            continue; // created by an earlier run
+        }
+        let start = a.start.unwrap_or(now);
+        let args = CreateVestingArgs {
+            beneficiary: key(&a.beneficiary)?,
+            total: a.amount,
+            start,
+            cliff: start.saturating_add(a.cliff_secs as i64),
+            end: start.saturating_add(a.duration_secs as i64),
+            period: a.period_secs,
+            revocable: a.revocable,
+        };
+        client.send(&[ix::create_vesting(&keys, &me, &me, id, args)], &[]).await?;
+        report.schedules_created.push(id);
+    }
+    Ok(report)
+}

@@ -1,0 +1,85 @@
+//! Where an engine lives: the cluster's RPC URL, the program id and the
+//! engine address, bundled so tools pass one value around.
+
+use anchor_lang::prelude::Pubkey;
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+
+/// A cluster by name, or a custom RPC URL.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cluster {
+    /// In process (no validator).
+    Local,
+    Localnet,
+    Devnet,
+    Mainnet,
+    Custom(String),
+}
+
+impl Cluster {
+    /// The RPC URL (`None` for the in-process cluster).
+    pub fn rpc_url(&self) -> Option<String> {
+        match self {
+            Cluster::Local => None,
+            Cluster::Localnet => Some("http://127.0.0.1:8899".into()),
+            Cluster::Devnet => Some("https://api.devnet.solana.com".into()),
+            Cluster::Mainnet => Some("https://api.mainnet-beta.solana.com".into()),
+            Cluster::Custom(url) => Some(url.clone()),
+        }
+    }
+}
+
+impl FromStr for Cluster {
+    type Err = String;
+    /// `local`, `localnet`, `devnet`, `mainnet` (`mainnet-beta`), or an http(s) URL.
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "local" => Cluster::Local,
+            "localnet" | "l" => Cluster::Localnet,
+            "devnet" | "d" => Cluster::Devnet,
+            "mainnet" | "mainnet-beta" | "m" => Cluster::Mainnet,
+            u if u.starts_with("http://") || u.starts_with("https://") => Cluster::Custom(u.into()),
+            other => return Err(format!("unknown cluster {other:?}: use local, localnet, devnet, mainnet or an http(s) URL")),
+        })
+    }
+}
+
+/// One engine on one cluster.
+///
+/// ```
+/// use coherence_sdk::deployment::{Cluster, Deployment};
+/// let d = Deployment::new(Cluster::Devnet, anchor_lang::prelude::Pubkey::new_unique());
+/// assert_eq!(d.program_id, coherence::ID);
+/// assert!(d.cluster.rpc_url().unwrap().starts_with("https://"));
+/// let json = serde_json::to_string(&d).unwrap();
+/// assert_eq!(serde_json::from_str::<Deployment>(&json).unwrap(), d);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deployment {
+    pub cluster: Cluster,
+    #[serde(with = "pubkey_string")]
+    pub program_id: Pubkey,
+    #[serde(with = "pubkey_string")]
+    pub engine: Pubkey,
+}
+
+impl Deployment {
+    pub fn new(cluster: Cluster, engine: Pubkey) -> Self {
+        Deployment { cluster, program_id: coherence::ID, engine }
+    }
+}
+
+mod pubkey_string {
+    use anchor_lang::prelude::Pubkey;
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::str::FromStr;
+
+    pub fn serialize<S: Serializer>(key: &Pubkey, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&key.to_string())
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Pubkey, D::Error> {
+        let text = String::deserialize(d)?;
+        Pubkey::from_str(&text).map_err(serde::de::Error::custom)
+    }
+}
