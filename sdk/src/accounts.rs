@@ -11,15 +11,23 @@ pub fn decode<T: AccountDeserialize>(data: &[u8]) -> Result<T, SdkError> {
     T::try_deserialize(&mut &data[..]).map_err(|e| SdkError::Decode(e.to_string()))
 }
 
+/// Decodes an `Engine`.
+///
+/// ```
+/// assert!(coherence_sdk::accounts::engine(&[0u8; 8]).is_err(), "wrong discriminator");
+/// ```
 pub fn engine(data: &[u8]) -> Result<Engine, SdkError> {
     decode(data)
 }
+/// Decodes the `StakePool`.
 pub fn stake_pool(data: &[u8]) -> Result<StakePool, SdkError> {
     decode(data)
 }
+/// Decodes a `Position`.
 pub fn position(data: &[u8]) -> Result<Position, SdkError> {
     decode(data)
 }
+/// Decodes a `VestingSchedule`.
 pub fn vesting(data: &[u8]) -> Result<VestingSchedule, SdkError> {
     decode(data)
 }

@@ -11,9 +11,13 @@ use std::str::FromStr;
 pub enum Cluster {
     /// In process (no validator).
     Local,
+    /// A local validator on 127.0.0.1:8899.
     Localnet,
+    /// Solana devnet.
     Devnet,
+    /// Solana mainnet-beta.
     Mainnet,
+    /// Any other RPC URL.
     Custom(String),
 }
 
@@ -57,14 +61,18 @@ impl FromStr for Cluster {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deployment {
+    /// Where.
     pub cluster: Cluster,
     #[serde(with = "pubkey_string")]
+    /// The Coherence program id.
     pub program_id: Pubkey,
     #[serde(with = "pubkey_string")]
+    /// The engine address.
     pub engine: Pubkey,
 }
 
 impl Deployment {
+    /// The engine `engine` of this program on `cluster`.
     pub fn new(cluster: Cluster, engine: Pubkey) -> Self {
         Deployment { cluster, program_id: coherence::ID, engine }
     }

@@ -2,6 +2,7 @@
 
 use coherence::errors::CoherenceError;
 
+/// Errors of decoding and previews.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SdkError {
     /// Account data did not decode as the expected type.

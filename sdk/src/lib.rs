@@ -5,6 +5,8 @@
 //! ([`accounts`]), exact previews with the program's own math ([`preview`]),
 //! and error-name mapping ([`error`]).
 
+#![warn(missing_docs)]
+
 pub mod accounts;
 pub mod client;
 pub mod defaults;

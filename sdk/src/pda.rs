@@ -63,14 +63,23 @@ pub fn event_authority() -> Pubkey {
 /// Every address of one engine, derived from its mint and token program.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EngineKeys {
+    /// The governed mint.
     pub mint: Pubkey,
+    /// SPL Token or Token-2022.
     pub token_program: Pubkey,
+    /// `["engine", mint]`
     pub engine: Pubkey,
+    /// `["stake_pool", engine]`
     pub stake_pool: Pubkey,
+    /// `["stake_vault", engine]`
     pub stake_vault: Pubkey,
+    /// `["reward_vault", engine]`
     pub reward_vault: Pubkey,
+    /// `["treasury", engine]`
     pub treasury: Pubkey,
+    /// `["vesting_vault", engine]`
     pub vesting_vault: Pubkey,
+    /// `["builder_vault", engine]`
     pub builder_vault: Pubkey,
 }
 

@@ -5,14 +5,30 @@ use coherence::errors::CoherenceError;
 use solana_instruction_error::InstructionError;
 use solana_transaction_error::TransactionError;
 
+/// Why a client operation failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClientError {
     /// The program refused the transaction with one of its named errors.
-    Program { error: CoherenceError, logs: Vec<String> },
+    Program {
+        /// The program's error variant.
+        error: CoherenceError,
+        /// Program logs of the failed transaction.
+        logs: Vec<String>,
+    },
     /// An Anchor framework check failed (account constraint, signer, ...).
-    Anchor { code: u32, logs: Vec<String> },
+    Anchor {
+        /// Anchor's error code (2000-range constraints, 3000-range accounts).
+        code: u32,
+        /// Program logs of the failed transaction.
+        logs: Vec<String>,
+    },
     /// The transaction failed elsewhere (token program, runtime, fees).
-    Transaction { error: String, logs: Vec<String> },
+    Transaction {
+        /// The runtime's description.
+        error: String,
+        /// Program logs of the failed transaction.
+        logs: Vec<String>,
+    },
     /// The RPC node could not be reached or answered with an error.
     Rpc(String),
     /// The blockhash expired before the transaction was confirmed.
@@ -47,6 +63,7 @@ impl ClientError {
         }
     }
 
+    /// Program logs of a failed transaction (empty otherwise).
     pub fn logs(&self) -> &[String] {
         match self {
             ClientError::Program { logs, .. } | ClientError::Anchor { logs, .. } | ClientError::Transaction { logs, .. } => logs,

@@ -36,20 +36,27 @@ pub const LOCAL_AIRDROP: u64 = 1_000_000_000_000;
 /// One saved account.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct SavedAccount {
+    /// Account address.
     pub address: [u8; 32],
+    /// Balance.
     pub lamports: u64,
+    /// Owning program.
     pub owner: [u8; 32],
+    /// Account data.
     pub data: Vec<u8>,
 }
 
 /// A snapshot of a local ledger: the clock and every account it touched.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct LocalState {
+    /// The Clock's unix time when saved.
     pub unix_time: i64,
+    /// Every non-program account the ledger touched.
     pub accounts: Vec<SavedAccount>,
 }
 
 impl LocalState {
+    /// Reads a ledger file; `None` if it does not exist yet.
     pub fn load(path: &Path) -> ClientResult<Option<LocalState>> {
         match std::fs::read(path) {
             Ok(bytes) => bincode::deserialize(&bytes)
@@ -60,6 +67,7 @@ impl LocalState {
         }
     }
 
+    /// Writes the ledger file (creating its folder).
     pub fn save(&self, path: &Path) -> ClientResult<()> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| ClientError::Io(format!("{}: {e}", dir.display())))?;
@@ -71,6 +79,7 @@ impl LocalState {
 
 /// A running in-process bank with the program loaded.
 pub struct LocalBank {
+    /// The underlying program-test context (bank, payer, blockhash).
     pub ctx: ProgramTestContext,
     known: BTreeSet<Pubkey>,
     nonce: u32,
@@ -157,6 +166,7 @@ impl LocalBank {
         }
     }
 
+    /// Sends and confirms; a failure carries its program logs.
     pub async fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> ClientResult<String> {
         if self.nonce % TXS_PER_SLOT == 0 {
             self.next_slot().await?;
@@ -178,6 +188,7 @@ impl LocalBank {
         Ok(signature)
     }
 
+    /// Simulates; returns the compute units used.
     pub async fn simulate(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> ClientResult<u64> {
         let tx = self.tx(ixs, signers)?;
         let sim = self.ctx.banks_client.simulate_transaction(tx).await.map_err(Self::map_err)?;
@@ -188,14 +199,17 @@ impl LocalBank {
         Ok(units)
     }
 
+    /// Raw account, if it exists.
     pub async fn account(&mut self, key: &Pubkey) -> ClientResult<Option<Account>> {
         self.ctx.banks_client.get_account(*key).await.map_err(Self::map_err)
     }
 
+    /// The Clock sysvar.
     pub async fn clock(&mut self) -> ClientResult<Clock> {
         self.ctx.banks_client.get_sysvar::<Clock>().await.map_err(Self::map_err)
     }
 
+    /// The Clock's unix time.
     pub async fn now(&mut self) -> ClientResult<i64> {
         Ok(self.clock().await?.unix_timestamp)
     }

@@ -21,16 +21,25 @@ use solana_account::Account;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
+/// Result of client operations.
 pub type ClientResult<T> = Result<T, ClientError>;
 
 /// A `getProgramAccounts` memcmp filter: `bytes` at `offset` of the data.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MemcmpFilter {
+    /// Byte offset into the account data.
     pub offset: usize,
+    /// Bytes that must appear there.
     pub bytes: Vec<u8>,
 }
 
 impl MemcmpFilter {
+    /// Whether `data` carries `bytes` at `offset`.
+    ///
+    /// ```
+    /// let f = coherence_sdk::client::MemcmpFilter { offset: 1, bytes: vec![7] };
+    /// assert!(f.matches(&[0, 7]) && !f.matches(&[7]));
+    /// ```
     pub fn matches(&self, data: &[u8]) -> bool {
         data.get(self.offset..self.offset + self.bytes.len()) == Some(&self.bytes[..])
     }
@@ -60,6 +69,7 @@ impl Client {
         Client { backend: Backend::Local(Box::new(bank)), payer }
     }
 
+    /// The fee payer (and default signer).
     pub fn payer(&self) -> &Keypair {
         &self.payer
     }
@@ -95,6 +105,7 @@ impl Client {
         }
     }
 
+    /// Raw account, if it exists.
     pub async fn account(&mut self, key: &Pubkey) -> ClientResult<Option<Account>> {
         match &mut self.backend {
             Backend::Rpc(rpc) => rpc.account(key).await,

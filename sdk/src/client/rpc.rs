@@ -45,6 +45,13 @@ pub struct RpcBackend {
 }
 
 impl RpcBackend {
+    /// A backend for `url` at `commitment`, pricing transactions with `fee`.
+    ///
+    /// ```
+    /// use coherence_sdk::client::rpc::{PriorityFee, RpcBackend};
+    /// let rpc = RpcBackend::new("http://127.0.0.1:8899".into(), Default::default(), PriorityFee::Fixed(1_000));
+    /// assert_eq!(rpc.url(), "http://127.0.0.1:8899");
+    /// ```
     pub fn new(url: String, commitment: CommitmentConfig, fee: PriorityFee) -> Self {
         Self::with_client(RpcClient::new_with_commitment(url, commitment), fee)
     }
@@ -54,6 +61,7 @@ impl RpcBackend {
         RpcBackend { client, fee, resend_every: Duration::from_millis(2_000) }
     }
 
+    /// The RPC URL.
     pub fn url(&self) -> String {
         self.client.url()
     }
@@ -150,6 +158,7 @@ impl RpcBackend {
         }
     }
 
+    /// Raw account at the client's commitment, if it exists.
     pub async fn account(&mut self, key: &Pubkey) -> ClientResult<Option<Account>> {
         let response = self
             .client
@@ -159,12 +168,14 @@ impl RpcBackend {
         Ok(response.value)
     }
 
+    /// The cluster's Clock unix time.
     pub async fn now(&mut self) -> ClientResult<i64> {
         let clock = self.account(&solana_clock::sysvar::ID).await?.ok_or_else(|| ClientError::AccountNotFound("Clock".into()))?;
         let clock: solana_clock::Clock = bincode_clock(&clock.data)?;
         Ok(clock.unix_timestamp)
     }
 
+    /// Program accounts matching every memcmp filter.
     pub async fn program_accounts(&mut self, filters: &[MemcmpFilter]) -> ClientResult<Vec<(Pubkey, Account)>> {
         let config = RpcProgramAccountsConfig {
             filters: Some(filters.iter().map(|f| RpcFilterType::Memcmp(Memcmp::new_raw_bytes(f.offset, f.bytes.clone()))).collect()),
