@@ -69,10 +69,13 @@ pub async fn ensure_ata(client: &mut Client, keys: &EngineKeys, owner: &Pubkey) 
     Ok(ata)
 }
 
-/// The epoch record a source's pending usage must be settled with, if any.
+/// The epoch record a source's pending usage must be settled with: its last
+/// epoch's record, once that epoch is closed (before that there is nothing
+/// to settle with, and the program answers `SourceEpochNotClosed`).
 pub async fn source_record(client: &mut Client, keys: &EngineKeys, source: &Pubkey) -> ClientResult<Option<Pubkey>> {
     let src: Source = client.get(source).await?;
-    Ok((src.usage > 0).then(|| pda::epoch_record(&keys.engine, src.epoch)))
+    let next_epoch = client.get::<Engine>(&keys.engine).await?.next_epoch;
+    Ok((src.usage > 0 && src.epoch < next_epoch).then(|| pda::epoch_record(&keys.engine, src.epoch)))
 }
 
 /// Burns `amount` from `payer`'s token account as usage.

@@ -191,11 +191,11 @@ impl Fixture {
     /// `user` burns `amount` as usage in `shard`, optionally for `source`
     /// (the source's last epoch record is passed when it needs settling).
     pub async fn record(&self, h: &mut Harness, user: &Keypair, tokens: &Pubkey, shard: u8, amount: u64, source: Option<Pubkey>) -> TxResult {
+        let next_epoch = self.engine(h).await.next_epoch;
         let record = match source {
             Some(s) => {
                 let src: coherence::state::Source = h.get(&s).await;
-                Some(coherence_sdk::pda::epoch_record(&self.keys.engine, src.epoch))
-                    .filter(|_| src.usage > 0)
+                (src.usage > 0 && src.epoch < next_epoch).then(|| coherence_sdk::pda::epoch_record(&self.keys.engine, src.epoch))
             }
             None => None,
         };
@@ -224,7 +224,8 @@ impl Fixture {
     /// Claims a source's rewards (passing its last epoch record when needed).
     pub async fn claim_source(&self, h: &mut Harness, builder: &Keypair, source: &Pubkey, to: &Pubkey) -> Result<u64, solana_program_test::BanksClientError> {
         let src: coherence::state::Source = h.get(source).await;
-        let record = (src.usage > 0).then(|| coherence_sdk::pda::epoch_record(&self.keys.engine, src.epoch));
+        let next_epoch = self.engine(h).await.next_epoch;
+        let record = (src.usage > 0 && src.epoch < next_epoch).then(|| coherence_sdk::pda::epoch_record(&self.keys.engine, src.epoch));
         let before = h.balance(to).await;
         h.send(&[ix::claim_source_rewards(&self.keys, &builder.pubkey(), source, record, to)], &[builder]).await?;
         Ok(h.balance(to).await - before)
