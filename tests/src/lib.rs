@@ -76,7 +76,7 @@ impl Harness {
 
     /// Sends and confirms `ixs`, signed by the payer and `signers`.
     pub async fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> TxResult {
-        if self.nonce % TXS_PER_SLOT == 0 {
+        if self.nonce.is_multiple_of(TXS_PER_SLOT) {
             self.next_slot().await;
         }
         let tx = self.tx(ixs, signers);

@@ -123,16 +123,16 @@ async fn unbond_then_withdraw_after_the_full_lock_then_close() {
     let (a, a_tokens) = staker(&mut h, &f, AMOUNT).await;
     let pa = f.open(&mut h, &a, &a_tokens, 1, AMOUNT, WEEK).await.unwrap();
     let withdraw = ix::withdraw(&f.keys, &a.pubkey(), &pa, &a_tokens);
-    assert_error(h.send(&[withdraw.clone()], &[&a]).await, CoherenceError::PositionNotUnbonding);
+    assert_error(h.send(std::slice::from_ref(&withdraw), &[&a]).await, CoherenceError::PositionNotUnbonding);
     h.warp_by(30 * DAY as i64).await;
     // Constant lock: time already staked does not shorten the unbonding.
     h.send(&[ix::start_unbond(&f.keys, &a.pubkey(), &pa)], &[&a]).await.unwrap();
     let start = h.now().await;
     assert_error(h.send(&[ix::start_unbond(&f.keys, &a.pubkey(), &pa)], &[&a]).await, CoherenceError::PositionUnbonding);
     h.warp_to(start + WEEK as i64 - 1).await;
-    assert_error(h.send(&[withdraw.clone()], &[&a]).await, CoherenceError::StillLocked);
+    assert_error(h.send(std::slice::from_ref(&withdraw), &[&a]).await, CoherenceError::StillLocked);
     h.warp_to(start + WEEK as i64).await;
-    h.send(&[withdraw.clone()], &[&a]).await.unwrap();
+    h.send(std::slice::from_ref(&withdraw), &[&a]).await.unwrap();
     assert_eq!(h.balance(&a_tokens).await, AMOUNT);
     assert_eq!(h.balance(&f.keys.stake_vault).await, 0);
     assert_error(h.send(&[withdraw], &[&a]).await, CoherenceError::NothingToClaim);
@@ -203,5 +203,5 @@ async fn funding_while_nobody_stakes_is_carried_forward() {
     f.fund_rewards(&mut h, 1).await.unwrap();
     h.warp_by(2 * DAY as i64).await;
     let got = f.claim(&mut h, &a, &pa, &a_tokens).await.unwrap();
-    assert!(got >= 1_000_000 - 1 && got <= 1_000_001, "{got}");
+    assert!((1_000_000 - 1..=1_000_001).contains(&got), "{got}");
 }

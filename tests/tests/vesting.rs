@@ -138,7 +138,7 @@ async fn revoke_returns_exactly_the_unvested_part_and_vested_stays_claimable() {
     let treasury = h.balance(&f.keys.treasury).await;
     h.warp_to(start + 4 * MONTH as i64).await;
     let revoke = ix::revoke_vesting(&f.keys, &f.authority.pubkey(), &v);
-    let events = h.send_events::<VestingRevoked>(&[revoke.clone()], &[&f.authority]).await;
+    let events = h.send_events::<VestingRevoked>(std::slice::from_ref(&revoke), &[&f.authority]).await;
     let vested = TOTAL / 3;
     assert_eq!(events[0].vested, vested);
     assert_eq!(events[0].returned, TOTAL - vested);

@@ -118,7 +118,7 @@ pub fn assess(f: &Facts) -> Vec<Finding> {
             out.push(finding(Warn, "insider-short-cliff", format!("schedule #{} of {} has a {}-day cliff", s.id, s.beneficiary, (s.cliff - s.start) / DAY as i64)));
         }
     }
-    out.sort_by(|a, b| b.severity.cmp(&a.severity));
+    out.sort_by_key(|f| std::cmp::Reverse(f.severity));
     out
 }
 
@@ -225,7 +225,8 @@ mod tests {
 
     #[test]
     fn each_seeded_misconfiguration_is_flagged() {
-        let cases: Vec<(&str, fn(&mut Facts))> = vec![
+        type Seed = fn(&mut Facts);
+        let cases: Vec<(&str, Seed)> = vec![
             ("mint-authority", |f| f.mint_authority = Some(Pubkey::new_unique())),
             ("freeze-authority", |f| f.freeze_authority = Some(Pubkey::new_unique())),
             ("supply-above-max", |f| f.supply = 1_001),

@@ -31,6 +31,8 @@
 //! move vault funds outside these rules (I4).
 
 #![allow(unexpected_cfgs)]
+// Every arithmetic operation in program code is checked (see math::safe_math).
+#![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
 pub mod constants;
 pub mod errors;

@@ -40,7 +40,7 @@ pub fn create_pda<'info>(
     );
     if rent > current {
         let accounts = Transfer { from: payer.clone(), to: target.clone() };
-        system_program::transfer(CpiContext::new(system.key(), accounts), rent - current)?;
+        system_program::transfer(CpiContext::new(system.key(), accounts), rent.saturating_sub(current))?;
     }
     let accounts = Allocate { account_to_allocate: target.clone() };
     system_program::allocate(CpiContext::new_with_signer(system.key(), accounts, signer), space as u64)?;
@@ -50,14 +50,15 @@ pub fn create_pda<'info>(
 
 /// Creates a program account at `target` and writes `value` (with its
 /// discriminator) into it.
-pub fn init_program_account<'info, T: AccountSerialize + Space>(
+pub fn init_program_account<'info, T: AccountSerialize + Space + Discriminator>(
     payer: &AccountInfo<'info>,
     target: &AccountInfo<'info>,
     system: &AccountInfo<'info>,
     seeds: &[&[u8]],
     value: &T,
 ) -> Result<()> {
-    create_pda(payer, target, system, 8 + T::INIT_SPACE, &crate::ID, seeds)?;
+    let space = T::INIT_SPACE.saturating_add(T::DISCRIMINATOR.len());
+    create_pda(payer, target, system, space, &crate::ID, seeds)?;
     let mut data = target.try_borrow_mut_data()?;
     let mut cursor: &mut [u8] = &mut data;
     value.try_serialize(&mut cursor)

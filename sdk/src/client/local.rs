@@ -168,7 +168,7 @@ impl LocalBank {
 
     /// Sends and confirms; a failure carries its program logs.
     pub async fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> ClientResult<String> {
-        if self.nonce % TXS_PER_SLOT == 0 {
+        if self.nonce.is_multiple_of(TXS_PER_SLOT) {
             self.next_slot().await?;
         }
         self.remember(ixs);

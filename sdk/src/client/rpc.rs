@@ -143,7 +143,7 @@ impl RpcBackend {
                 let statuses = self.client.get_signature_statuses(&[signature]).await.map_err(Self::rpc_err)?.value;
                 if let Some(Some(status)) = statuses.first() {
                     if let Some(err) = &status.err {
-                        return Err(ClientError::from_transaction(err.clone().into(), vec![]));
+                        return Err(ClientError::from_transaction(err.clone(), vec![]));
                     }
                     if status.satisfies_commitment(self.client.commitment()) {
                         return Ok(signature.to_string());

@@ -127,7 +127,7 @@ async fn tiny_fund_rewards_cannot_grief_the_stream() {
     }
     h.warp_to(end).await;
     let got = f.claim(&mut h, &a, &pa, &a_tokens).await.unwrap();
-    assert!(got >= 86_400_000 + 50 - 1 && got <= 86_400_050, "{got}");
+    assert!((86_400_000 + 50 - 1..=86_400_050).contains(&got), "{got}");
     assert_error(
         h.send(&[ix::fund_rewards(&f.keys, &griefer.pubkey(), &griefer_tokens, 0)], &[&griefer]).await,
         CoherenceError::ZeroAmount,

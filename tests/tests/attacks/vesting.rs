@@ -46,7 +46,7 @@ async fn vesting_double_claim_gets_nothing_more() {
     h.warp_to(start + 6 * MONTH as i64).await;
     let claim = ix::claim_vesting(&f.keys, &who.pubkey(), &v, &tokens);
     assert_error(h.send(&[claim.clone(), claim.clone()], &[&who]).await, CoherenceError::NothingToClaim);
-    h.send(&[claim.clone()], &[&who]).await.unwrap();
+    h.send(std::slice::from_ref(&claim), &[&who]).await.unwrap();
     assert_error(h.send(&[claim], &[&who]).await, CoherenceError::NothingToClaim);
     assert_eq!(h.balance(&tokens).await, TOTAL / 2);
 }
@@ -129,7 +129,7 @@ async fn closed_schedule_cannot_be_revived() {
     let v = f.create_vesting(&mut h, vesting_args(who.pubkey(), TOTAL, start, 3 * MONTH, 12 * MONTH, 0, false)).await.unwrap();
     h.warp_to(start + 12 * MONTH as i64).await;
     let claim = ix::claim_vesting(&f.keys, &who.pubkey(), &v, &tokens);
-    h.send(&[claim.clone()], &[&who]).await.unwrap();
+    h.send(std::slice::from_ref(&claim), &[&who]).await.unwrap();
     h.send(&[ix::close_vesting(&who.pubkey(), &v)], &[&who]).await.unwrap();
     assert_anchor_error(h.send(&[claim], &[&who]).await, AnchorError::AccountNotInitialized);
 

@@ -69,7 +69,7 @@ pub fn validate_params(p: &Params, epoch_secs: u64, max_supply: u64) -> Result<(
     check(p.max_boost_bps <= MAX_BOOST_BPS, BoostOutOfBounds)?;
     check(p.treasury_bps <= MAX_TREASURY_BPS, TreasuryShareOutOfBounds)?;
     check(p.builders_bps <= MAX_BUILDERS_BPS, BuildersShareOutOfBounds)?;
-    let sum = u64::from(p.stakers_bps) + u64::from(p.builders_bps) + u64::from(p.treasury_bps);
+    let sum: u64 = [p.stakers_bps, p.builders_bps, p.treasury_bps].iter().map(|&b| u64::from(b)).sum();
     check(sum == BPS, SplitsMustSumToBps)?;
     check(
         (MIN_VESTING_CLIFF_FLOOR..=MAX_VESTING_MIN_SECS).contains(&p.min_vesting_cliff),
@@ -109,7 +109,8 @@ pub(crate) mod tests {
     fn good_params_pass_and_each_bound_is_named() {
         let ok = |p: &Params| validate_params(p, DAY, 10_000_000);
         assert_eq!(ok(&good()), Ok(()));
-        let cases: Vec<(fn(&mut Params), CoherenceError)> = vec![
+        type Mutation = fn(&mut Params);
+        let cases: Vec<(Mutation, CoherenceError)> = vec![
             (|p| p.alpha_bps = MAX_ALPHA_BPS + 1, CoherenceError::AlphaOutOfBounds),
             (|p| p.gate_bps = MIN_GATE_BPS - 1, CoherenceError::GateOutOfBounds),
             (|p| p.ema_bps = MAX_EMA_BPS + 1, CoherenceError::EmaOutOfBounds),

@@ -51,8 +51,9 @@ impl Stream {
             let released = if t >= self.end {
                 self.remaining
             } else {
-                let dt = (t - self.last_update) as u64;
-                let span = (self.end - self.last_update) as u64;
+                // t > last_update and end > t here, so both differences are positive.
+                let dt = t.saturating_sub(self.last_update) as u64;
+                let span = self.end.saturating_sub(self.last_update) as u64;
                 super::safe_math::mul_div_u64(self.remaining, dt, span)?
             };
             self.remaining = self.remaining.safe_sub(released)?;

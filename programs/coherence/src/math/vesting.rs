@@ -32,8 +32,8 @@ impl Curve {
         if !(self.start <= self.cliff && self.cliff <= self.end && self.start < self.end) {
             return Err(CoherenceError::InvalidVestingSchedule);
         }
-        let duration: u64 = (self.end as i128 - self.start as i128).cast_i128()?;
-        let cliff: u64 = (self.cliff as i128 - self.start as i128).cast_i128()?;
+        let duration: u64 = i128::from(self.end).saturating_sub(i128::from(self.start)).cast_i128()?;
+        let cliff: u64 = i128::from(self.cliff).saturating_sub(i128::from(self.start)).cast_i128()?;
         if self.period > duration {
             return Err(CoherenceError::InvalidVestingSchedule);
         }
@@ -47,8 +47,9 @@ impl Curve {
     }
 
     fn steps(&self, t: i64) -> Result<u64, CoherenceError> {
-        let elapsed: u64 = (t as i128 - self.start as i128).max(0).cast_i128()?;
-        Ok(if self.period == 0 { elapsed } else { elapsed / self.period })
+        let elapsed: u64 = i128::from(t).saturating_sub(i128::from(self.start)).max(0).cast_i128()?;
+        // period == 0 means linear: one step per second.
+        Ok(elapsed.checked_div(self.period).unwrap_or(elapsed))
     }
 
     /// Amount vested at time `t`, rounded down.

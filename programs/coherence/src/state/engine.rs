@@ -66,7 +66,7 @@ impl Engine {
     /// The epoch containing `now`.
     pub fn epoch_at(&self, now: i64) -> u64 {
         let elapsed = now.saturating_sub(self.genesis_ts).max(0) as u64;
-        elapsed / self.epoch_secs.max(1)
+        elapsed.checked_div(self.epoch_secs).unwrap_or(0)
     }
 
     /// Seeds to sign as the engine PDA (mint authority, vault owner).
