@@ -254,3 +254,28 @@ async fn authority_cannot_trigger_emission_without_usage() {
     }
     assert_eq!(h.mint_state(&f.keys.mint).await.supply, supply);
 }
+
+/// Attack: record usage with a fake mint, a token account of another mint,
+/// someone else's tokens, or without the tokens to burn. Asserted: each is
+/// refused by name (or by the token program's InsufficientFunds) and no
+/// usage is credited.
+#[tokio::test]
+async fn usage_with_fake_mint_or_without_burn_rejected() {
+    let mut h = Harness::new().await;
+    let f = Fixture::new(&mut h, TOKEN).await;
+    let (user, tokens) = f.user(&mut h, U).await;
+    let other_mint = h.create_mint(TOKEN, &user.pubkey(), None, &[]).await;
+    let foreign = h.token_account(&other_mint, &user.pubkey()).await;
+    h.mint_to(&other_mint, &foreign, &user, 10 * U).await;
+    let mut fake_mint = ix::record_usage(&f.keys, &user.pubkey(), &foreign, 0, U, None, None);
+    fake_mint.accounts[3].pubkey = other_mint;
+    assert_error(h.send(&[fake_mint], &[&user]).await, CoherenceError::WrongMint);
+    assert_error(f.record(&mut h, &user, &foreign, 0, U, None).await, CoherenceError::WrongMint);
+    let (_, victim_tokens) = f.user(&mut h, U).await;
+    assert_error(f.record(&mut h, &user, &victim_tokens, 0, U, None).await, CoherenceError::WrongTokenOwner);
+    assert_eq!(custom_code(&f.record(&mut h, &user, &tokens, 0, 2 * U, None).await), Some(1));
+    f.warp_to_epoch(&mut h, 1).await;
+    f.close(&mut h, 0).await.unwrap();
+    assert_eq!(f.record_of(&mut h, 0).await.usage, 0);
+    assert_eq!(f.engine(&mut h).await.total_emitted, 0);
+}

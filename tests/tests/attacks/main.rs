@@ -4,6 +4,7 @@
 
 mod admin;
 mod emission;
+mod mint;
 mod accounts;
 mod staking;
 mod vesting;

@@ -226,3 +226,20 @@ async fn u64_max_amounts_fail_cleanly() {
     }
     assert_eq!(h.balance(&a_tokens).await, AMOUNT / 2);
 }
+
+/// Attack: claim the same rewards twice (two claims in one transaction, then again).
+#[tokio::test]
+async fn reward_double_claim_gets_nothing_more() {
+    let (mut h, f) = setup().await;
+    let (a, a_tokens) = f.user(&mut h, AMOUNT).await;
+    let pa = f.open(&mut h, &a, &a_tokens, 1, AMOUNT, WEEK).await.unwrap();
+    f.fund_rewards(&mut h, 1_000_000).await.unwrap();
+    h.warp_by(2 * DAY as i64).await;
+    let claim = ix::claim_rewards(&f.keys, &a.pubkey(), &pa, &a_tokens, false);
+    assert_error(h.send(&[claim.clone(), claim.clone()], &[&a]).await, CoherenceError::NothingToClaim);
+    h.send(std::slice::from_ref(&claim), &[&a]).await.unwrap();
+    let once = h.balance(&a_tokens).await;
+    assert_error(h.send(&[claim], &[&a]).await, CoherenceError::NothingToClaim);
+    assert_eq!(h.balance(&a_tokens).await, once);
+    assert!(once <= 1_000_000);
+}
