@@ -199,3 +199,28 @@ fn bad_input_is_refused_and_sends_nothing() {
     assert!(printed["message"].as_str().unwrap().len() > 100);
     assert_eq!(c.json("admin.json", &["status"])["vaults"]["treasury"], 0);
 }
+
+/// The README's main job: the demo completes and its report is coherent.
+#[test]
+fn demo_runs_a_full_lifecycle_in_process() {
+    let out = Command::new(env!("CARGO_BIN_EXE_coherence")).args(["demo", "--output", "json"]).output().expect("run demo");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("demo prints JSON only on stdout");
+    let epochs = report["epochs"].as_array().unwrap();
+    assert_eq!(epochs.len(), 8);
+    for e in epochs {
+        let (usage, emission) = (e["usage"].as_u64().unwrap(), e["emission"].as_u64().unwrap());
+        assert!(emission * 2 <= usage, "α = 50 %");
+        let split = e["treasury"].as_u64().unwrap() + e["builders"].as_u64().unwrap() + e["stakers"].as_u64().unwrap();
+        assert_eq!(split, emission);
+    }
+    assert_eq!(epochs[5]["gate_passed"], false, "the decline fails the gate");
+    assert_eq!(epochs[5]["emission"], 0);
+    let log: Vec<&str> = report["log"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+    assert!(log.iter().any(|l| l.ends_with("-> StillLocked")));
+    assert!(log.iter().any(|l| l.ends_with("-> NothingToClaim")));
+    assert!(log.iter().any(|l| l.ends_with("-> NotBeneficiary")));
+    let earned = &report["earned"];
+    assert!(earned["long staker"].as_u64().unwrap() > earned["short staker"].as_u64().unwrap(), "the longer lock earns more");
+    assert!(report["total_emitted"].as_u64().unwrap() * 10 <= report["total_usage_burned"].as_u64().unwrap() * 9);
+}

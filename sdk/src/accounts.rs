@@ -7,6 +7,11 @@ use coherence::state::{Engine, Position, StakePool, VestingSchedule};
 use crate::error::SdkError;
 
 /// Decodes any Anchor account of the program, checking its discriminator.
+///
+/// ```
+/// let err = coherence_sdk::accounts::decode::<coherence::state::Position>(&[1, 2, 3]);
+/// assert!(err.is_err());
+/// ```
 pub fn decode<T: AccountDeserialize>(data: &[u8]) -> Result<T, SdkError> {
     T::try_deserialize(&mut &data[..]).map_err(|e| SdkError::Decode(e.to_string()))
 }
@@ -20,14 +25,26 @@ pub fn engine(data: &[u8]) -> Result<Engine, SdkError> {
     decode(data)
 }
 /// Decodes the `StakePool`.
+///
+/// ```
+/// assert!(coherence_sdk::accounts::stake_pool(&[]).is_err());
+/// ```
 pub fn stake_pool(data: &[u8]) -> Result<StakePool, SdkError> {
     decode(data)
 }
 /// Decodes a `Position`.
+///
+/// ```
+/// assert!(coherence_sdk::accounts::position(&[]).is_err());
+/// ```
 pub fn position(data: &[u8]) -> Result<Position, SdkError> {
     decode(data)
 }
 /// Decodes a `VestingSchedule`.
+///
+/// ```
+/// assert!(coherence_sdk::accounts::vesting(&[]).is_err());
+/// ```
 pub fn vesting(data: &[u8]) -> Result<VestingSchedule, SdkError> {
     decode(data)
 }
@@ -45,18 +62,38 @@ pub mod filters {
     const AFTER_ID: usize = AFTER_ENGINE + 8;
 
     /// Accounts of `engine` (positions, schedules, sources, records, shards).
+    ///
+    /// ```
+    /// let f = coherence_sdk::accounts::filters::engine(&anchor_lang::prelude::Pubkey::new_unique());
+    /// assert_eq!(f.bytes.len(), 32);
+    /// ```
     pub fn engine(engine: &Pubkey) -> MemcmpFilter {
         MemcmpFilter { offset: ENGINE_OFFSET, bytes: engine.to_bytes().to_vec() }
     }
     /// Positions owned by `owner`.
+    ///
+    /// ```
+    /// let f = coherence_sdk::accounts::filters::position_owner(&anchor_lang::prelude::Pubkey::new_unique());
+    /// assert_eq!(f.bytes.len(), 32);
+    /// ```
     pub fn position_owner(owner: &Pubkey) -> MemcmpFilter {
         MemcmpFilter { offset: AFTER_ENGINE, bytes: owner.to_bytes().to_vec() }
     }
     /// Schedules of `beneficiary`.
+    ///
+    /// ```
+    /// let f = coherence_sdk::accounts::filters::beneficiary(&anchor_lang::prelude::Pubkey::new_unique());
+    /// assert_eq!(f.bytes.len(), 32);
+    /// ```
     pub fn beneficiary(beneficiary: &Pubkey) -> MemcmpFilter {
         MemcmpFilter { offset: AFTER_ID, bytes: beneficiary.to_bytes().to_vec() }
     }
     /// Sources of `builder`.
+    ///
+    /// ```
+    /// let f = coherence_sdk::accounts::filters::builder(&anchor_lang::prelude::Pubkey::new_unique());
+    /// assert_eq!(f.bytes.len(), 32);
+    /// ```
     pub fn builder(builder: &Pubkey) -> MemcmpFilter {
         MemcmpFilter { offset: AFTER_ID, bytes: builder.to_bytes().to_vec() }
     }

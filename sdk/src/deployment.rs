@@ -23,6 +23,12 @@ pub enum Cluster {
 
 impl Cluster {
     /// The RPC URL (`None` for the in-process cluster).
+    ///
+    /// ```
+    /// use coherence_sdk::deployment::Cluster;
+    /// assert_eq!(Cluster::Local.rpc_url(), None);
+    /// assert_eq!("localnet".parse::<Cluster>().unwrap().rpc_url().unwrap(), "http://127.0.0.1:8899");
+    /// ```
     pub fn rpc_url(&self) -> Option<String> {
         match self {
             Cluster::Local => None,
@@ -73,6 +79,12 @@ pub struct Deployment {
 
 impl Deployment {
     /// The engine `engine` of this program on `cluster`.
+    ///
+    /// ```
+    /// use coherence_sdk::deployment::{Cluster, Deployment};
+    /// let d = Deployment::new(Cluster::Local, anchor_lang::prelude::Pubkey::new_unique());
+    /// assert_eq!(d.program_id, coherence::ID);
+    /// ```
     pub fn new(cluster: Cluster, engine: Pubkey) -> Self {
         Deployment { cluster, program_id: coherence::ID, engine }
     }

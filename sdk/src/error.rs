@@ -30,6 +30,12 @@ impl From<CoherenceError> for SdkError {
 
 /// Maps a custom program error code (6000 + variant index) back to the
 /// program's error variant.
+///
+/// ```
+/// use coherence::errors::CoherenceError;
+/// assert_eq!(coherence_sdk::error::program_error(6003), Some(CoherenceError::Paused));
+/// assert_eq!(coherence_sdk::error::program_error(3012), None);
+/// ```
 pub fn program_error(code: u32) -> Option<CoherenceError> {
     let index = code.checked_sub(anchor_lang::error::ERROR_CODE_OFFSET)?;
     ALL_ERRORS.get(usize::try_from(index).ok()?).copied()

@@ -12,6 +12,14 @@ use solana_keypair::Keypair;
 use solana_signer::Signer;
 
 /// Reads an engine and derives all of its addresses.
+///
+/// ```no_run
+/// # use anchor_lang::prelude::Pubkey;
+/// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys) -> coherence_sdk::client::ClientResult<()> {
+/// let (keys, engine) = coherence_sdk::ops::engine_keys(client, &keys.engine).await?;
+/// assert_eq!(keys.mint, engine.mint);
+/// # Ok(()) }
+/// ```
 pub async fn engine_keys(client: &mut Client, engine: &Pubkey) -> ClientResult<(EngineKeys, Engine)> {
     let state: Engine = client.get(engine).await?;
     let keys = EngineKeys::new(state.mint, state.token_program);
@@ -24,6 +32,16 @@ pub async fn engine_keys(client: &mut Client, engine: &Pubkey) -> ClientResult<(
 /// Genesis: `initialize_engine` (the payer must be the mint authority) and
 /// every usage shard. Idempotent: an existing engine is left as it is and
 /// only missing shards are created.
+///
+/// ```no_run
+/// # use anchor_lang::prelude::Pubkey;
+/// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys) -> coherence_sdk::client::ClientResult<()> {
+/// let me = client.payer().pubkey();
+/// # use solana_signer::Signer;
+/// let args = coherence_sdk::defaults::init_args(me, 1_000_000_000);
+/// coherence_sdk::ops::init_engine(client, keys.mint, keys.token_program, args).await?;
+/// # Ok(()) }
+/// ```
 pub async fn init_engine(client: &mut Client, mint: Pubkey, token_program: Pubkey, args: InitEngineArgs) -> ClientResult<EngineKeys> {
     let keys = EngineKeys::new(mint, token_program);
     let payer = client.payer().pubkey();
@@ -44,16 +62,41 @@ pub async fn init_engine(client: &mut Client, mint: Pubkey, token_program: Pubke
 }
 
 /// The wallet's associated token account of the engine's mint.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let a = Pubkey::new_unique();
+/// let x = coherence_sdk::ops::ata(&keys, &a);
+/// # let _ = x;
+/// ```
 pub fn ata(keys: &EngineKeys, owner: &Pubkey) -> Pubkey {
     get_associated_token_address_with_program_id(owner, &keys.mint, &keys.token_program)
 }
 
 /// Creates `owner`'s associated token account if it does not exist (idempotent).
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let a = Pubkey::new_unique();
+/// let x = coherence_sdk::ops::create_ata_ix(&keys, &a, &a);
+/// # let _ = x;
+/// ```
 pub fn create_ata_ix(keys: &EngineKeys, payer: &Pubkey, owner: &Pubkey) -> anchor_lang::solana_program::instruction::Instruction {
     spl_associated_token_account::instruction::create_associated_token_account_idempotent(payer, owner, &keys.mint, &keys.token_program)
 }
 
 /// The wallet's associated token account of the engine's mint (created if missing).
+///
+/// ```no_run
+/// # use anchor_lang::prelude::Pubkey;
+/// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys) -> coherence_sdk::client::ClientResult<()> {
+/// # use solana_signer::Signer;
+/// let me = client.payer().pubkey();
+/// let tokens = coherence_sdk::ops::ensure_ata(client, &keys, &me).await?;
+/// # Ok(()) }
+/// ```
 pub async fn ensure_ata(client: &mut Client, keys: &EngineKeys, owner: &Pubkey) -> ClientResult<Pubkey> {
     let ata = get_associated_token_address_with_program_id(owner, &keys.mint, &keys.token_program);
     if client.account(&ata).await?.is_none() {
@@ -72,6 +115,13 @@ pub async fn ensure_ata(client: &mut Client, keys: &EngineKeys, owner: &Pubkey) 
 /// The epoch record a source's pending usage must be settled with: its last
 /// epoch's record, once that epoch is closed (before that there is nothing
 /// to settle with, and the program answers `SourceEpochNotClosed`).
+///
+/// ```no_run
+/// # use anchor_lang::prelude::Pubkey;
+/// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys) -> coherence_sdk::client::ClientResult<()> {
+/// let record = coherence_sdk::ops::source_record(client, &keys, &coherence_sdk::pda::source(&keys.engine, 0)).await?;
+/// # Ok(()) }
+/// ```
 pub async fn source_record(client: &mut Client, keys: &EngineKeys, source: &Pubkey) -> ClientResult<Option<Pubkey>> {
     let src: Source = client.get(source).await?;
     let next_epoch = client.get::<Engine>(&keys.engine).await?.next_epoch;
@@ -79,6 +129,14 @@ pub async fn source_record(client: &mut Client, keys: &EngineKeys, source: &Pubk
 }
 
 /// Burns `amount` from `payer`'s token account as usage.
+///
+/// ```no_run
+/// # use anchor_lang::prelude::Pubkey;
+/// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys) -> coherence_sdk::client::ClientResult<()> {
+/// # let payer = solana_keypair::Keypair::new();
+/// coherence_sdk::ops::record_usage(client, &keys, &payer, 0, 1_000, None).await?;
+/// # Ok(()) }
+/// ```
 pub async fn record_usage(
     client: &mut Client,
     keys: &EngineKeys,
@@ -96,6 +154,13 @@ pub async fn record_usage(
 }
 
 /// Closes every ended epoch in order; returns the epochs it closed.
+///
+/// ```no_run
+/// # use anchor_lang::prelude::Pubkey;
+/// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys) -> coherence_sdk::client::ClientResult<()> {
+/// let closed: Vec<u64> = coherence_sdk::ops::crank(client, &keys).await?;
+/// # Ok(()) }
+/// ```
 pub async fn crank(client: &mut Client, keys: &EngineKeys) -> ClientResult<Vec<u64>> {
     let now = client.now().await?;
     let payer = client.payer().pubkey();

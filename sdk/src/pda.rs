@@ -8,54 +8,145 @@ fn find(seeds: &[&[u8]]) -> Pubkey {
 }
 
 /// `["engine", mint]`
+///
+/// ```
+/// # let m = anchor_lang::prelude::Pubkey::new_unique();
+/// # let e = coherence_sdk::pda::engine(&m);
+/// let a = coherence_sdk::pda::engine(&m);
+/// assert!(!a.is_on_curve(), "a PDA");
+/// ```
 pub fn engine(mint: &Pubkey) -> Pubkey {
     find(&[seeds::ENGINE, mint.as_ref()])
 }
 /// `["stake_pool", engine]`
+///
+/// ```
+/// # let m = anchor_lang::prelude::Pubkey::new_unique();
+/// # let e = coherence_sdk::pda::engine(&m);
+/// let a = coherence_sdk::pda::stake_pool(&e);
+/// assert!(!a.is_on_curve(), "a PDA");
+/// ```
 pub fn stake_pool(engine: &Pubkey) -> Pubkey {
     find(&[seeds::STAKE_POOL, engine.as_ref()])
 }
 /// `["stake_vault", engine]`
+///
+/// ```
+/// # let m = anchor_lang::prelude::Pubkey::new_unique();
+/// # let e = coherence_sdk::pda::engine(&m);
+/// let a = coherence_sdk::pda::stake_vault(&e);
+/// assert!(!a.is_on_curve(), "a PDA");
+/// ```
 pub fn stake_vault(engine: &Pubkey) -> Pubkey {
     find(&[seeds::STAKE_VAULT, engine.as_ref()])
 }
 /// `["reward_vault", engine]`
+///
+/// ```
+/// # let m = anchor_lang::prelude::Pubkey::new_unique();
+/// # let e = coherence_sdk::pda::engine(&m);
+/// let a = coherence_sdk::pda::reward_vault(&e);
+/// assert!(!a.is_on_curve(), "a PDA");
+/// ```
 pub fn reward_vault(engine: &Pubkey) -> Pubkey {
     find(&[seeds::REWARD_VAULT, engine.as_ref()])
 }
 /// `["treasury", engine]`
+///
+/// ```
+/// # let m = anchor_lang::prelude::Pubkey::new_unique();
+/// # let e = coherence_sdk::pda::engine(&m);
+/// let a = coherence_sdk::pda::treasury(&e);
+/// assert!(!a.is_on_curve(), "a PDA");
+/// ```
 pub fn treasury(engine: &Pubkey) -> Pubkey {
     find(&[seeds::TREASURY, engine.as_ref()])
 }
 /// `["vesting_vault", engine]`
+///
+/// ```
+/// # let m = anchor_lang::prelude::Pubkey::new_unique();
+/// # let e = coherence_sdk::pda::engine(&m);
+/// let a = coherence_sdk::pda::vesting_vault(&e);
+/// assert!(!a.is_on_curve(), "a PDA");
+/// ```
 pub fn vesting_vault(engine: &Pubkey) -> Pubkey {
     find(&[seeds::VESTING_VAULT, engine.as_ref()])
 }
 /// `["builder_vault", engine]`
+///
+/// ```
+/// # let m = anchor_lang::prelude::Pubkey::new_unique();
+/// # let e = coherence_sdk::pda::engine(&m);
+/// let a = coherence_sdk::pda::builder_vault(&e);
+/// assert!(!a.is_on_curve(), "a PDA");
+/// ```
 pub fn builder_vault(engine: &Pubkey) -> Pubkey {
     find(&[seeds::BUILDER_VAULT, engine.as_ref()])
 }
 /// `["position", engine, owner, id_le]`
+///
+/// ```
+/// # let m = anchor_lang::prelude::Pubkey::new_unique();
+/// # let e = coherence_sdk::pda::engine(&m);
+/// let a = coherence_sdk::pda::position(&e, &m, 0);
+/// assert!(!a.is_on_curve(), "a PDA");
+/// ```
 pub fn position(engine: &Pubkey, owner: &Pubkey, id: u64) -> Pubkey {
     find(&[seeds::POSITION, engine.as_ref(), owner.as_ref(), &id.to_le_bytes()])
 }
 /// `["vesting", engine, id_le]`
+///
+/// ```
+/// # let m = anchor_lang::prelude::Pubkey::new_unique();
+/// # let e = coherence_sdk::pda::engine(&m);
+/// let a = coherence_sdk::pda::vesting(&e, 0);
+/// assert!(!a.is_on_curve(), "a PDA");
+/// ```
 pub fn vesting(engine: &Pubkey, id: u64) -> Pubkey {
     find(&[seeds::VESTING, engine.as_ref(), &id.to_le_bytes()])
 }
 /// `["usage", engine, shard]`
+///
+/// ```
+/// # let m = anchor_lang::prelude::Pubkey::new_unique();
+/// # let e = coherence_sdk::pda::engine(&m);
+/// let a = coherence_sdk::pda::usage_shard(&e, 0);
+/// assert!(!a.is_on_curve(), "a PDA");
+/// ```
 pub fn usage_shard(engine: &Pubkey, shard: u8) -> Pubkey {
     find(&[seeds::USAGE, engine.as_ref(), &[shard]])
 }
 /// `["epoch", engine, epoch_le]`
+///
+/// ```
+/// # let m = anchor_lang::prelude::Pubkey::new_unique();
+/// # let e = coherence_sdk::pda::engine(&m);
+/// let a = coherence_sdk::pda::epoch_record(&e, 0);
+/// assert!(!a.is_on_curve(), "a PDA");
+/// ```
 pub fn epoch_record(engine: &Pubkey, epoch: u64) -> Pubkey {
     find(&[seeds::EPOCH, engine.as_ref(), &epoch.to_le_bytes()])
 }
 /// `["source", engine, id_le]`
+///
+/// ```
+/// # let m = anchor_lang::prelude::Pubkey::new_unique();
+/// # let e = coherence_sdk::pda::engine(&m);
+/// let a = coherence_sdk::pda::source(&e, 0);
+/// assert!(!a.is_on_curve(), "a PDA");
+/// ```
 pub fn source(engine: &Pubkey, id: u64) -> Pubkey {
     find(&[seeds::SOURCE, engine.as_ref(), &id.to_le_bytes()])
 }
 /// Anchor's event authority (`["__event_authority"]`), signer of `emit_cpi!`.
+///
+/// ```
+/// # let m = anchor_lang::prelude::Pubkey::new_unique();
+/// # let e = coherence_sdk::pda::engine(&m);
+/// let a = coherence_sdk::pda::event_authority();
+/// assert!(!a.is_on_curve(), "a PDA");
+/// ```
 pub fn event_authority() -> Pubkey {
     find(&[b"__event_authority"])
 }

@@ -7,12 +7,29 @@ use crate::error::SdkError;
 
 /// Tokens the beneficiary could claim from `schedule` at unix time `now`,
 /// exactly as `claim_vesting` would transfer them.
+///
+/// ```
+/// use coherence::state::VestingSchedule;
+/// # use anchor_lang::prelude::Pubkey;
+/// let s = VestingSchedule { version: 1, bump: 0, engine: Pubkey::default(), id: 0, beneficiary: Pubkey::default(),
+///     total: 1_200, claimed: 0, start: 0, cliff: 300, end: 1_200, period: 0, revocable: false, revoked_at: 0, reserved: [0; 32] };
+/// assert_eq!(coherence_sdk::preview::preview_vested(&s, 299).unwrap(), 0);
+/// assert_eq!(coherence_sdk::preview::preview_vested(&s, 600).unwrap(), 600);
+/// ```
 pub fn preview_vested(schedule: &VestingSchedule, now: i64) -> Result<u64, SdkError> {
     Ok(schedule.curve().claimable(schedule.claimed, schedule.revoked(), now)?)
 }
 
 /// Rewards `claim_rewards` would pay for `position` at unix time `now`
 /// (accrues a copy of the pool's stream exactly as the program does).
+///
+/// ```no_run
+/// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys, position: anchor_lang::prelude::Pubkey) -> coherence_sdk::client::ClientResult<()> {
+/// let pool: coherence::state::StakePool = client.get(&keys.stake_pool).await?;
+/// let pos: coherence::state::Position = client.get(&position).await?;
+/// let owed = coherence_sdk::preview::preview_rewards(&pos, &pool, client.now().await?)?;
+/// # Ok(()) }
+/// ```
 pub fn preview_rewards(position: &Position, pool: &StakePool, now: i64) -> Result<u64, SdkError> {
     let mut stream = pool.stream;
     stream.accrue(now)?;
@@ -23,6 +40,17 @@ pub fn preview_rewards(position: &Position, pool: &StakePool, now: i64) -> Resul
 /// What `close_epoch(epoch)` would do if it ran now: the gate result,
 /// emission, next baseline and cap, and the split. `shards` are the engine's
 /// usage shards; `supply` is the mint's current supply.
+///
+/// ```no_run
+/// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys, supply: u64) -> coherence_sdk::client::ClientResult<()> {
+/// let engine: coherence::state::Engine = client.get(&keys.engine).await?;
+/// let mut shards = Vec::new();
+/// for i in 0..engine.usage_shards {
+///     shards.push(client.get(&coherence_sdk::pda::usage_shard(&keys.engine, i)).await?);
+/// }
+/// let (outcome, split) = coherence_sdk::preview::preview_emission(&engine, &shards, supply, engine.next_epoch)?;
+/// # Ok(()) }
+/// ```
 pub fn preview_emission(
     engine: &coherence::state::Engine,
     shards: &[coherence::state::UsageShard],

@@ -17,23 +17,9 @@ pub const MAX_SUPPLY: u64 = 1_000_000_000_000_000;
 /// Minted before genesis to the genesis holder.
 pub const GENESIS_SUPPLY: u64 = 400_000_000_000_000;
 
+/// The SDK's default parameters, with a per-epoch cap of 1 % of [`MAX_SUPPLY`].
 pub fn default_params() -> Params {
-    Params {
-        alpha_bps: 5_000,
-        gate_bps: 9_000,
-        ema_bps: 2_000,
-        cap: 10_000_000_000_000,
-        cap_decay_bps: 100,
-        min_lock: 7 * DAY,
-        max_lock: 365 * DAY,
-        max_boost_bps: 10_000,
-        stakers_bps: 7_000,
-        builders_bps: 2_000,
-        treasury_bps: 1_000,
-        min_vesting_cliff: 90 * DAY,
-        min_vesting_duration: 365 * DAY,
-        timelock_secs: 2 * DAY,
-    }
+    coherence_sdk::defaults::params(MAX_SUPPLY / 100)
 }
 
 pub fn default_args(authority: Pubkey) -> InitEngineArgs {

@@ -43,6 +43,14 @@ pub enum ClientError {
 
 impl ClientError {
     /// Classifies a transaction error, keeping the logs.
+    ///
+    /// ```
+    /// use solana_instruction_error::InstructionError;
+    /// use solana_transaction_error::TransactionError;
+    /// let e = coherence_sdk::ClientError::from_transaction(TransactionError::InstructionError(0, InstructionError::Custom(6054)), vec![]);
+    /// assert_eq!(e.program_error(), Some(coherence::errors::CoherenceError::StillLocked));
+    /// assert!(e.to_string().starts_with("StillLocked (6054)"));
+    /// ```
     pub fn from_transaction(err: TransactionError, logs: Vec<String>) -> Self {
         if let TransactionError::InstructionError(_, InstructionError::Custom(code)) = &err {
             if let Some(error) = crate::error::program_error(*code) {
@@ -56,6 +64,10 @@ impl ClientError {
     }
 
     /// The program error, if that is what failed.
+    ///
+    /// ```
+    /// assert_eq!(coherence_sdk::ClientError::Expired.program_error(), None);
+    /// ```
     pub fn program_error(&self) -> Option<CoherenceError> {
         match self {
             ClientError::Program { error, .. } => Some(*error),
@@ -64,6 +76,10 @@ impl ClientError {
     }
 
     /// Program logs of a failed transaction (empty otherwise).
+    ///
+    /// ```
+    /// assert!(coherence_sdk::ClientError::Expired.logs().is_empty());
+    /// ```
     pub fn logs(&self) -> &[String] {
         match self {
             ClientError::Program { logs, .. } | ClientError::Anchor { logs, .. } | ClientError::Transaction { logs, .. } => logs,

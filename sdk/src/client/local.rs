@@ -57,6 +57,14 @@ pub struct LocalState {
 
 impl LocalState {
     /// Reads a ledger file; `None` if it does not exist yet.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> coherence_sdk::client::ClientResult<()> {
+    /// use coherence_sdk::client::local::{LocalBank, LocalState};
+    /// let path = std::path::Path::new(".coherence/ledger.bin");
+    /// let state: Option<LocalState> = LocalState::load(path)?;
+    /// # Ok(()) }
+    /// ```
     pub fn load(path: &Path) -> ClientResult<Option<LocalState>> {
         match std::fs::read(path) {
             Ok(bytes) => bincode::deserialize(&bytes)
@@ -68,6 +76,14 @@ impl LocalState {
     }
 
     /// Writes the ledger file (creating its folder).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> coherence_sdk::client::ClientResult<()> {
+    /// use coherence_sdk::client::local::{LocalBank, LocalState};
+    /// let path = std::path::Path::new(".coherence/ledger.bin");
+    /// LocalState::default().save(path)?;
+    /// # Ok(()) }
+    /// ```
     pub fn save(&self, path: &Path) -> ClientResult<()> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| ClientError::Io(format!("{}: {e}", dir.display())))?;
@@ -87,6 +103,15 @@ pub struct LocalBank {
 
 impl LocalBank {
     /// Starts a bank from `state` (or empty), funding `wallets` it has not seen.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> coherence_sdk::client::ClientResult<()> {
+    /// use coherence_sdk::client::local::{LocalBank, LocalState};
+    /// let path = std::path::Path::new(".coherence/ledger.bin");
+    /// let mut bank = LocalBank::start(LocalState::load(path)?, &[]).await?;
+    /// bank.snapshot().await?.save(path)?;
+    /// # Ok(()) }
+    /// ```
     pub async fn start(state: Option<LocalState>, wallets: &[Pubkey]) -> ClientResult<LocalBank> {
         let mut pt = ProgramTest::default();
         pt.prefer_bpf(false);
@@ -122,6 +147,15 @@ impl LocalBank {
     }
 
     /// Snapshot of every account this ledger has touched.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> coherence_sdk::client::ClientResult<()> {
+    /// use coherence_sdk::client::local::{LocalBank, LocalState};
+    /// let path = std::path::Path::new(".coherence/ledger.bin");
+    /// # let mut bank = LocalBank::start(None, &[]).await?;
+    /// let state = bank.snapshot().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn snapshot(&mut self) -> ClientResult<LocalState> {
         let mut accounts = Vec::new();
         for key in self.known.clone() {
@@ -167,6 +201,17 @@ impl LocalBank {
     }
 
     /// Sends and confirms; a failure carries its program logs.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> coherence_sdk::client::ClientResult<()> {
+    /// use coherence_sdk::client::local::{LocalBank, LocalState};
+    /// let path = std::path::Path::new(".coherence/ledger.bin");
+    /// # let mut bank = LocalBank::start(None, &[]).await?;
+    /// # let payer = solana_keypair::Keypair::new();
+    /// # let ixs = vec![];
+    /// let signature = bank.send(&ixs, &[&payer]).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> ClientResult<String> {
         if self.nonce.is_multiple_of(TXS_PER_SLOT) {
             self.next_slot().await?;
@@ -189,6 +234,16 @@ impl LocalBank {
     }
 
     /// Simulates; returns the compute units used.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> coherence_sdk::client::ClientResult<()> {
+    /// use coherence_sdk::client::local::{LocalBank, LocalState};
+    /// let path = std::path::Path::new(".coherence/ledger.bin");
+    /// # let mut bank = LocalBank::start(None, &[]).await?;
+    /// # let payer = solana_keypair::Keypair::new();
+    /// let units = bank.simulate(&[], &[&payer]).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn simulate(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> ClientResult<u64> {
         let tx = self.tx(ixs, signers)?;
         let sim = self.ctx.banks_client.simulate_transaction(tx).await.map_err(Self::map_err)?;
@@ -200,21 +255,58 @@ impl LocalBank {
     }
 
     /// Raw account, if it exists.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> coherence_sdk::client::ClientResult<()> {
+    /// use coherence_sdk::client::local::{LocalBank, LocalState};
+    /// let path = std::path::Path::new(".coherence/ledger.bin");
+    /// # let mut bank = LocalBank::start(None, &[]).await?;
+    /// let none = bank.account(&anchor_lang::prelude::Pubkey::new_unique()).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn account(&mut self, key: &Pubkey) -> ClientResult<Option<Account>> {
         self.ctx.banks_client.get_account(*key).await.map_err(Self::map_err)
     }
 
     /// The Clock sysvar.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> coherence_sdk::client::ClientResult<()> {
+    /// use coherence_sdk::client::local::{LocalBank, LocalState};
+    /// let path = std::path::Path::new(".coherence/ledger.bin");
+    /// # let mut bank = LocalBank::start(None, &[]).await?;
+    /// let slot = bank.clock().await?.slot;
+    /// # Ok(()) }
+    /// ```
     pub async fn clock(&mut self) -> ClientResult<Clock> {
         self.ctx.banks_client.get_sysvar::<Clock>().await.map_err(Self::map_err)
     }
 
     /// The Clock's unix time.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> coherence_sdk::client::ClientResult<()> {
+    /// use coherence_sdk::client::local::{LocalBank, LocalState};
+    /// let path = std::path::Path::new(".coherence/ledger.bin");
+    /// # let mut bank = LocalBank::start(None, &[]).await?;
+    /// let unix = bank.now().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn now(&mut self) -> ClientResult<i64> {
         Ok(self.clock().await?.unix_timestamp)
     }
 
     /// Sets the Clock's unix time.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> coherence_sdk::client::ClientResult<()> {
+    /// use coherence_sdk::client::local::{LocalBank, LocalState};
+    /// let path = std::path::Path::new(".coherence/ledger.bin");
+    /// # let mut bank = LocalBank::start(None, &[]).await?;
+    /// let now = bank.now().await?;
+    /// bank.warp_to(now + 3_600).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn warp_to(&mut self, unix: i64) -> ClientResult<()> {
         let mut clock = self.clock().await?;
         clock.unix_timestamp = unix;
@@ -223,6 +315,15 @@ impl LocalBank {
     }
 
     /// Moves to the next slot, keeping the Clock's unix time.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> coherence_sdk::client::ClientResult<()> {
+    /// use coherence_sdk::client::local::{LocalBank, LocalState};
+    /// let path = std::path::Path::new(".coherence/ledger.bin");
+    /// # let mut bank = LocalBank::start(None, &[]).await?;
+    /// bank.next_slot().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn next_slot(&mut self) -> ClientResult<()> {
         let clock = self.clock().await?;
         self.ctx.warp_to_slot(clock.slot + 1).map_err(|e| ClientError::Rpc(format!("{e:?}")))?;
@@ -233,6 +334,15 @@ impl LocalBank {
 
     /// Scans the accounts this ledger knows (BanksClient has no
     /// `getProgramAccounts`).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> coherence_sdk::client::ClientResult<()> {
+    /// use coherence_sdk::client::local::{LocalBank, LocalState};
+    /// let path = std::path::Path::new(".coherence/ledger.bin");
+    /// # let mut bank = LocalBank::start(None, &[]).await?;
+    /// let all = bank.program_accounts(&[]).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn program_accounts(&mut self, filters: &[MemcmpFilter]) -> ClientResult<Vec<(Pubkey, Account)>> {
         let mut out = Vec::new();
         for key in self.known.clone() {

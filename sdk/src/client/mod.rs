@@ -59,23 +59,58 @@ pub struct Client {
 
 impl Client {
     /// A client over RPC; `payer` pays fees and signs.
+    ///
+    /// ```no_run
+    /// use coherence_sdk::client::rpc::{PriorityFee, RpcBackend};
+    /// let backend = RpcBackend::new("http://127.0.0.1:8899".into(), Default::default(), PriorityFee::Recent);
+    /// let client = coherence_sdk::Client::rpc(backend, solana_keypair::Keypair::new());
+    /// ```
     pub fn rpc(backend: rpc::RpcBackend, payer: Keypair) -> Self {
         Client { backend: Backend::Rpc(backend), payer }
     }
 
     /// A client over an in-process bank; `payer` is funded in it.
     #[cfg(feature = "local")]
+    ///
+    /// ```no_run
+    /// # async fn demo() -> coherence_sdk::client::ClientResult<()> {
+    /// use coherence_sdk::client::local::LocalBank;
+    /// use solana_signer::Signer;
+    /// let payer = solana_keypair::Keypair::new();
+    /// let bank = LocalBank::start(None, &[payer.pubkey()]).await?;
+    /// let mut client = coherence_sdk::Client::local(bank, payer);
+    /// assert!(client.now().await? > 0);
+    /// # Ok(()) }
+    /// ```
     pub fn local(bank: local::LocalBank, payer: Keypair) -> Self {
         Client { backend: Backend::Local(Box::new(bank)), payer }
     }
 
     /// The fee payer (and default signer).
+    ///
+    /// ```no_run
+    /// # use anchor_lang::prelude::Pubkey;
+    /// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys) -> coherence_sdk::client::ClientResult<()> {
+    /// use solana_signer::Signer;
+    /// let me: Pubkey = client.payer().pubkey();
+    /// # Ok(()) }
+    /// ```
     pub fn payer(&self) -> &Keypair {
         &self.payer
     }
 
     /// The in-process bank, when this client runs locally.
     #[cfg(feature = "local")]
+    ///
+    /// ```no_run
+    /// # use anchor_lang::prelude::Pubkey;
+    /// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys) -> coherence_sdk::client::ClientResult<()> {
+    /// if let Some(bank) = client.local_bank() {
+    ///     let now = bank.now().await?;
+    ///     bank.warp_to(now + 86_400).await?;
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn local_bank(&mut self) -> Option<&mut local::LocalBank> {
         match &mut self.backend {
             Backend::Local(bank) => Some(bank),
@@ -84,6 +119,17 @@ impl Client {
     }
 
     /// Signs (payer + `signers`), sends and confirms; returns the signature.
+    ///
+    /// ```no_run
+    /// # use anchor_lang::prelude::Pubkey;
+    /// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys) -> coherence_sdk::client::ClientResult<()> {
+    /// let ix = coherence_sdk::instructions::apply_params(&keys);
+    /// match client.send(&[ix], &[]).await {
+    ///     Ok(signature) => println!("{signature}"),
+    ///     Err(e) => println!("{e}: {:?}", e.program_error()),
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> ClientResult<String> {
         let mut all: Vec<&Keypair> = vec![&self.payer];
         all.extend(signers.iter().copied().filter(|k| k.pubkey() != self.payer.pubkey()));
@@ -95,6 +141,13 @@ impl Client {
     }
 
     /// Simulates without committing; returns the compute units consumed.
+    ///
+    /// ```no_run
+    /// # use anchor_lang::prelude::Pubkey;
+    /// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys) -> coherence_sdk::client::ClientResult<()> {
+    /// let units = client.simulate(&[coherence_sdk::instructions::apply_params(&keys)], &[]).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn simulate(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> ClientResult<u64> {
         let mut all: Vec<&Keypair> = vec![&self.payer];
         all.extend(signers.iter().copied().filter(|k| k.pubkey() != self.payer.pubkey()));
@@ -106,6 +159,13 @@ impl Client {
     }
 
     /// Raw account, if it exists.
+    ///
+    /// ```no_run
+    /// # use anchor_lang::prelude::Pubkey;
+    /// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys) -> coherence_sdk::client::ClientResult<()> {
+    /// let exists = client.account(&keys.engine).await?.is_some();
+    /// # Ok(()) }
+    /// ```
     pub async fn account(&mut self, key: &Pubkey) -> ClientResult<Option<Account>> {
         match &mut self.backend {
             Backend::Rpc(rpc) => rpc.account(key).await,
@@ -115,12 +175,26 @@ impl Client {
     }
 
     /// Fetches and decodes a program account.
+    ///
+    /// ```no_run
+    /// # use anchor_lang::prelude::Pubkey;
+    /// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys) -> coherence_sdk::client::ClientResult<()> {
+    /// let engine: coherence::state::Engine = client.get(&keys.engine).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get<T: AccountDeserialize>(&mut self, key: &Pubkey) -> ClientResult<T> {
         let account = self.account(key).await?.ok_or_else(|| ClientError::AccountNotFound(key.to_string()))?;
         T::try_deserialize(&mut &account.data[..]).map_err(|e| ClientError::Decode(format!("{key}: {e}")))
     }
 
     /// Current unix time of the cluster (Clock sysvar).
+    ///
+    /// ```no_run
+    /// # use anchor_lang::prelude::Pubkey;
+    /// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys) -> coherence_sdk::client::ClientResult<()> {
+    /// let unix = client.now().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn now(&mut self) -> ClientResult<i64> {
         match &mut self.backend {
             Backend::Rpc(rpc) => rpc.now().await,
@@ -131,6 +205,16 @@ impl Client {
 
     /// Program accounts of type `T` matching every filter (the account
     /// discriminator is always matched first).
+    ///
+    /// ```no_run
+    /// # use anchor_lang::prelude::Pubkey;
+    /// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys) -> coherence_sdk::client::ClientResult<()> {
+    /// use coherence_sdk::accounts::filters;
+    /// let owner = Pubkey::new_unique();
+    /// let positions: Vec<(Pubkey, coherence::state::Position)> =
+    ///     client.program_accounts(&[filters::engine(&keys.engine), filters::position_owner(&owner)]).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn program_accounts<T: AccountDeserialize + anchor_lang::Discriminator>(
         &mut self,
         filters: &[MemcmpFilter],

@@ -57,6 +57,12 @@ impl RpcBackend {
     }
 
     /// Wraps an existing `RpcClient` (e.g. one over a custom `RpcSender`).
+    ///
+    /// ```no_run
+    /// use coherence_sdk::client::rpc::{PriorityFee, RpcBackend};
+    /// use solana_rpc_client::nonblocking::rpc_client::RpcClient;
+    /// let rpc = RpcBackend::with_client(RpcClient::new("http://127.0.0.1:8899".into()), PriorityFee::Fixed(1));
+    /// ```
     pub fn with_client(client: RpcClient, fee: PriorityFee) -> Self {
         RpcBackend { client, fee, resend_every: Duration::from_millis(2_000) }
     }
@@ -103,6 +109,15 @@ impl RpcBackend {
 
     /// Simulates with the maximum compute budget; returns the units used,
     /// or the program's named error with its logs.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> coherence_sdk::client::ClientResult<()> {
+    /// use coherence_sdk::client::rpc::{PriorityFee, RpcBackend};
+    /// let mut rpc = RpcBackend::new("http://127.0.0.1:8899".into(), Default::default(), PriorityFee::None);
+    /// # let payer = solana_keypair::Keypair::new();
+    /// let units = rpc.simulate(&[], &[&payer]).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn simulate(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> ClientResult<u64> {
         let payer = signers.first().ok_or_else(|| ClientError::Rpc("no payer".into()))?;
         let blockhash = self.client.get_latest_blockhash().await.map_err(Self::rpc_err)?;
@@ -123,6 +138,15 @@ impl RpcBackend {
     }
 
     /// Simulate → size → price → sign → send → confirm (resending).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> coherence_sdk::client::ClientResult<()> {
+    /// use coherence_sdk::client::rpc::{PriorityFee, RpcBackend};
+    /// let mut rpc = RpcBackend::new("http://127.0.0.1:8899".into(), Default::default(), PriorityFee::None);
+    /// # let payer = solana_keypair::Keypair::new();
+    /// let signature = rpc.send(&[], &[&payer]).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> ClientResult<String> {
         let units = self.simulate(ixs, signers).await?;
         let price = self.price(ixs).await?;
@@ -159,6 +183,14 @@ impl RpcBackend {
     }
 
     /// Raw account at the client's commitment, if it exists.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> coherence_sdk::client::ClientResult<()> {
+    /// use coherence_sdk::client::rpc::{PriorityFee, RpcBackend};
+    /// let mut rpc = RpcBackend::new("http://127.0.0.1:8899".into(), Default::default(), PriorityFee::None);
+    /// let engine = rpc.account(&anchor_lang::prelude::Pubkey::new_unique()).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn account(&mut self, key: &Pubkey) -> ClientResult<Option<Account>> {
         let response = self
             .client
@@ -169,6 +201,14 @@ impl RpcBackend {
     }
 
     /// The cluster's Clock unix time.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> coherence_sdk::client::ClientResult<()> {
+    /// use coherence_sdk::client::rpc::{PriorityFee, RpcBackend};
+    /// let mut rpc = RpcBackend::new("http://127.0.0.1:8899".into(), Default::default(), PriorityFee::None);
+    /// let unix = rpc.now().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn now(&mut self) -> ClientResult<i64> {
         let clock = self.account(&solana_clock::sysvar::ID).await?.ok_or_else(|| ClientError::AccountNotFound("Clock".into()))?;
         let clock: solana_clock::Clock = bincode_clock(&clock.data)?;
@@ -176,6 +216,14 @@ impl RpcBackend {
     }
 
     /// Program accounts matching every memcmp filter.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> coherence_sdk::client::ClientResult<()> {
+    /// use coherence_sdk::client::rpc::{PriorityFee, RpcBackend};
+    /// let mut rpc = RpcBackend::new("http://127.0.0.1:8899".into(), Default::default(), PriorityFee::None);
+    /// let all = rpc.program_accounts(&[]).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn program_accounts(&mut self, filters: &[MemcmpFilter]) -> ClientResult<Vec<(Pubkey, Account)>> {
         let config = RpcProgramAccountsConfig {
             filters: Some(filters.iter().map(|f| RpcFilterType::Memcmp(Memcmp::new_raw_bytes(f.offset, f.bytes.clone()))).collect()),

@@ -50,6 +50,14 @@ pub fn initialize_engine(keys: &EngineKeys, payer: &Pubkey, mint_authority: &Pub
 }
 
 /// Authority proposes parameters. Accounts: `[s] authority, [w] engine`.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::propose_params(&keys, &a, coherence_sdk::defaults::params(1_000));
+/// assert_eq!(ix.program_id, coherence::ID);
+/// ```
 pub fn propose_params(keys: &EngineKeys, authority: &Pubkey, params: Params) -> Instruction {
     build(
         acc::ProposeParams { authority: *authority, engine: keys.engine, event_authority: event_authority(), program: coherence::ID },
@@ -58,6 +66,14 @@ pub fn propose_params(keys: &EngineKeys, authority: &Pubkey, params: Params) -> 
 }
 
 /// Authority cancels the pending proposal. Accounts: `[s] authority, [w] engine`.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::cancel_params(&keys, &a);
+/// assert_eq!(ix.program_id, coherence::ID);
+/// ```
 pub fn cancel_params(keys: &EngineKeys, authority: &Pubkey) -> Instruction {
     build(
         acc::CancelParams { authority: *authority, engine: keys.engine, event_authority: event_authority(), program: coherence::ID },
@@ -66,6 +82,14 @@ pub fn cancel_params(keys: &EngineKeys, authority: &Pubkey) -> Instruction {
 }
 
 /// Anyone applies due parameters. Accounts: `[w] engine`.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::apply_params(&keys);
+/// assert_eq!(ix.program_id, coherence::ID);
+/// ```
 pub fn apply_params(keys: &EngineKeys) -> Instruction {
     build(
         acc::ApplyParams { engine: keys.engine, event_authority: event_authority(), program: coherence::ID },
@@ -74,6 +98,14 @@ pub fn apply_params(keys: &EngineKeys) -> Instruction {
 }
 
 /// Authority names its successor. Accounts: `[s] authority, [w] engine`.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::propose_authority(&keys, &a, b);
+/// assert_eq!(ix.program_id, coherence::ID);
+/// ```
 pub fn propose_authority(keys: &EngineKeys, authority: &Pubkey, new_authority: Pubkey) -> Instruction {
     build(
         acc::ProposeAuthority { authority: *authority, engine: keys.engine, event_authority: event_authority(), program: coherence::ID },
@@ -82,6 +114,14 @@ pub fn propose_authority(keys: &EngineKeys, authority: &Pubkey, new_authority: P
 }
 
 /// Successor takes over. Accounts: `[s] new_authority, [w] engine`.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::accept_authority(&keys, &b);
+/// assert_eq!(ix.program_id, coherence::ID);
+/// ```
 pub fn accept_authority(keys: &EngineKeys, new_authority: &Pubkey) -> Instruction {
     build(
         acc::AcceptAuthority { new_authority: *new_authority, engine: keys.engine, event_authority: event_authority(), program: coherence::ID },
@@ -90,6 +130,14 @@ pub fn accept_authority(keys: &EngineKeys, new_authority: &Pubkey) -> Instructio
 }
 
 /// Authority pauses or resumes. Accounts: `[s] authority, [w] engine`.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::set_pause(&keys, &a, true);
+/// assert_eq!(ix.program_id, coherence::ID);
+/// ```
 pub fn set_pause(keys: &EngineKeys, authority: &Pubkey, paused: bool) -> Instruction {
     build(
         acc::SetPause { authority: *authority, engine: keys.engine, event_authority: event_authority(), program: coherence::ID },
@@ -99,6 +147,14 @@ pub fn set_pause(keys: &EngineKeys, authority: &Pubkey, paused: bool) -> Instruc
 
 /// Anyone deposits into the treasury. Accounts: `[s] depositor, engine, mint,
 /// [w] from, [w] treasury, token_program`.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::deposit_treasury(&keys, &a, &b, 1_000);
+/// assert_eq!(ix.program_id, coherence::ID);
+/// ```
 pub fn deposit_treasury(keys: &EngineKeys, depositor: &Pubkey, from: &Pubkey, amount: u64) -> Instruction {
     build(
         acc::DepositTreasury {

@@ -9,6 +9,14 @@ use coherence::{accounts as acc, instruction as ix};
 use crate::pda::{self, EngineKeys};
 
 /// Anyone creates usage shard `shard`. Accounts: `[w,s] payer, engine, [w] usage_shard, system_program`.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::init_usage_shard(&keys, &a, 0);
+/// assert_eq!(ix.program_id, coherence::ID);
+/// ```
 pub fn init_usage_shard(keys: &EngineKeys, payer: &Pubkey, shard: u8) -> Instruction {
     build(
         acc::InitUsageShard {
@@ -26,6 +34,14 @@ pub fn init_usage_shard(keys: &EngineKeys, payer: &Pubkey, shard: u8) -> Instruc
 /// User burns `amount` from `payer_tokens` as usage, in shard `shard`,
 /// optionally attributed to `source`. `source_record` is the epoch record of
 /// the source's last epoch when that usage still has to be settled.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::record_usage(&keys, &a, &b, 0, 1_000, None, None);
+/// assert_eq!(ix.program_id, coherence::ID);
+/// ```
 pub fn record_usage(
     keys: &EngineKeys,
     payer: &Pubkey,
@@ -54,6 +70,14 @@ pub fn record_usage(
 
 /// Anyone closes `epoch`. The engine's `usage_shards` shard accounts follow
 /// as read-only remaining accounts, in index order.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::close_epoch(&keys, &a, 0, 4);
+/// assert_eq!(ix.program_id, coherence::ID);
+/// ```
 pub fn close_epoch(keys: &EngineKeys, payer: &Pubkey, epoch: u64, usage_shards: u8) -> Instruction {
     let mut instruction = build(
         acc::CloseEpoch {
@@ -79,6 +103,14 @@ pub fn close_epoch(keys: &EngineKeys, payer: &Pubkey, epoch: u64, usage_shards: 
 }
 
 /// Builder registers source number `id` (the engine's current `source_count`).
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::register_source(&keys, &a, 0);
+/// assert_eq!(ix.program_id, coherence::ID);
+/// ```
 pub fn register_source(keys: &EngineKeys, builder: &Pubkey, id: u64) -> Instruction {
     build(
         acc::RegisterSource {
@@ -94,6 +126,14 @@ pub fn register_source(keys: &EngineKeys, builder: &Pubkey, id: u64) -> Instruct
 }
 
 /// Builder claims `source`'s rewards into `destination`.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::claim_source_rewards(&keys, &a, &coherence_sdk::pda::source(&keys.engine, 0), None, &b);
+/// assert_eq!(ix.program_id, coherence::ID);
+/// ```
 pub fn claim_source_rewards(
     keys: &EngineKeys,
     builder: &Pubkey,

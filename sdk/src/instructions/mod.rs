@@ -27,6 +27,15 @@ pub(crate) fn event_authority() -> Pubkey {
 
 /// Removes the signer flag from an account (for tests and multisig tooling
 /// that must show what happens without a signature).
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::set_pause(&keys, &a, true);
+/// let unsigned = coherence_sdk::instructions::without_signer(ix, &a);
+/// assert!(unsigned.accounts.iter().all(|m| !m.is_signer));
+/// ```
 pub fn without_signer(mut ix: Instruction, key: &Pubkey) -> Instruction {
     for meta in ix.accounts.iter_mut().filter(|m: &&mut AccountMeta| m.pubkey == *key) {
         meta.is_signer = false;

@@ -9,6 +9,14 @@ use coherence::{accounts as acc, instruction as ix};
 use crate::pda::{self, EngineKeys};
 
 /// Owner opens position `id`, paying `amount` from `from`.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::open_position(&keys, &a, &b, 0, 1_000, 7 * 86_400);
+/// assert_eq!(ix.program_id, coherence::ID);
+/// ```
 pub fn open_position(keys: &EngineKeys, owner: &Pubkey, from: &Pubkey, id: u64, amount: u64, lock_secs: u64) -> Instruction {
     build(
         acc::OpenPosition {
@@ -29,6 +37,14 @@ pub fn open_position(keys: &EngineKeys, owner: &Pubkey, from: &Pubkey, id: u64, 
 }
 
 /// Owner adds `amount` to `position`.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::add_to_position(&keys, &a, &coherence_sdk::pda::position(&keys.engine, &a, 0), &b, 1_000);
+/// assert_eq!(ix.program_id, coherence::ID);
+/// ```
 pub fn add_to_position(keys: &EngineKeys, owner: &Pubkey, position: &Pubkey, from: &Pubkey, amount: u64) -> Instruction {
     build(
         acc::AddToPosition {
@@ -48,6 +64,14 @@ pub fn add_to_position(keys: &EngineKeys, owner: &Pubkey, position: &Pubkey, fro
 }
 
 /// Owner lengthens the lock of `position` to `lock_secs`.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::extend_lock(&keys, &a, &coherence_sdk::pda::position(&keys.engine, &a, 0), 14 * 86_400);
+/// assert_eq!(ix.program_id, coherence::ID);
+/// ```
 pub fn extend_lock(keys: &EngineKeys, owner: &Pubkey, position: &Pubkey, lock_secs: u64) -> Instruction {
     build(
         acc::ExtendLock {
@@ -63,6 +87,14 @@ pub fn extend_lock(keys: &EngineKeys, owner: &Pubkey, position: &Pubkey, lock_se
 }
 
 /// Owner starts unbonding `position`.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::start_unbond(&keys, &a, &coherence_sdk::pda::position(&keys.engine, &a, 0));
+/// assert_eq!(ix.program_id, coherence::ID);
+/// ```
 pub fn start_unbond(keys: &EngineKeys, owner: &Pubkey, position: &Pubkey) -> Instruction {
     build(
         acc::StartUnbond {
@@ -78,6 +110,14 @@ pub fn start_unbond(keys: &EngineKeys, owner: &Pubkey, position: &Pubkey) -> Ins
 }
 
 /// Owner withdraws the principal of an unbonded `position` to `destination`.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::withdraw(&keys, &a, &coherence_sdk::pda::position(&keys.engine, &a, 0), &b);
+/// assert_eq!(ix.program_id, coherence::ID);
+/// ```
 pub fn withdraw(keys: &EngineKeys, owner: &Pubkey, position: &Pubkey, destination: &Pubkey) -> Instruction {
     build(
         acc::Withdraw {
@@ -97,6 +137,14 @@ pub fn withdraw(keys: &EngineKeys, owner: &Pubkey, position: &Pubkey, destinatio
 }
 
 /// Owner claims (or restakes) the rewards of `position`.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::claim_rewards(&keys, &a, &coherence_sdk::pda::position(&keys.engine, &a, 0), &b, false);
+/// assert_eq!(ix.program_id, coherence::ID);
+/// ```
 pub fn claim_rewards(keys: &EngineKeys, owner: &Pubkey, position: &Pubkey, destination: &Pubkey, restake: bool) -> Instruction {
     build(
         acc::ClaimRewards {
@@ -117,6 +165,14 @@ pub fn claim_rewards(keys: &EngineKeys, owner: &Pubkey, position: &Pubkey, desti
 }
 
 /// Owner closes an empty `position`.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::close_position(&keys, &a, &coherence_sdk::pda::position(&keys.engine, &a, 0));
+/// assert_eq!(ix.program_id, coherence::ID);
+/// ```
 pub fn close_position(keys: &EngineKeys, owner: &Pubkey, position: &Pubkey) -> Instruction {
     build(
         acc::ClosePosition {
@@ -132,6 +188,14 @@ pub fn close_position(keys: &EngineKeys, owner: &Pubkey, position: &Pubkey) -> I
 }
 
 /// Anyone adds `amount` from `from` to the reward stream.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::fund_rewards(&keys, &a, &b, 1_000);
+/// assert_eq!(ix.program_id, coherence::ID);
+/// ```
 pub fn fund_rewards(keys: &EngineKeys, funder: &Pubkey, from: &Pubkey, amount: u64) -> Instruction {
     build(
         acc::FundRewards {

@@ -12,6 +12,14 @@ use crate::pda::{self, EngineKeys};
 /// Authority funds schedule number `id` (the engine's current
 /// `vesting_count`). Accounts: `[w,s] payer, [s] authority, [w] engine,
 /// [w] vesting, mint, [w] treasury, [w] vesting_vault, token_program, system_program`.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::create_vesting(&keys, &a, &a, 0, coherence::instructions::CreateVestingArgs { beneficiary: b, total: 1_000, start: 0, cliff: 90 * 86_400, end: 365 * 86_400, period: 0, revocable: false });
+/// assert_eq!(ix.program_id, coherence::ID);
+/// ```
 pub fn create_vesting(keys: &EngineKeys, payer: &Pubkey, authority: &Pubkey, id: u64, args: CreateVestingArgs) -> Instruction {
     build(
         acc::CreateVesting {
@@ -32,6 +40,14 @@ pub fn create_vesting(keys: &EngineKeys, payer: &Pubkey, authority: &Pubkey, id:
 }
 
 /// Beneficiary claims vested tokens into `destination` (its own token account).
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::claim_vesting(&keys, &a, &coherence_sdk::pda::vesting(&keys.engine, 0), &b);
+/// assert_eq!(ix.program_id, coherence::ID);
+/// ```
 pub fn claim_vesting(keys: &EngineKeys, beneficiary: &Pubkey, vesting: &Pubkey, destination: &Pubkey) -> Instruction {
     build(
         acc::ClaimVesting {
@@ -50,6 +66,14 @@ pub fn claim_vesting(keys: &EngineKeys, beneficiary: &Pubkey, vesting: &Pubkey, 
 }
 
 /// Authority revokes a revocable schedule.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::revoke_vesting(&keys, &a, &coherence_sdk::pda::vesting(&keys.engine, 0));
+/// assert_eq!(ix.program_id, coherence::ID);
+/// ```
 pub fn revoke_vesting(keys: &EngineKeys, authority: &Pubkey, vesting: &Pubkey) -> Instruction {
     build(
         acc::RevokeVesting {
@@ -68,6 +92,14 @@ pub fn revoke_vesting(keys: &EngineKeys, authority: &Pubkey, vesting: &Pubkey) -
 }
 
 /// Beneficiary hands the schedule to `new_beneficiary`.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::transfer_vesting(&a, &coherence_sdk::pda::vesting(&keys.engine, 0), b);
+/// assert_eq!(ix.program_id, coherence::ID);
+/// ```
 pub fn transfer_vesting(beneficiary: &Pubkey, vesting: &Pubkey, new_beneficiary: Pubkey) -> Instruction {
     build(
         acc::TransferVesting { beneficiary: *beneficiary, vesting: *vesting, event_authority: event_authority(), program: coherence::ID },
@@ -76,6 +108,14 @@ pub fn transfer_vesting(beneficiary: &Pubkey, vesting: &Pubkey, new_beneficiary:
 }
 
 /// Beneficiary closes a schedule that owes nothing more.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::close_vesting(&a, &coherence_sdk::pda::vesting(&keys.engine, 0));
+/// assert_eq!(ix.program_id, coherence::ID);
+/// ```
 pub fn close_vesting(beneficiary: &Pubkey, vesting: &Pubkey) -> Instruction {
     build(
         acc::CloseVesting { beneficiary: *beneficiary, vesting: *vesting, event_authority: event_authority(), program: coherence::ID },

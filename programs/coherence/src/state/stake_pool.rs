@@ -17,3 +17,24 @@ pub struct StakePool {
     pub positions: u64,
     pub reserved: [u8; 64],
 }
+
+impl StakePool {
+    /// Settles `position` at the pool's accumulator as of `now`, applies
+    /// `change` to it, and re-weights it under `params` — the one sequence
+    /// every weight-changing instruction must follow so that rewards up to
+    /// now are paid at the old weight (I6, I8).
+    pub fn reweight(
+        &mut self,
+        position: &mut crate::state::Position,
+        params: &crate::math::Params,
+        now: i64,
+        change: impl FnOnce(&mut crate::state::Position) -> std::result::Result<(), crate::errors::CoherenceError>,
+    ) -> std::result::Result<(), crate::errors::CoherenceError> {
+        self.stream.accrue(now)?;
+        position.settle(self.stream.acc)?;
+        self.stream.remove_weight(position.weight)?;
+        change(position)?;
+        position.weight = position.weight_for(params)?;
+        self.stream.add_weight(position.weight)
+    }
+}

@@ -48,15 +48,11 @@ impl AddToPosition<'_> {
     pub fn add_to_position(ctx: Context<Self>, amount: u64) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
         let a = &mut *ctx.accounts;
-        let pool = &mut a.stake_pool;
-        let position = &mut a.position;
-        pool.stream.accrue(now)?;
-        position.settle(pool.stream.acc)?;
-        pool.stream.remove_weight(position.weight)?;
-        position.principal = position.principal.safe_add(amount)?;
-        position.weight = position.weight_for(&a.engine.params)?;
-        pool.stream.add_weight(position.weight)?;
-        pool.total_principal = pool.total_principal.safe_add(amount)?;
+        a.stake_pool.reweight(&mut a.position, &a.engine.params, now, |p| {
+            p.principal = p.principal.safe_add(amount)?;
+            Ok(())
+        })?;
+        a.stake_pool.total_principal = a.stake_pool.total_principal.safe_add(amount)?;
         transfer_from_user(&a.owner, &a.token_program, &a.mint, &a.from, &a.stake_vault, amount)?;
 
         let event = PositionIncreased {

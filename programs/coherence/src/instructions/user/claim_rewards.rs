@@ -63,12 +63,12 @@ impl ClaimRewards<'_> {
         a.position.pending_reward = 0;
 
         if restake {
-            let (pool, position) = (&mut a.stake_pool, &mut a.position);
-            pool.stream.remove_weight(position.weight)?;
-            position.principal = position.principal.safe_add(amount)?;
-            position.weight = position.weight_for(&a.engine.params)?;
-            pool.stream.add_weight(position.weight)?;
-            pool.total_principal = pool.total_principal.safe_add(amount)?;
+            // Already settled to now above, so re-weighting settles nothing more.
+            a.stake_pool.reweight(&mut a.position, &a.engine.params, now, |p| {
+                p.principal = p.principal.safe_add(amount)?;
+                Ok(())
+            })?;
+            a.stake_pool.total_principal = a.stake_pool.total_principal.safe_add(amount)?;
             transfer_from_vault(&a.engine, &a.token_program, &a.mint, &a.reward_vault, &a.stake_vault, amount)?;
         } else {
             transfer_from_vault(&a.engine, &a.token_program, &a.mint, &a.reward_vault, &a.destination, amount)?;

@@ -34,14 +34,10 @@ impl ExtendLock<'_> {
     pub fn extend_lock(ctx: Context<Self>, lock_secs: u64) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
         let a = &mut *ctx.accounts;
-        let pool = &mut a.stake_pool;
-        let position = &mut a.position;
-        pool.stream.accrue(now)?;
-        position.settle(pool.stream.acc)?;
-        pool.stream.remove_weight(position.weight)?;
-        position.lock_secs = lock_secs;
-        position.weight = position.weight_for(&a.engine.params)?;
-        pool.stream.add_weight(position.weight)?;
+        a.stake_pool.reweight(&mut a.position, &a.engine.params, now, |p| {
+            p.lock_secs = lock_secs;
+            Ok(())
+        })?;
 
         let event = LockExtended {
             position: a.position.key(),
