@@ -110,7 +110,7 @@ impl Fixture {
 
 /// `initialize_engine` paid by the harness payer.
 pub fn init_ix(h: &Harness, keys: &EngineKeys, mint_authority: &Keypair, args: InitEngineArgs) -> anchor_lang::solana_program::instruction::Instruction {
-    ix::initialize_engine(keys, &h.ctx.payer.pubkey(), &mint_authority.pubkey(), args)
+    ix::initialize_engine(keys, &h.bank.ctx.payer.pubkey(), &mint_authority.pubkey(), args)
 }
 
 /// Vesting arguments relative to `start`.

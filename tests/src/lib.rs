@@ -6,38 +6,24 @@ pub mod fixture;
 pub mod mints;
 pub mod rpc_mock;
 
-use anchor_lang::prelude::{AccountInfo, Pubkey};
-use anchor_lang::solana_program::entrypoint::ProgramResult;
+use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{AccountDeserialize, AnchorDeserialize, Discriminator};
 use coherence::errors::CoherenceError;
 use solana_banks_interface::BanksTransactionResultWithSimulation;
 use solana_clock::Clock;
-use solana_compute_budget_interface::ComputeBudgetInstruction;
 use solana_keypair::Keypair;
-use solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext};
+use coherence_sdk::client::local::LocalBank;
+use solana_program_test::BanksClientError;
 use solana_signer::Signer;
-use solana_transaction::Transaction;
 
 pub use fixture::*;
 pub use mints::*;
 
-fn coherence_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
-    // SAFETY: only unifies the slice's lifetime with Anchor's single 'info lifetime.
-    let accounts = unsafe { core::mem::transmute::<&[AccountInfo<'_>], &[AccountInfo<'_>]>(accounts) };
-    coherence::entry(program_id, accounts, data)
-}
-
-/// Compute-unit limit requested by every harness transaction (minus a nonce).
-const CU_LIMIT: u32 = 400_000;
-/// The bank limits write-locked compute per account per block; a new slot
-/// every this many transactions keeps long tests from stalling.
-const TXS_PER_SLOT: u32 = 16;
-
-/// A running in-process bank with the program loaded.
+/// A running in-process bank with the program loaded: the SDK's
+/// [`LocalBank`] plus test conveniences (raw bank errors, events, wallets).
 pub struct Harness {
-    pub ctx: ProgramTestContext,
-    nonce: u32,
+    pub bank: LocalBank,
 }
 
 /// Outcome of a transaction: Ok, or the bank's error.
@@ -45,49 +31,35 @@ pub type TxResult = Result<(), BanksClientError>;
 
 impl Harness {
     pub async fn new() -> Self {
-        let mut pt = ProgramTest::default();
-        pt.prefer_bpf(false);
-        // ProgramTest turns on debug logs of every instruction; keep test
-        // output readable unless RUST_LOG asks for more.
-        agave_logger::setup_with_default("error");
-        pt.add_program("coherence", coherence::ID, processor!(coherence_entry));
-        let ctx = pt.start_with_context().await;
-        let mut h = Harness { ctx, nonce: 1 };
+        let bank = LocalBank::start(None, &[]).await.expect("start the in-process bank");
+        let mut h = Harness { bank };
         // Start the clock at a round, realistic time.
         h.warp_to(1_800_000_000).await;
         h
     }
 
     pub fn payer(&self) -> Keypair {
-        self.ctx.payer.insecure_clone()
+        self.bank.ctx.payer.insecure_clone()
     }
 
-    /// Builds a transaction paid by the harness payer. A compute-budget
-    /// instruction with a per-call value keeps identical transactions distinct.
-    fn tx(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Transaction {
-        self.nonce += 1;
-        let mut all = vec![ComputeBudgetInstruction::set_compute_unit_limit(CU_LIMIT - self.nonce)];
-        all.extend_from_slice(ixs);
-        let payer = self.payer();
-        let mut keys: Vec<&Keypair> = vec![&payer];
+    fn signers<'a>(payer: &'a Keypair, signers: &[&'a Keypair]) -> Vec<&'a Keypair> {
+        let mut keys: Vec<&Keypair> = vec![payer];
         keys.extend(signers.iter().copied().filter(|k| k.pubkey() != payer.pubkey()));
-        Transaction::new_signed_with_payer(&all, Some(&payer.pubkey()), &keys, self.ctx.last_blockhash)
+        keys
     }
 
     /// Sends and confirms `ixs`, signed by the payer and `signers`.
     pub async fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> TxResult {
-        if self.nonce.is_multiple_of(TXS_PER_SLOT) {
-            self.next_slot().await;
-        }
-        let tx = self.tx(ixs, signers);
-        self.ctx.banks_client.process_transaction(tx).await
+        let payer = self.payer();
+        self.bank.process(ixs, &Self::signers(&payer, signers)).await
     }
 
     /// Simulates `ixs` (nothing is committed) and returns the details,
     /// including inner instructions where `emit_cpi!` events live.
     pub async fn simulate(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> BanksTransactionResultWithSimulation {
-        let tx = self.tx(ixs, signers);
-        self.ctx.banks_client.simulate_transaction(tx).await.expect("simulate")
+        let payer = self.payer();
+        let tx = self.bank.prepare(ixs, &Self::signers(&payer, signers)).await.expect("build transaction");
+        self.bank.ctx.banks_client.simulate_transaction(tx).await.expect("simulate")
     }
 
     /// Sends `ixs` and returns every event of type `E` they emitted.
@@ -100,29 +72,16 @@ impl Harness {
     }
 
     pub async fn clock(&mut self) -> Clock {
-        self.ctx.banks_client.get_sysvar::<Clock>().await.expect("clock")
+        self.bank.clock().await.expect("clock")
     }
 
     pub async fn now(&mut self) -> i64 {
         self.clock().await.unix_timestamp
     }
 
-    /// Moves to the next slot (a fresh block, so per-block cost limits never
-    /// stall long tests) while keeping the Clock's unix time.
-    pub async fn next_slot(&mut self) {
-        let clock = self.clock().await;
-        self.ctx.warp_to_slot(clock.slot + 1).expect("warp");
-        let mut after = self.clock().await;
-        after.unix_timestamp = clock.unix_timestamp;
-        self.ctx.set_sysvar(&after);
-        self.ctx.last_blockhash = self.ctx.banks_client.get_latest_blockhash().await.expect("blockhash");
-    }
-
     /// Sets the Clock's unix time (the program's only notion of time).
     pub async fn warp_to(&mut self, unix: i64) {
-        let mut clock = self.clock().await;
-        clock.unix_timestamp = unix;
-        self.ctx.set_sysvar(&clock);
+        self.bank.warp_to(unix).await.expect("warp");
     }
 
     pub async fn warp_by(&mut self, secs: i64) {
@@ -140,11 +99,11 @@ impl Harness {
     }
 
     pub async fn account_data(&mut self, key: &Pubkey) -> Option<Vec<u8>> {
-        self.ctx.banks_client.get_account(*key).await.expect("get_account").map(|a| a.data)
+        self.bank.ctx.banks_client.get_account(*key).await.expect("get_account").map(|a| a.data)
     }
 
     pub async fn lamports(&mut self, key: &Pubkey) -> u64 {
-        self.ctx.banks_client.get_account(*key).await.expect("get_account").map_or(0, |a| a.lamports)
+        self.bank.ctx.banks_client.get_account(*key).await.expect("get_account").map_or(0, |a| a.lamports)
     }
 
     /// Fetches and decodes a program account (panics if missing).

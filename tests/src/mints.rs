@@ -95,7 +95,7 @@ impl Harness {
             let types: Vec<ExtensionType> = exts.iter().map(|e| e.ty()).collect();
             ExtensionType::try_calculate_account_len::<t22::state::Mint>(&types).expect("mint len")
         };
-        let rent = self.ctx.banks_client.get_rent().await.expect("rent").minimum_balance(len);
+        let rent = self.bank.ctx.banks_client.get_rent().await.expect("rent").minimum_balance(len);
         let payer = self.payer();
         let mut ixs = vec![solana_system_interface::instruction::create_account(
             &payer.pubkey(),
@@ -115,10 +115,10 @@ impl Harness {
 
     /// Creates a token account of `mint` owned by `owner`.
     pub async fn token_account(&mut self, mint: &Pubkey, owner: &Pubkey) -> Pubkey {
-        let token_program = self.ctx.banks_client.get_account(*mint).await.expect("mint").expect("mint exists").owner;
+        let token_program = self.bank.ctx.banks_client.get_account(*mint).await.expect("mint").expect("mint exists").owner;
         let account = Keypair::new();
         let len = spl_token::state::Account::LEN;
-        let rent = self.ctx.banks_client.get_rent().await.expect("rent").minimum_balance(len);
+        let rent = self.bank.ctx.banks_client.get_rent().await.expect("rent").minimum_balance(len);
         let payer = self.payer();
         let ixs = [
             solana_system_interface::instruction::create_account(
@@ -137,7 +137,7 @@ impl Harness {
     /// Mints `amount` to `to` (before genesis, while `authority` still holds
     /// the mint authority).
     pub async fn mint_to(&mut self, mint: &Pubkey, to: &Pubkey, authority: &Keypair, amount: u64) {
-        let token_program = self.ctx.banks_client.get_account(*mint).await.expect("mint").expect("mint exists").owner;
+        let token_program = self.bank.ctx.banks_client.get_account(*mint).await.expect("mint").expect("mint exists").owner;
         let ix = t22::instruction::mint_to_checked(&token_program, mint, to, &authority.pubkey(), &[], amount, DECIMALS)
             .expect("mint_to");
         self.send(&[ix], &[authority]).await.expect("mint_to");
@@ -145,7 +145,7 @@ impl Harness {
 
     /// Moves tokens between two token accounts.
     pub async fn transfer(&mut self, mint: &Pubkey, from: &Pubkey, to: &Pubkey, owner: &Keypair, amount: u64) {
-        let token_program = self.ctx.banks_client.get_account(*mint).await.expect("mint").expect("mint exists").owner;
+        let token_program = self.bank.ctx.banks_client.get_account(*mint).await.expect("mint").expect("mint exists").owner;
         let ix = t22::instruction::transfer_checked(&token_program, from, mint, to, &owner.pubkey(), &[], amount, DECIMALS)
             .expect("transfer");
         self.send(&[ix], &[owner]).await.expect("transfer");

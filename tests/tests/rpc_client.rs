@@ -21,7 +21,7 @@ async fn rpc_send_simulate_failure_and_account_listing() {
     let f = Fixture::new(&mut h, TOKEN).await;
     let (user, tokens) = f.user(&mut h, 2 * AMOUNT).await;
     let known = [f.keys.engine, f.keys.stake_pool, tokens];
-    let sender = BankSender::new(h.ctx.banks_client.clone(), known);
+    let sender = BankSender::new(h.bank.ctx.banks_client.clone(), known);
     let calls = sender.calls.clone();
     let rpc = RpcClient::new_sender(sender, RpcClientConfig::with_commitment(CommitmentConfig::confirmed()));
     let mut client = Client::rpc(RpcBackend::with_client(rpc, PriorityFee::Recent), user.insecure_clone());

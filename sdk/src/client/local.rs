@@ -182,7 +182,9 @@ impl LocalBank {
         }
     }
 
-    fn tx(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> ClientResult<Transaction> {
+    /// A signed transaction (`signers[0]` pays) led by a compute-budget
+    /// instruction whose per-call value keeps identical transactions distinct.
+    pub fn transaction(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> ClientResult<Transaction> {
         self.nonce += 1;
         let payer = signers.first().ok_or_else(|| ClientError::Rpc("no payer".into()))?.pubkey();
         let mut all = vec![ComputeBudgetInstruction::set_compute_unit_limit(CU_LIMIT - self.nonce)];
@@ -190,6 +192,23 @@ impl LocalBank {
         let mut tx = Transaction::new_with_payer(&all, Some(&payer));
         tx.try_sign(&signers.to_vec(), self.ctx.last_blockhash).map_err(|e| ClientError::Rpc(e.to_string()))?;
         Ok(tx)
+    }
+
+    /// Builds the next transaction, first moving to a fresh slot every few
+    /// transactions so per-block cost limits never stall long runs.
+    pub async fn prepare(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<Transaction, BanksClientError> {
+        let io = |e: ClientError| BanksClientError::Io(std::io::Error::other(e.to_string()));
+        if self.nonce.is_multiple_of(TXS_PER_SLOT) {
+            self.next_slot().await.map_err(io)?;
+        }
+        self.remember(ixs);
+        self.transaction(ixs, signers).map_err(io)
+    }
+
+    /// Sends and confirms, returning the bank's own error (tests assert on it).
+    pub async fn process(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<(), BanksClientError> {
+        let tx = self.prepare(ixs, signers).await?;
+        self.ctx.banks_client.process_transaction(tx).await
     }
 
     fn map_err(e: BanksClientError) -> ClientError {
@@ -213,16 +232,12 @@ impl LocalBank {
     /// # Ok(()) }
     /// ```
     pub async fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> ClientResult<String> {
-        if self.nonce.is_multiple_of(TXS_PER_SLOT) {
-            self.next_slot().await?;
-        }
-        self.remember(ixs);
-        let tx = self.tx(ixs, signers)?;
+        let tx = self.prepare(ixs, signers).await.map_err(Self::map_err)?;
         let signature = tx.signatures[0].to_string();
         if let Err(e) = self.ctx.banks_client.process_transaction(tx).await {
             // A failed transaction commits nothing but its fee; replay the same
             // instructions (under a new signature) in simulation for the logs.
-            let replay = self.tx(ixs, signers)?;
+            let replay = self.transaction(ixs, signers)?;
             if let Ok(sim) = self.ctx.banks_client.simulate_transaction(replay).await {
                 if let (Err(err), Some(details)) = (sim.result.unwrap_or(Ok(())), sim.simulation_details) {
                     return Err(ClientError::from_transaction(err, details.logs));
@@ -245,7 +260,7 @@ impl LocalBank {
     /// # Ok(()) }
     /// ```
     pub async fn simulate(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> ClientResult<u64> {
-        let tx = self.tx(ixs, signers)?;
+        let tx = self.transaction(ixs, signers)?;
         let sim = self.ctx.banks_client.simulate_transaction(tx).await.map_err(Self::map_err)?;
         let (logs, units) = sim.simulation_details.map_or((vec![], 0), |d| (d.logs, d.units_consumed));
         if let Err(err) = sim.result.unwrap_or(Ok(())) {
