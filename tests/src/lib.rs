@@ -147,16 +147,6 @@ pub fn custom_code(result: &TxResult) -> Option<u32> {
     }
 }
 
-/// Index of the instruction that failed, if the transaction failed in one.
-pub fn failed_instruction(result: &TxResult) -> Option<u8> {
-    use solana_transaction_error::TransactionError;
-    match result {
-        Err(BanksClientError::TransactionError(TransactionError::InstructionError(i, _)))
-        | Err(BanksClientError::SimulationError { err: TransactionError::InstructionError(i, _), .. }) => Some(*i),
-        _ => None,
-    }
-}
-
 /// Asserts that `result` failed with exactly the program error `expected`.
 #[track_caller]
 pub fn assert_error(result: TxResult, expected: CoherenceError) {
@@ -177,11 +167,4 @@ pub fn assert_error(result: TxResult, expected: CoherenceError) {
 pub fn assert_anchor_error(result: TxResult, expected: anchor_lang::error::ErrorCode) {
     let code = custom_code(&result);
     assert_eq!(code, Some(expected as u32), "expected {expected:?}, got {:?}", result.map_err(|e| format!("{e:?}")));
-}
-
-/// Asserts that `result` failed (for failures outside the program, such as a
-/// missing signature rejected by the runtime).
-#[track_caller]
-pub fn assert_failed(result: TxResult) {
-    assert!(result.is_err(), "transaction unexpectedly succeeded");
 }
