@@ -15,22 +15,7 @@ use anchor_lang::prelude::Pubkey;
 /// assert!(coherence::math::params::validate_params(&p, 86_400, 100_000).is_ok());
 /// ```
 pub fn params(cap: u64) -> Params {
-    Params {
-        alpha_bps: 5_000,
-        gate_bps: 9_000,
-        ema_bps: 2_000,
-        cap,
-        cap_decay_bps: 100,
-        min_lock: 7 * DAY,
-        max_lock: 365 * DAY,
-        max_boost_bps: 10_000,
-        stakers_bps: 7_000,
-        builders_bps: 2_000,
-        treasury_bps: 1_000,
-        min_vesting_cliff: 90 * DAY,
-        min_vesting_duration: 365 * DAY,
-        timelock_secs: 2 * DAY,
-    }
+    coherence::math::params::recommended(cap)
 }
 
 /// Genesis arguments: daily epochs, 4 usage shards, the cap at 1 % of max supply.

@@ -41,6 +41,28 @@ pub struct Params {
     pub timelock_secs: u64,
 }
 
+/// Conservative parameters inside every bound: α 50 %, gate 90 %, 20 % EMA,
+/// 1 %/epoch cap decay, locks 7 days–1 year with up to 2× weight, split
+/// 70/20/10, vesting ≥ 90-day cliff over ≥ 1 year, 2-day timelock.
+pub fn recommended(cap: u64) -> Params {
+    Params {
+        alpha_bps: 5_000,
+        gate_bps: 9_000,
+        ema_bps: 2_000,
+        cap,
+        cap_decay_bps: 100,
+        min_lock: 7 * DAY,
+        max_lock: 365 * DAY,
+        max_boost_bps: 10_000,
+        stakers_bps: 7_000,
+        builders_bps: 2_000,
+        treasury_bps: 1_000,
+        min_vesting_cliff: 90 * DAY,
+        min_vesting_duration: 365 * DAY,
+        timelock_secs: 2 * DAY,
+    }
+}
+
 /// Checks the genesis-only values.
 pub fn validate_genesis(epoch_secs: u64, usage_shards: u8, max_supply: u64) -> Result<(), CoherenceError> {
     if !(MIN_EPOCH_SECS..=MAX_EPOCH_SECS).contains(&epoch_secs) {
@@ -87,22 +109,7 @@ pub(crate) mod tests {
     use super::*;
 
     pub fn good() -> Params {
-        Params {
-            alpha_bps: 5_000,
-            gate_bps: 9_000,
-            ema_bps: 2_000,
-            cap: 1_000_000,
-            cap_decay_bps: 100,
-            min_lock: 7 * DAY,
-            max_lock: 365 * DAY,
-            max_boost_bps: 10_000,
-            stakers_bps: 7_000,
-            builders_bps: 2_000,
-            treasury_bps: 1_000,
-            min_vesting_cliff: 90 * DAY,
-            min_vesting_duration: 365 * DAY,
-            timelock_secs: 2 * DAY,
-        }
+        recommended(1_000_000)
     }
 
     #[test]
