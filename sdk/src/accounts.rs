@@ -127,7 +127,7 @@ pub mod filters {
             assert!(beneficiary(&who).matches(&bytes(&v)));
             let s = Source {
                 version: 1, bump: 2, engine: engine_key, id: 3, builder: who, epoch: 0, usage: 0, claimable: 0,
-                claimed: 0, reserved: [0; 32],
+                claimed: 0, reserved: [0; 24],
             };
             assert!(builder(&who).matches(&bytes(&s)) && engine(&engine_key).matches(&bytes(&s)));
         }

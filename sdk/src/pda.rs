@@ -115,7 +115,7 @@ pub fn vesting(engine: &Pubkey, id: u64) -> Pubkey {
 /// assert!(!a.is_on_curve(), "a PDA");
 /// ```
 pub fn usage_shard(engine: &Pubkey, shard: u8) -> Pubkey {
-    find(&[seeds::USAGE, engine.as_ref(), &[shard]])
+    find(&[seeds::USAGE, engine.as_ref(), &shard.to_le_bytes()])
 }
 /// `["epoch", engine, epoch_le]`
 ///

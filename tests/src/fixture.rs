@@ -51,28 +51,38 @@ impl Fixture {
     /// Mints the genesis supply and initializes the engine for `mint`.
     pub async fn for_mint(h: &mut Harness, mint: Pubkey, token_program: Pubkey, mint_authority: &Keypair) -> Fixture {
         let authority = h.wallet().await;
-        Self::with_args(h, mint, token_program, mint_authority, authority, |_| {}).await
+        Self::with_supply(h, mint, token_program, mint_authority, authority, GENESIS_SUPPLY, |_| {}).await
     }
 
     /// Like [`Fixture::new`] with the genesis arguments adjusted by `tweak`.
     pub async fn with(h: &mut Harness, tweak: impl FnOnce(&mut InitEngineArgs)) -> Fixture {
-        let mint_authority = h.wallet().await;
-        let mint = h.create_mint(TOKEN, &mint_authority.pubkey(), None, &[]).await;
-        let authority = h.wallet().await;
-        Self::with_args(h, mint, TOKEN, &mint_authority, authority, tweak).await
+        Self::custom(h, crate::DECIMALS, GENESIS_SUPPLY, tweak).await
     }
 
-    async fn with_args(
+    /// An SPL Token engine whose mint has `decimals` decimals and a genesis
+    /// supply of `genesis_supply` base units (e.g. 0 decimals, or 9 decimals
+    /// near `u64::MAX`), with the genesis arguments adjusted by `tweak`.
+    pub async fn custom(h: &mut Harness, decimals: u8, genesis_supply: u64, tweak: impl FnOnce(&mut InitEngineArgs)) -> Fixture {
+        let mint_authority = h.wallet().await;
+        let mint = h.create_mint_with_decimals(TOKEN, &mint_authority.pubkey(), None, &[], decimals).await;
+        let authority = h.wallet().await;
+        Self::with_supply(h, mint, TOKEN, &mint_authority, authority, genesis_supply, tweak).await
+    }
+
+    async fn with_supply(
         h: &mut Harness,
         mint: Pubkey,
         token_program: Pubkey,
         mint_authority: &Keypair,
         authority: Keypair,
+        genesis_supply: u64,
         tweak: impl FnOnce(&mut InitEngineArgs),
     ) -> Fixture {
         let genesis = h.wallet().await;
         let genesis_tokens = h.token_account(&mint, &genesis.pubkey()).await;
-        h.mint_to(&mint, &genesis_tokens, mint_authority, GENESIS_SUPPLY).await;
+        if genesis_supply > 0 {
+            h.mint_to(&mint, &genesis_tokens, mint_authority, genesis_supply).await;
+        }
         let keys = EngineKeys::new(mint, token_program);
         let mut args = default_args(authority.pubkey());
         tweak(&mut args);

@@ -80,13 +80,27 @@ impl Ext {
 
 impl Harness {
     /// Creates a mint owned by `token_program` with `authority` as mint
-    /// authority, an optional freeze authority and Token-2022 extensions.
+    /// authority, an optional freeze authority and Token-2022 extensions,
+    /// with [`DECIMALS`] decimals.
     pub async fn create_mint(
         &mut self,
         token_program: Pubkey,
         authority: &Pubkey,
         freeze: Option<&Pubkey>,
         exts: &[Ext],
+    ) -> Pubkey {
+        self.create_mint_with_decimals(token_program, authority, freeze, exts, DECIMALS).await
+    }
+
+    /// [`Harness::create_mint`] with any number of decimals (0 and 9 are the
+    /// edges attackers use: whole-token rounding and huge base-unit amounts).
+    pub async fn create_mint_with_decimals(
+        &mut self,
+        token_program: Pubkey,
+        authority: &Pubkey,
+        freeze: Option<&Pubkey>,
+        exts: &[Ext],
+        decimals: u8,
     ) -> Pubkey {
         let mint = Keypair::new();
         let len = if exts.is_empty() {
@@ -106,7 +120,7 @@ impl Harness {
         )];
         ixs.extend(exts.iter().map(|e| e.init_ix(&mint.pubkey(), authority)));
         ixs.push(
-            t22::instruction::initialize_mint2(&token_program, &mint.pubkey(), authority, freeze, DECIMALS)
+            t22::instruction::initialize_mint2(&token_program, &mint.pubkey(), authority, freeze, decimals)
                 .expect("initialize_mint2"),
         );
         self.send(&ixs, &[&mint]).await.expect("create mint");
@@ -137,16 +151,16 @@ impl Harness {
     /// Mints `amount` to `to` (before genesis, while `authority` still holds
     /// the mint authority).
     pub async fn mint_to(&mut self, mint: &Pubkey, to: &Pubkey, authority: &Keypair, amount: u64) {
-        let token_program = self.bank.ctx.banks_client.get_account(*mint).await.expect("mint").expect("mint exists").owner;
-        let ix = t22::instruction::mint_to_checked(&token_program, mint, to, &authority.pubkey(), &[], amount, DECIMALS)
+        let (token_program, decimals) = self.mint_program_and_decimals(mint).await;
+        let ix = t22::instruction::mint_to_checked(&token_program, mint, to, &authority.pubkey(), &[], amount, decimals)
             .expect("mint_to");
         self.send(&[ix], &[authority]).await.expect("mint_to");
     }
 
     /// Moves tokens between two token accounts.
     pub async fn transfer(&mut self, mint: &Pubkey, from: &Pubkey, to: &Pubkey, owner: &Keypair, amount: u64) {
-        let token_program = self.bank.ctx.banks_client.get_account(*mint).await.expect("mint").expect("mint exists").owner;
-        let ix = t22::instruction::transfer_checked(&token_program, from, mint, to, &owner.pubkey(), &[], amount, DECIMALS)
+        let (token_program, decimals) = self.mint_program_and_decimals(mint).await;
+        let ix = t22::instruction::transfer_checked(&token_program, from, mint, to, &owner.pubkey(), &[], amount, decimals)
             .expect("transfer");
         self.send(&[ix], &[owner]).await.expect("transfer");
     }
@@ -160,6 +174,13 @@ impl Harness {
                 .amount,
             None => 0,
         }
+    }
+
+    /// The program that owns `mint`, and its decimals.
+    async fn mint_program_and_decimals(&mut self, mint: &Pubkey) -> (Pubkey, u8) {
+        let account = self.bank.ctx.banks_client.get_account(*mint).await.expect("mint").expect("mint exists");
+        let state = t22::extension::StateWithExtensions::<t22::state::Mint>::unpack(&account.data).expect("mint");
+        (account.owner, state.base.decimals)
     }
 
     /// Mint state (supply, authorities).

@@ -62,8 +62,8 @@ async fn usage_burns_and_epoch_close_emits_alpha_share_split_three_ways() {
     let engine: Engine = f.engine(&mut h).await;
     assert_eq!(engine.next_epoch, 1);
     assert_eq!(engine.baseline, 4 * U / 5, "EMA: 20 % of 4 U");
-    assert_eq!(engine.total_emitted, 2 * U);
-    assert_eq!(engine.total_usage_burned, 4 * U);
+    assert_eq!(engine.total_emitted, 2 * U as u128);
+    assert_eq!(engine.total_usage_burned, 4 * U as u128);
     assert_eq!(engine.cap, default_params().cap * 99 / 100);
 }
 

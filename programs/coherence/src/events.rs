@@ -209,7 +209,7 @@ pub struct EpochClosed {
     pub builders_amount: u64,
     pub stakers_amount: u64,
     pub next_cap: u64,
-    pub total_emitted: u64,
+    pub total_emitted: u128,
 }
 
 #[event]

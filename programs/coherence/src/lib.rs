@@ -175,11 +175,19 @@ pub mod coherence {
     }
 
     /// User: burn tokens to pay for the service; credits the current epoch's usage.
+    ///
+    /// `usage_shard` is any one of the engine's shards, the PDA
+    /// `["usage", engine, [shard]]` with `shard < engine.usage_shards`
+    /// (payers spread over shards to avoid write-lock contention).
     pub fn record_usage(ctx: Context<RecordUsage>, amount: u64) -> Result<()> {
         RecordUsage::record_usage(ctx, amount)
     }
 
     /// Anyone: close an ended epoch (in order, once) and mint its usage-gated emission.
+    ///
+    /// Remaining accounts: the engine's `usage_shards` usage shard accounts, all of
+    /// them, in index order 0, 1, …; shard `i` is the PDA
+    /// `["usage", engine, [i]]` (see `init_usage_shard`).
     pub fn close_epoch<'info>(ctx: Context<'info, CloseEpoch>, epoch: u64) -> Result<()> {
         CloseEpoch::close_epoch(ctx, epoch)
     }

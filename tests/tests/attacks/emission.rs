@@ -58,7 +58,7 @@ async fn wash_usage_by_sole_staker_and_sole_builder_loses_money() {
     let burned = per_epoch * epochs;
     let end_balance = h.balance(&tokens).await;
     let engine = f.engine(&mut h).await;
-    assert_eq!(engine.total_usage_burned, burned);
+    assert_eq!(engine.total_usage_burned, burned as u128);
     assert!(engine.total_emitted as u128 * 10_000 <= burned as u128 * MAX_ALPHA_BPS as u128, "I1");
     // Recovered = emission − treasury share; at most 0.81 W.
     let recovered = end_balance + burned - start_balance;
@@ -103,7 +103,7 @@ async fn emission_past_max_supply_impossible() {
         f.close(&mut h, epoch).await.unwrap();
         assert!(h.mint_state(&f.keys.mint).await.supply <= GENESIS_SUPPLY);
     }
-    let emitted = f.engine(&mut h).await.total_emitted;
+    let emitted = u64::try_from(f.engine(&mut h).await.total_emitted).unwrap();
     assert!(emitted > 0);
     assert_eq!(h.mint_state(&f.keys.mint).await.supply, GENESIS_SUPPLY - burned + emitted);
 }

@@ -3,6 +3,36 @@
 //! Fixed point: `acc` is reward base units per unit of weight, scaled by
 //! [`ACC_SCALE`] (1e18). A position's earned reward is
 //! `weight * (acc - snapshot) / ACC_SCALE`, rounded down (protocol's favour).
+//!
+//! ## The accumulator wraps, and that is exact
+//!
+//! `acc` only ever grows, so a pool whose rewards are recycled (claimed and
+//! funded again) long enough would push it past `u128::MAX`. It therefore
+//! wraps (`wrapping_add`) and rewards use the wrapping difference
+//! `acc.wrapping_sub(snapshot)`, as Uniswap v3 does with fee growth. This is
+//! exact: between two settlements of a position of weight `w`, the true
+//! growth `Δ` of `acc` satisfies `w · Δ / ACC_SCALE ≤` the tokens released to
+//! that position `≤` the reward vault's balance `≤ u64::MAX`, because every
+//! increment is `released · ACC_SCALE / total_weight` (rounded down) with
+//! `w ≤ total_weight`. So `w · Δ < 2^64 · 10^18 < 2^128`: the wrapped
+//! difference equals `Δ`, and `w · Δ` never overflows. No accrual can fail on
+//! arithmetic, and no exit can be locked by the accumulator.
+//!
+//! ## The stream releases by segment
+//!
+//! Every funding opens a *segment*: `amount` tokens released linearly over
+//! `[start, end)`. At time `t` the segment has released
+//!
+//! ```text
+//! released(t) = floor(amount · (min(t, end) − start) / (end − start))
+//! ```
+//!
+//! and an accrual releases `released(t) − released`. What is released by `t`
+//! therefore does not depend on how often the stream was accrued (rounding
+//! per accrual would otherwise hold back up to one base unit per call and
+//! shift rewards toward the end of the stream). Each credit to `acc` carries
+//! the remainder of its division (`acc_carry`, token·ACC_SCALE units), so no
+//! released token is lost to rounding either.
 
 use super::safe_math::{Cast, SafeMath};
 use crate::constants::BPS;
@@ -19,23 +49,32 @@ pub fn weight(amount: u64, lock_secs: u64, max_lock: u64, max_boost_bps: u16) ->
     (amount as u128).safe_mul((BPS as u128).safe_add(boost)?)?.safe_div(BPS as u128)
 }
 
-/// Reward earned by `weight` since its snapshot, rounded down.
+/// Reward earned by `weight` since its snapshot, rounded down:
+/// `weight * (acc − snapshot) / ACC_SCALE` with the wrapping difference
+/// (exact, see the module documentation).
 pub fn earned(weight: u128, acc: u128, snapshot: u128) -> Result<u64, CoherenceError> {
-    weight.safe_mul(acc.safe_sub(snapshot)?)?.safe_div(ACC_SCALE)?.cast()
+    weight.safe_mul(acc.wrapping_sub(snapshot))?.safe_div(ACC_SCALE)?.cast()
 }
 
-/// The stakers' reward stream: tokens in `remaining` are released linearly
-/// until `end`; released tokens raise `acc` (or, while nobody is staked, go to
-/// `undistributed`, which joins the next stream).
+/// The stakers' reward stream: the current segment's `amount` is released
+/// linearly from `start` until `end`; released tokens raise `acc` (or, while
+/// nobody is staked, go to `undistributed`, which joins the next stream).
 #[derive(AnchorSerialize, AnchorDeserialize, InitSpace, Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Stream {
-    /// Reward per unit weight, × ACC_SCALE.
+    /// Reward per unit weight, × ACC_SCALE. Wraps (module documentation).
     pub acc: u128,
     /// Σ weight of locked (not unbonding) positions.
     pub total_weight: u128,
-    /// Tokens not yet released by the running stream.
-    pub remaining: u64,
-    /// Unix time at which the running stream has released everything.
+    /// Released tokens × ACC_SCALE not yet added to `acc` (the remainder of
+    /// the last division by `total_weight`).
+    pub acc_carry: u128,
+    /// Tokens of the current segment, base units.
+    pub amount: u64,
+    /// Tokens of the current segment released so far, base units.
+    pub released: u64,
+    /// Unix time at which the current segment started.
+    pub start: i64,
+    /// Unix time at which the stream has released everything.
     pub end: i64,
     /// Last time `accrue` ran.
     pub last_update: i64,
@@ -44,42 +83,68 @@ pub struct Stream {
 }
 
 impl Stream {
-    /// Releases the stream up to `now`: `released = remaining * dt / (end - last_update)`.
+    /// Tokens of the running stream not yet released.
+    pub fn remaining(&self) -> u64 {
+        self.amount.saturating_sub(self.released)
+    }
+
+    /// What the current segment has released by `t` (see module docs).
+    fn released_by(&self, t: i64) -> Result<u64, CoherenceError> {
+        if t >= self.end {
+            return Ok(self.amount);
+        }
+        // start ≤ t < end here, so both differences are positive.
+        let elapsed = t.saturating_sub(self.start).max(0) as u64;
+        let span = self.end.saturating_sub(self.start) as u64;
+        super::safe_math::mul_div_u64(self.amount, elapsed, span)
+    }
+
+    /// Releases the stream up to `now`.
     pub fn accrue(&mut self, now: i64) -> Result<(), CoherenceError> {
         let t = now.min(self.end);
-        if t > self.last_update && self.remaining > 0 {
-            let released = if t >= self.end {
-                self.remaining
-            } else {
-                // t > last_update and end > t here, so both differences are positive.
-                let dt = t.saturating_sub(self.last_update) as u64;
-                let span = self.end.saturating_sub(self.last_update) as u64;
-                super::safe_math::mul_div_u64(self.remaining, dt, span)?
-            };
-            self.remaining = self.remaining.safe_sub(released)?;
-            if self.total_weight > 0 {
-                let inc = (released as u128).safe_mul(ACC_SCALE)?.safe_div(self.total_weight)?;
-                self.acc = self.acc.safe_add(inc)?;
-            } else {
-                self.undistributed = self.undistributed.safe_add(released)?;
-            }
+        if t > self.last_update {
+            let target = self.released_by(t)?.max(self.released);
+            let released = target.safe_sub(self.released)?;
+            self.released = target;
+            self.credit(released)?;
         }
         self.last_update = self.last_update.max(now);
         Ok(())
     }
 
+    /// Adds `released` tokens to the accumulator, carrying the remainder.
+    fn credit(&mut self, released: u64) -> Result<(), CoherenceError> {
+        if released == 0 {
+            return Ok(());
+        }
+        if self.total_weight == 0 {
+            // Bounded by the reward vault's balance (a u64).
+            self.undistributed = self.undistributed.safe_add(released)?;
+            return Ok(());
+        }
+        // released · 1e18 < 2^124 and acc_carry < 2^70 (Σ weight ≤ 4 · u64::MAX):
+        // the sum cannot overflow.
+        let scaled = (released as u128).safe_mul(ACC_SCALE)?.safe_add(self.acc_carry)?;
+        self.acc = self.acc.wrapping_add(scaled.safe_div(self.total_weight)?);
+        self.acc_carry = scaled.checked_rem(self.total_weight).unwrap_or(0);
+        Ok(())
+    }
+
     /// Whether tokens are still being released at `now`.
     pub fn is_running(&self, now: i64) -> bool {
-        self.end > now && self.remaining > 0
+        self.end > now && self.remaining() > 0
     }
 
     /// Adds `amount` to the stream without letting a funder move its end:
-    /// a running stream spreads `amount` over its remaining time; otherwise a
-    /// new stream of `duration` seconds starts (carrying `undistributed`).
+    /// a running stream spreads `amount` over its remaining time (a new
+    /// segment from now); otherwise a new stream of `duration` seconds starts
+    /// (carrying `undistributed`).
     pub fn fund(&mut self, amount: u64, now: i64, duration: u64) -> Result<(), CoherenceError> {
         self.accrue(now)?;
         if self.is_running(now) {
-            self.remaining = self.remaining.safe_add(amount)?;
+            self.amount = self.remaining().safe_add(amount)?;
+            self.released = 0;
+            self.start = now;
             Ok(())
         } else {
             self.restart(amount, now, duration)
@@ -90,8 +155,10 @@ impl Stream {
     /// unreleased and undistributed token (used when an epoch closes).
     pub fn restart(&mut self, amount: u64, now: i64, duration: u64) -> Result<(), CoherenceError> {
         self.accrue(now)?;
-        self.remaining = self.remaining.safe_add(self.undistributed)?.safe_add(amount)?;
+        self.amount = self.remaining().safe_add(self.undistributed)?.safe_add(amount)?;
+        self.released = 0;
         self.undistributed = 0;
+        self.start = now;
         self.end = now.checked_add(duration.cast()?).ok_or(CoherenceError::MathOverflow)?;
         self.last_update = now;
         Ok(())
@@ -130,7 +197,7 @@ mod tests {
         assert_eq!(earned(10, s.acc, 0), Ok(500));
         s.accrue(1_000).unwrap();
         assert_eq!(earned(10, s.acc, 0), Ok(1_000));
-        assert_eq!(s.remaining, 0);
+        assert_eq!(s.remaining(), 0);
     }
 
     #[test]
@@ -141,7 +208,7 @@ mod tests {
         assert_eq!(s.undistributed, 400);
         s.add_weight(1).unwrap();
         s.restart(0, 40, 100).unwrap();
-        assert_eq!(s.remaining, 1_000);
+        assert_eq!(s.remaining(), 1_000);
         assert_eq!(s.undistributed, 0);
     }
 
@@ -153,7 +220,69 @@ mod tests {
         assert_eq!(s.end, 100);
     }
 
+    /// Review finding: per-second accrual used to hold back up to one base
+    /// unit per call. With a 0-decimal mint, 1,800 tokens over 3,600 s:
+    /// accruing every second releases exactly what one accrual does.
+    #[test]
+    fn per_second_accrual_releases_what_one_accrual_does() {
+        let mut every = Stream { total_weight: 1, ..Default::default() };
+        every.fund(1_800, 0, 3_600).unwrap();
+        let mut once = every;
+        for t in 1..=1_800 {
+            every.accrue(t).unwrap();
+        }
+        once.accrue(1_800).unwrap();
+        assert_eq!(every.released, 900);
+        assert_eq!(once.released, 900);
+        assert_eq!(earned(1, every.acc, 0), earned(1, once.acc, 0));
+        assert_eq!(earned(1, every.acc, 0), Ok(900));
+    }
+
+    /// Review finding: a recycled pool could push `acc` past u128::MAX and
+    /// make every accrual (and so every exit) fail. It wraps, exactly.
+    #[test]
+    fn accumulator_wraps_exactly() {
+        let mut s = Stream { acc: u128::MAX - 5, total_weight: 1, ..Default::default() };
+        let snapshot = s.acc;
+        s.fund(u64::MAX, 0, 100).unwrap();
+        s.accrue(100).unwrap();
+        assert!(s.acc < snapshot, "wrapped");
+        assert_eq!(earned(1, s.acc, snapshot), Ok(u64::MAX));
+    }
+
+    /// Division remainders are carried: many tiny credits to a huge weight
+    /// lose nothing overall.
+    #[test]
+    fn remainders_are_carried() {
+        let w = 3 * ACC_SCALE; // 3e18 weight: 1 token gives acc + 1/3
+        let mut s = Stream { total_weight: w, ..Default::default() };
+        s.fund(3_000, 0, 3_000).unwrap();
+        for t in 1..=3_000 {
+            s.accrue(t).unwrap();
+        }
+        assert_eq!(earned(w, s.acc, 0), Ok(3_000));
+    }
+
     proptest! {
+        /// Frequency independence: however the interval is cut into
+        /// accruals, the release by each time equals one-shot accrual's.
+        #[test]
+        fn release_does_not_depend_on_accrual_frequency(amount in 0u64..=u64::MAX, dur in 1u64..10_000_000,
+                                                        cuts in proptest::collection::vec(0i64..10_000_000, 0..50)) {
+            let mut fine = Stream { total_weight: 7, ..Default::default() };
+            fine.fund(amount, 0, dur).unwrap();
+            let mut cuts = cuts;
+            cuts.sort_unstable();
+            for t in cuts {
+                fine.accrue(t).unwrap();
+                let mut once = Stream { total_weight: 7, ..Default::default() };
+                once.fund(amount, 0, dur).unwrap();
+                once.accrue(t).unwrap();
+                prop_assert_eq!(fine.released, once.released);
+                prop_assert!(earned(7, fine.acc, 0).unwrap().abs_diff(earned(7, once.acc, 0).unwrap()) <= 1);
+            }
+        }
+
         /// Conservation and proportionality: two positions staked together earn
         /// in ratio of their weights, and all claims never exceed what was funded.
         #[test]

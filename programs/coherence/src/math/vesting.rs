@@ -1,13 +1,21 @@
 //! Vesting curve (DESIGN §4, invariant I5).
 //!
 //! ```text
-//! vested(t) = 0                                  if t < cliff
-//!           = total                              if t >= end
-//!           = total * steps(t) / steps(end)      otherwise, rounded down
-//! steps(t)  = floor((t - start) / period)        if period > 0 (step unlocks)
-//!           = t - start                          if period == 0 (linear)
-//! claimable = vested(min(now, revoked_at)) - claimed
+//! vested(t)   = 0                                       if t < cliff
+//!             = total                                   if t >= end
+//!             = total * unlocked(t) / (end - start)     otherwise, rounded down
+//! unlocked(t) = floor((t - start) / period) * period    if period > 0 (step unlocks)
+//!             = t - start                               if period == 0 (linear)
+//! claimable   = vested(min(now, revoked_at)) - claimed
 //! ```
+//!
+//! Steps are measured against the *declared* duration `end - start`, not
+//! against the number of whole periods in it. Because
+//! `floor(x / p) * p <= x`, a schedule never vests ahead of the linear line
+//! `total * (t - start) / (end - start)`, whatever its period; when the
+//! period does not divide the duration, the last partial step unlocks at
+//! `end`. (Dividing by the number of whole periods instead would let a
+//! 365-day schedule with 183-day periods vest 100 % at day 183.)
 
 use super::safe_math::{Cast, SafeMath};
 use crate::errors::CoherenceError;
@@ -46,10 +54,19 @@ impl Curve {
         Ok(())
     }
 
-    fn steps(&self, t: i64) -> Result<u64, CoherenceError> {
-        let elapsed: u64 = i128::from(t).saturating_sub(i128::from(self.start)).max(0).cast_i128()?;
-        // period == 0 means linear: one step per second.
-        Ok(elapsed.checked_div(self.period).unwrap_or(elapsed))
+    /// Seconds since `start`, clamped at 0.
+    fn elapsed(&self, t: i64) -> Result<u64, CoherenceError> {
+        i128::from(t).saturating_sub(i128::from(self.start)).max(0).cast_i128()
+    }
+
+    /// Seconds of the schedule unlocked at `t`: whole periods only
+    /// (`period == 0` means linear, one second per step).
+    fn unlocked(&self, t: i64) -> Result<u64, CoherenceError> {
+        let elapsed = self.elapsed(t)?;
+        match elapsed.checked_div(self.period) {
+            Some(steps) => steps.safe_mul(self.period),
+            None => Ok(elapsed),
+        }
     }
 
     /// Amount vested at time `t`, rounded down.
@@ -60,13 +77,13 @@ impl Curve {
         if t >= self.end {
             return Ok(self.total);
         }
-        let total_steps = self.steps(self.end)?;
-        if total_steps == 0 {
+        let duration = self.elapsed(self.end)?;
+        if duration == 0 {
             return Ok(0);
         }
         (self.total as u128)
-            .safe_mul(self.steps(t)? as u128)?
-            .safe_div(total_steps as u128)?
+            .safe_mul(self.unlocked(t)? as u128)?
+            .safe_div(duration as u128)?
             .cast()
     }
 
@@ -115,6 +132,18 @@ mod tests {
         assert_eq!(c.vested(c.start + 4 * MONTH), Ok(400));
     }
 
+    /// Review finding: 365-day duration, 90-day cliff, 183-day period used
+    /// to vest 100 % at day 183. Steps now count against the duration.
+    #[test]
+    fn period_not_dividing_duration_never_vests_early() {
+        let day = 86_400i64;
+        let c = Curve { total: 1_000_000, start: 0, cliff: 90 * day, end: 365 * day, period: 183 * 86_400 };
+        assert_eq!(c.vested(183 * day - 1), Ok(0));
+        assert_eq!(c.vested(183 * day), Ok(1_000_000 * 183 / 365));
+        assert_eq!(c.vested(365 * day - 1), Ok(1_000_000 * 183 / 365));
+        assert_eq!(c.vested(365 * day), Ok(1_000_000));
+    }
+
     #[test]
     fn revocation_freezes_vesting() {
         let c = linear();
@@ -151,6 +180,16 @@ mod tests {
             prop_assert!(vl <= vh);
             prop_assert!(vh <= c.total);
             prop_assert_eq!(c.vested(c.end).unwrap(), c.total);
+        }
+
+        /// I5: no schedule is ever ahead of the linear line over its
+        /// declared duration (and so never complete before `end`).
+        #[test]
+        fn never_ahead_of_linear(c in curve(), t in 0i64..200_000_000) {
+            let v = c.vested(t).unwrap() as u128;
+            let elapsed = (t - c.start).clamp(0, c.end - c.start) as u128;
+            let linear = c.total as u128 * elapsed / (c.end - c.start) as u128;
+            prop_assert!(v <= linear, "vested {} > linear {} at t={} for {:?}", v, linear, t, c);
         }
 
         #[test]

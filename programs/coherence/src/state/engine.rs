@@ -40,10 +40,13 @@ pub struct Engine {
     pub baseline: u64,
     /// Running per-epoch emission cap, base units; decays every closed epoch.
     pub cap: u64,
-    /// Σ tokens minted by `close_epoch`, base units.
-    pub total_emitted: u64,
-    /// Σ tokens burned through `record_usage`, base units.
-    pub total_usage_burned: u64,
+    /// Σ tokens minted by `close_epoch`, base units. Statistics only:
+    /// u128 and saturating, because burned tokens are re-minted, so lifetime
+    /// totals are not bounded by the supply and must never halt the engine.
+    pub total_emitted: u128,
+    /// Σ tokens burned through `record_usage` in closed epochs, base units
+    /// (u128, saturating: see `total_emitted`).
+    pub total_usage_burned: u128,
     pub stake_vault: Pubkey,
     pub reward_vault: Pubkey,
     pub treasury: Pubkey,
@@ -53,7 +56,9 @@ pub struct Engine {
     pub vesting_count: u64,
     /// Next builder source id.
     pub source_count: u64,
-    pub reserved: [u8; 128],
+    /// Free space for later versions (was 128 bytes before the lifetime
+    /// counters became u128; the account size is unchanged).
+    pub reserved: [u8; 112],
 }
 
 impl Engine {

@@ -19,7 +19,7 @@ pub const BUILDER_VAULT: &[u8] = b"builder_vault";
 pub const POSITION: &[u8] = b"position";
 /// `["vesting", engine, id_le]`; id from `Engine::vesting_count`.
 pub const VESTING: &[u8] = b"vesting";
-/// `["usage", engine, shard]`
+/// `["usage", engine, shard]` (`shard` is one byte: `shard.to_le_bytes()`)
 pub const USAGE: &[u8] = b"usage";
 /// `["epoch", engine, epoch_le]`
 pub const EPOCH: &[u8] = b"epoch";

@@ -22,9 +22,10 @@ pub struct Source {
     pub usage: u64,
     /// Settled, unclaimed builder rewards, base units.
     pub claimable: u64,
-    /// Σ builder rewards ever claimed.
-    pub claimed: u64,
-    pub reserved: [u8; 32],
+    /// Σ builder rewards ever claimed (u128, saturating: statistics only,
+    /// never bounded by the supply since emission recycles burned tokens).
+    pub claimed: u128,
+    pub reserved: [u8; 24],
 }
 
 impl Source {

@@ -15,7 +15,9 @@ pub struct StakePool {
     pub total_principal: u64,
     /// Number of open positions.
     pub positions: u64,
-    pub reserved: [u8; 64],
+    /// Free space for later versions (64 bytes before the stream gained its
+    /// segment and carry fields; the account size is unchanged).
+    pub reserved: [u8; 32],
 }
 
 impl StakePool {

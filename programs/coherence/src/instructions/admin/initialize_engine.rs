@@ -119,7 +119,7 @@ impl InitializeEngine<'_> {
             builder_vault: a.builder_vault.key(),
             vesting_count: 0,
             source_count: 0,
-            reserved: [0; 128],
+            reserved: [0; 112],
         });
         let engine_seeds: &[&[u8]] = &[seeds::ENGINE, mint_key.as_ref(), &[bumps.engine]];
         init_program_account(&payer, &a.engine, &system, engine_seeds, engine.as_ref())?;
@@ -128,10 +128,10 @@ impl InitializeEngine<'_> {
             version: ACCOUNT_VERSION,
             bump: bumps.stake_pool,
             engine: engine_key,
-            stream: Stream { last_update: now, end: now, ..Stream::default() },
+            stream: Stream { start: now, last_update: now, end: now, ..Stream::default() },
             total_principal: 0,
             positions: 0,
-            reserved: [0; 64],
+            reserved: [0; 32],
         };
         let pool_seeds: &[&[u8]] = &[seeds::STAKE_POOL, engine_key.as_ref(), &[bumps.stake_pool]];
         init_program_account(&payer, &a.stake_pool, &system, pool_seeds, &pool)?;

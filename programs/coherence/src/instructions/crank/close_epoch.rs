@@ -105,8 +105,10 @@ impl CloseEpoch<'_> {
         engine.baseline = outcome.next_baseline;
         engine.cap = outcome.next_cap;
         engine.next_epoch = epoch.safe_add(1)?;
-        engine.total_emitted = engine.total_emitted.safe_add(outcome.emission)?;
-        engine.total_usage_burned = engine.total_usage_burned.safe_add(usage)?;
+        // Statistics: saturating, so they can never block a close (lifetime
+        // usage is not bounded by the supply; burned tokens are re-minted).
+        engine.total_emitted = engine.total_emitted.saturating_add(u128::from(outcome.emission));
+        engine.total_usage_burned = engine.total_usage_burned.saturating_add(u128::from(usage));
 
         let record = EpochRecord {
             version: ACCOUNT_VERSION,

@@ -17,7 +17,10 @@ pub struct InitUsageShard<'info> {
     pub payer: Signer<'info>,
     pub engine: Box<Account<'info, Engine>>,
     /// CHECK: created here at `["usage", engine, shard]`.
-    #[account(mut, seeds = [seeds::USAGE, engine.key().as_ref(), &[shard]], bump)]
+    // `shard.to_le_bytes()` is the same single byte as `[shard]`, written so
+    // that Anchor's IDL generator records the seed (an IDL-only client can
+    // then derive every shard address).
+    #[account(mut, seeds = [seeds::USAGE, engine.key().as_ref(), shard.to_le_bytes().as_ref()], bump)]
     pub usage_shard: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
 }

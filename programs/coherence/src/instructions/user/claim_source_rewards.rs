@@ -4,7 +4,6 @@
 
 use crate::errors::CoherenceError;
 use crate::events::SourceRewardsClaimed;
-use crate::math::SafeMath;
 use crate::state::{Engine, EpochRecord, Source};
 use crate::token_cpi::transfer_from_vault;
 use anchor_lang::prelude::*;
@@ -48,7 +47,7 @@ impl ClaimSourceRewards<'_> {
         let amount = a.source.claimable;
         require!(amount > 0, CoherenceError::NothingToClaim);
         a.source.claimable = 0;
-        a.source.claimed = a.source.claimed.safe_add(amount)?;
+        a.source.claimed = a.source.claimed.saturating_add(u128::from(amount));
         transfer_from_vault(&a.engine, &a.token_program, &a.mint, &a.builder_vault, &a.destination, amount)?;
         let event = SourceRewardsClaimed { source: a.source.key(), builder: a.builder.key(), amount };
         emit_cpi!(event);

@@ -46,7 +46,7 @@ impl FundRewards<'_> {
             engine: a.engine.key(),
             funder: a.funder.key(),
             amount,
-            stream_remaining: a.stake_pool.stream.remaining,
+            stream_remaining: a.stake_pool.stream.remaining(),
             stream_end: a.stake_pool.stream.end,
         };
         emit_cpi!(event);

@@ -21,6 +21,8 @@ pub struct RecordUsage<'info> {
     pub payer: Signer<'info>,
     #[account(has_one = mint @ CoherenceError::WrongMint)]
     pub engine: Box<Account<'info, Engine>>,
+    /// One of the engine's shards: `["usage", engine, [shard]]`, any `shard`
+    /// below `engine.usage_shards` (see `init_usage_shard`).
     #[account(mut, has_one = engine @ CoherenceError::EngineMismatch)]
     pub usage_shard: Box<Account<'info, UsageShard>>,
     #[account(mut)]

@@ -36,7 +36,7 @@ impl RegisterSource<'_> {
             usage: 0,
             claimable: 0,
             claimed: 0,
-            reserved: [0; 32],
+            reserved: [0; 24],
         };
         let id_bytes = id.to_le_bytes();
         let source_seeds: &[&[u8]] = &[seeds::SOURCE, engine_key.as_ref(), &id_bytes, &[ctx.bumps.source]];
