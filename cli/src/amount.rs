@@ -32,13 +32,27 @@ pub fn parse(text: &str, decimals: u8) -> Result<u64, CliError> {
 
 /// Formats base units as a UI amount.
 pub fn format(units: u64, decimals: u8) -> String {
+    format_u128(units.into(), decimals)
+}
+
+/// [`format`] for the u128 lifetime counters.
+pub fn format_u128(units: u128, decimals: u8) -> String {
     if decimals == 0 {
         return units.to_string();
     }
-    let scale = 10u64.pow(decimals as u32);
+    let scale = 10u128.pow(decimals as u32);
     let frac = format!("{:0width$}", units % scale, width = decimals as usize);
     let frac = frac.trim_end_matches('0');
     if frac.is_empty() { format!("{}", units / scale) } else { format!("{}.{}", units / scale, frac) }
+}
+
+/// Base units as JSON: a number, or a string beyond `u64::MAX` (where
+/// `serde_json` has no exact number).
+pub fn json(units: u128) -> serde_json::Value {
+    match u64::try_from(units) {
+        Ok(v) => serde_json::json!(v),
+        Err(_) => serde_json::json!(units.to_string()),
+    }
 }
 
 #[cfg(test)]
@@ -57,5 +71,8 @@ mod tests {
         assert_eq!(format(1_500_000, 6), "1.5");
         assert_eq!(format(2_000_000, 6), "2");
         assert_eq!(format(1, 6), "0.000001");
+        assert_eq!(format_u128(u128::from(u64::MAX) * 10, 0), "184467440737095516150");
+        assert_eq!(json(7), serde_json::json!(7));
+        assert_eq!(json(u128::from(u64::MAX) + 1), serde_json::json!("18446744073709551616"));
     }
 }

@@ -65,6 +65,27 @@ pub fn default_keypair_path() -> PathBuf {
     home.join(".config/solana/id.json")
 }
 
+/// One transaction a command sends: what it does, and its instructions.
+pub struct Tx {
+    pub summary: String,
+    pub ixs: Vec<Instruction>,
+}
+
+impl Tx {
+    pub fn new(summary: impl Into<String>, ixs: Vec<Instruction>) -> Tx {
+        Tx { summary: summary.into(), ixs }
+    }
+}
+
+/// The confirmation prompt: the summary, then each step when there are several.
+fn confirmation(summary: &str, txs: &[Tx]) -> String {
+    if txs.len() < 2 {
+        return summary.to_string();
+    }
+    let steps: Vec<String> = txs.iter().enumerate().map(|(i, tx)| format!("  {}. {}", i + 1, tx.summary)).collect();
+    format!("{summary} in {} transactions:\n{}", txs.len(), steps.join("\n"))
+}
+
 pub struct Ctx {
     pub client: Client,
     pub output: Output,
@@ -131,31 +152,71 @@ impl Ctx {
         if matches!(answer.trim(), "y" | "Y" | "yes") { Ok(()) } else { Err(CliError::NotConfirmed) }
     }
 
+    /// `--print-tx`: writes print their unsigned messages and send nothing.
     pub fn print_tx(&self) -> bool {
         self.print_tx
     }
 
     /// Sends `ixs` after a summary and confirmation; with `--print-tx`
-    /// prints the unsigned message (base64) for a multisig instead.
+    /// prints the unsigned message (base64) for a multisig instead and
+    /// returns `None`: then nothing was sent and nothing may be read back.
     pub async fn write(&mut self, summary: &str, ixs: Vec<Instruction>, extra: &[&Keypair]) -> CliResult<Option<String>> {
+        let sent = self.write_all(summary, vec![Tx::new(summary, ixs)], extra).await?;
+        Ok(sent.and_then(|signatures| signatures.into_iter().next()))
+    }
+
+    /// Sends `txs` in order after one confirmation of `summary` (`extra`
+    /// co-signs each); with `--print-tx` prints every unsigned message, in
+    /// the same order, and returns `None` without sending anything.
+    pub async fn write_all(&mut self, summary: &str, txs: Vec<Tx>, extra: &[&Keypair]) -> CliResult<Option<Vec<String>>> {
         if self.print_tx {
-            let message = solana_message::Message::new(&ixs, Some(&self.signer_key()));
-            let bytes = bincode::serialize(&message).map_err(|e| CliError::Input(e.to_string()))?;
-            let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
-            self.out(format!("{summary}\nunsigned message (base64):\n{encoded}"), serde_json::json!({ "summary": summary, "message": encoded }));
+            self.print_messages(&txs)?;
             return Ok(None);
         }
-        self.confirm(summary)?;
+        if txs.is_empty() {
+            return Ok(Some(Vec::new()));
+        }
+        self.confirm(&confirmation(summary, &txs))?;
+        let mut signatures = Vec::with_capacity(txs.len());
+        for tx in &txs {
+            signatures.push(self.send(tx, extra).await?);
+        }
+        Ok(Some(signatures))
+    }
+
+    /// Sends one transaction behind a spinner.
+    async fn send(&mut self, tx: &Tx, extra: &[&Keypair]) -> CliResult<String> {
         let spinner = indicatif::ProgressBar::new_spinner();
-        spinner.set_message(format!("sending: {summary}"));
+        spinner.set_message(format!("sending: {}", tx.summary));
         spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-        let result = self.client.send(&ixs, extra).await;
+        let result = self.client.send(&tx.ixs, extra).await;
         spinner.finish_and_clear();
         let signature = result?;
         if self.output == Output::Text {
-            eprintln!("{summary}: confirmed {signature}");
+            eprintln!("{}: confirmed {signature}", tx.summary);
         }
-        Ok(Some(signature))
+        Ok(signature)
+    }
+
+    /// `--print-tx`: one block per transaction (text), or one JSON array of
+    /// `{summary, signers, message}` in sending order (empty: nothing to send).
+    fn print_messages(&self, txs: &[Tx]) -> CliResult {
+        let payer = self.signer_key();
+        let mut text = Vec::with_capacity(txs.len());
+        let mut json = Vec::with_capacity(txs.len());
+        for (i, tx) in txs.iter().enumerate() {
+            let message = solana_message::Message::new(&tx.ixs, Some(&payer));
+            let signers: Vec<String> =
+                message.account_keys.iter().take(message.header.num_required_signatures.into()).map(ToString::to_string).collect();
+            let bytes = bincode::serialize(&message).map_err(|e| CliError::Input(e.to_string()))?;
+            let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+            let head = if txs.len() == 1 { tx.summary.clone() } else { format!("transaction {} of {}: {}", i + 1, txs.len(), tx.summary) };
+            text.push(format!("{head}\nsigners: {}\nunsigned message (base64):\n{encoded}", signers.join(", ")));
+            json.push(serde_json::json!({ "summary": tx.summary, "signers": signers, "message": encoded }));
+        }
+        let text = if text.is_empty() { "nothing to send".to_string() } else { text.join("\n\n") };
+        self.out(text, serde_json::Value::Array(json));
+        Ok(())
     }
 
     /// Prints text or JSON depending on `--output`.

@@ -2,6 +2,9 @@
 //! ledger file, plus bad input: each bad call exits non-zero with a clear
 //! message and sends nothing.
 
+use anchor_lang::Discriminator;
+use base64::Engine as _;
+use solana_message::Message;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -51,6 +54,91 @@ impl Cli {
 }
 
 const WEEK: &str = "604800";
+
+/// One transaction printed by `--print-tx`, decoded.
+struct Printed {
+    summary: String,
+    signers: usize,
+    message: Message,
+}
+
+impl Printed {
+    /// Its instructions as `program` or `coherence:Instruction`, in order.
+    fn labels(&self) -> Vec<String> {
+        self.message.instructions.iter().map(|ix| label(&self.message.account_keys[ix.program_id_index as usize].to_string(), &ix.data)).collect()
+    }
+}
+
+/// Names an instruction by its program and, for Coherence, its discriminator.
+fn label(program: &str, data: &[u8]) -> String {
+    macro_rules! names {
+        ($($ix:ident),* $(,)?) => { [$((coherence::instruction::$ix::DISCRIMINATOR, stringify!($ix))),*] };
+    }
+    let coherence = names![
+        InitializeEngine, ProposeParams, CancelParams, ApplyParams, ProposeAuthority, AcceptAuthority, SetPause,
+        DepositTreasury, CreateVesting, ClaimVesting, RevokeVesting, TransferVesting, CloseVesting, OpenPosition,
+        AddToPosition, ExtendLock, StartUnbond, Withdraw, ClaimRewards, ClosePosition, FundRewards, InitUsageShard,
+        RecordUsage, CloseEpoch, RegisterSource, ClaimSourceRewards,
+    ];
+    if program == coherence::ID.to_string() {
+        let name = coherence.iter().find(|(d, _)| data.starts_with(d)).map_or("unknown", |(_, n)| *n);
+        return format!("coherence:{name}");
+    }
+    let others = [
+        (anchor_spl::token::ID, "token"),
+        (anchor_spl::associated_token::ID, "ata"),
+        (anchor_lang::system_program::ID, "system"),
+    ];
+    others.iter().find(|(id, _)| id.to_string() == program).map_or(program.to_string(), |(_, n)| n.to_string())
+}
+
+/// Decodes one base64 message as `--print-tx` prints it.
+fn decode(base64: &str) -> Message {
+    let bytes = base64::engine::general_purpose::STANDARD.decode(base64.trim()).expect("base64 message");
+    bincode::deserialize(&bytes).expect("bincode message")
+}
+
+impl Cli {
+    /// Runs `--print-tx --output json` as `who`: expects success and an
+    /// unchanged ledger (nothing sent); returns the printed transactions.
+    fn print_tx(&self, who: &str, args: &[&str]) -> Vec<Printed> {
+        let before = std::fs::read(self.path("ledger.bin")).unwrap();
+        let mut all = vec!["--print-tx"];
+        all.extend_from_slice(args);
+        let printed = self.json(who, &all);
+        assert_eq!(std::fs::read(self.path("ledger.bin")).unwrap(), before, "--print-tx {args:?} changed the ledger");
+        printed
+            .as_array()
+            .unwrap_or_else(|| panic!("--print-tx {args:?}: expected a JSON array, got {printed}"))
+            .iter()
+            .map(|tx| Printed {
+                summary: tx["summary"].as_str().expect("summary").to_string(),
+                signers: tx["signers"].as_array().expect("signers").len(),
+                message: decode(tx["message"].as_str().expect("message")),
+            })
+            .collect()
+    }
+
+    /// [`Cli::print_tx`], expecting one transaction per entry of `expected`
+    /// with exactly those instructions (see [`Printed::labels`]), signed by the payer alone.
+    fn print_tx_is(&self, who: &str, args: &[&str], expected: &[&[&str]]) -> Vec<Printed> {
+        let printed = self.print_tx(who, args);
+        let labels: Vec<Vec<String>> = printed.iter().map(Printed::labels).collect();
+        assert_eq!(labels, expected, "--print-tx {args:?}");
+        for tx in &printed {
+            assert!(!tx.summary.is_empty());
+            assert_eq!(tx.signers, 1, "--print-tx {args:?}: {}", tx.summary);
+            assert_eq!(tx.message.header.num_required_signatures, 1);
+        }
+        printed
+    }
+}
+
+/// The epoch a printed `close_epoch` closes (its argument after the discriminator).
+fn closed_epoch(tx: &Printed) -> u64 {
+    let data = &tx.message.instructions[0].data;
+    u64::from_le_bytes(data[8..16].try_into().unwrap())
+}
 
 #[test]
 fn every_subcommand_in_local_mode() {
@@ -196,7 +284,7 @@ fn bad_input_is_refused_and_sends_nothing() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("not confirmed"));
     // --print-tx prints the unsigned message and sends nothing.
     let printed = c.json("admin.json", &["--print-tx", "treasury", "deposit", "1"]);
-    assert!(printed["message"].as_str().unwrap().len() > 100);
+    assert!(printed[0]["message"].as_str().unwrap().len() > 100);
     assert_eq!(c.json("admin.json", &["status"])["vaults"]["treasury"], 0);
 }
 
@@ -223,4 +311,97 @@ fn demo_runs_a_full_lifecycle_in_process() {
     let earned = &report["earned"];
     assert!(earned["long staker"].as_u64().unwrap() > earned["short staker"].as_u64().unwrap(), "the longer lock earns more");
     assert!(report["total_emitted"].as_u64().unwrap() * 10 <= report["total_usage_burned"].as_u64().unwrap() * 9);
+}
+
+/// `--print-tx` on every write command: exit 0, every transaction the
+/// command would send printed in order (decoded and checked here), and the
+/// ledger file byte for byte unchanged.
+#[test]
+fn print_tx_prints_every_transaction_and_sends_nothing() {
+    let mut c = Cli::new();
+    let admin = c.ok("-", &["keygen", c.path("admin.json").to_str().unwrap()]).trim().to_string();
+    let user = c.ok("-", &["keygen", c.path("user.json").to_str().unwrap()]).trim().to_string();
+    let mint = c.json("admin.json", &["local", "init-mint", "--supply", "1000000"])["mint"].as_str().unwrap().to_string();
+
+    // A new mint: one transaction, co-signed by the (fresh) mint keypair.
+    let printed = c.print_tx("admin.json", &["local", "init-mint"]);
+    assert_eq!(printed.len(), 1);
+    assert_eq!(printed[0].labels(), ["system", "token", "ata", "token"]);
+    assert_eq!((printed[0].signers, printed[0].message.header.num_required_signatures), (2, 2));
+
+    // Genesis: initialize_engine, then 16 usage shards 8 per transaction.
+    let genesis = ["engine", "init", "--mint", mint.as_str(), "--max-supply", "10000000", "--usage-shards", "16"];
+    let shards = ["coherence:InitUsageShard"; 8];
+    let printed = c.print_tx_is("admin.json", &genesis, &[&["coherence:InitializeEngine"], &shards, &shards]);
+    // Text mode prints the same messages.
+    let mut text_args = vec!["--print-tx"];
+    text_args.extend_from_slice(&genesis);
+    let text = c.ok("admin.json", &text_args);
+    let blocks: Vec<&str> = text.split("unsigned message (base64):\n").skip(1).map(|b| b.lines().next().unwrap()).collect();
+    assert_eq!(blocks.len(), 3, "{text}");
+    for (block, tx) in blocks.iter().zip(&printed) {
+        assert_eq!(decode(block), tx.message);
+    }
+    let engine = c.json("admin.json", &genesis)["engine"].as_str().unwrap().to_string();
+    c.engine = Some(engine);
+    assert!(c.print_tx("admin.json", &genesis).is_empty(), "genesis is done: nothing to send");
+
+    // State the other commands act on: treasury, a schedule, a position, a source, usage, ended epochs.
+    c.ok("user.json", &["status"]);
+    c.ok("admin.json", &["treasury", "deposit", "1000"]);
+    c.ok("admin.json", &["vesting", "create", "--beneficiary", &user, "--amount", "100", "--cliff-secs", "7776000", "--duration-secs", "31536000", "--revocable"]);
+    c.ok("admin.json", &["stake", "open", "100", "--lock-secs", WEEK]);
+    c.ok("admin.json", &["source", "register"]);
+    c.ok("admin.json", &["usage", "record", "5", "--source", "0"]);
+    c.ok("admin.json", &["local", "warp", "259200"]);
+
+    let one = |ix: &'static str| -> Vec<&'static str> { vec![ix] };
+    let with_ata = |ix: &'static str| -> Vec<&'static str> { vec!["ata", ix] };
+    let cases: Vec<(&str, Vec<&str>, Vec<&str>)> = vec![
+        ("admin.json", vec!["params", "propose", "--alpha-bps", "6000"], one("coherence:ProposeParams")),
+        ("admin.json", vec!["params", "cancel"], one("coherence:CancelParams")),
+        ("admin.json", vec!["params", "apply"], one("coherence:ApplyParams")),
+        ("admin.json", vec!["authority", "propose", user.as_str()], one("coherence:ProposeAuthority")),
+        ("user.json", vec!["authority", "accept"], one("coherence:AcceptAuthority")),
+        ("admin.json", vec!["pause"], one("coherence:SetPause")),
+        ("admin.json", vec!["unpause"], one("coherence:SetPause")),
+        ("admin.json", vec!["treasury", "deposit", "1"], one("coherence:DepositTreasury")),
+        ("admin.json", vec!["vesting", "create", "--beneficiary", user.as_str(), "--amount", "1", "--cliff-secs", "7776000", "--duration-secs", "31536000"], one("coherence:CreateVesting")),
+        ("user.json", vec!["vesting", "claim", "0"], with_ata("coherence:ClaimVesting")),
+        ("admin.json", vec!["vesting", "revoke", "0"], one("coherence:RevokeVesting")),
+        ("user.json", vec!["vesting", "transfer", "0", admin.as_str()], one("coherence:TransferVesting")),
+        ("user.json", vec!["vesting", "close", "0"], one("coherence:CloseVesting")),
+        ("admin.json", vec!["stake", "open", "1", "--lock-secs", WEEK], one("coherence:OpenPosition")),
+        ("admin.json", vec!["stake", "add", "0", "1"], one("coherence:AddToPosition")),
+        ("admin.json", vec!["stake", "extend", "0", "1209600"], one("coherence:ExtendLock")),
+        ("admin.json", vec!["stake", "unbond", "0"], one("coherence:StartUnbond")),
+        ("admin.json", vec!["stake", "withdraw", "0"], with_ata("coherence:Withdraw")),
+        ("admin.json", vec!["stake", "claim", "0"], with_ata("coherence:ClaimRewards")),
+        ("admin.json", vec!["stake", "claim", "0", "--restake"], with_ata("coherence:ClaimRewards")),
+        ("admin.json", vec!["stake", "close", "0"], one("coherence:ClosePosition")),
+        ("admin.json", vec!["rewards", "fund", "1"], one("coherence:FundRewards")),
+        ("admin.json", vec!["usage", "record", "1"], one("coherence:RecordUsage")),
+        ("admin.json", vec!["usage", "record", "1", "--source", "0"], one("coherence:RecordUsage")),
+        ("admin.json", vec!["source", "register"], one("coherence:RegisterSource")),
+        ("admin.json", vec!["source", "claim", "0"], with_ata("coherence:ClaimSourceRewards")),
+    ];
+    for (who, args, labels) in &cases {
+        c.print_tx_is(who, args, &[labels.as_slice()]);
+    }
+
+    // Epochs: `epoch close` prints the next one and reads nothing back; the
+    // crank prints one close_epoch per ended epoch, exactly what it then sends.
+    let close = c.print_tx_is("admin.json", &["epoch", "close"], &[&["coherence:CloseEpoch"]]);
+    assert_eq!(closed_epoch(&close[0]), 0);
+    let close = ["coherence:CloseEpoch"];
+    let crank = c.print_tx_is("admin.json", &["crank"], &[&close, &close, &close]);
+    let printed: Vec<u64> = crank.iter().map(closed_epoch).collect();
+    assert_eq!(printed, [0, 1, 2]);
+    let ledger = std::fs::read(c.path("ledger.bin")).unwrap();
+    c.fails("admin.json", &["--print-tx", "crank", "--watch"], "--watch cannot be combined with --print-tx");
+    c.fails("admin.json", &["--print-tx", "local", "warp", "60"], "no transaction to print");
+    assert_eq!(std::fs::read(c.path("ledger.bin")).unwrap(), ledger, "refused calls send nothing");
+    assert_eq!(c.json("admin.json", &["crank"])["closed"], serde_json::json!(printed));
+    assert!(c.print_tx("admin.json", &["crank"]).is_empty(), "no ended epoch left: nothing to send");
+    assert_eq!(c.ok("admin.json", &["--print-tx", "crank"]).trim(), "nothing to send");
 }

@@ -5,6 +5,7 @@
 use crate::client::{Client, ClientError, ClientResult};
 use crate::{instructions as ix, pda, EngineKeys};
 use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
 use anchor_spl::associated_token::{get_associated_token_address_with_program_id, spl_associated_token_account};
 use coherence::instructions::InitEngineArgs;
 use coherence::state::{Engine, Source};
@@ -44,21 +45,45 @@ pub async fn engine_keys(client: &mut Client, engine: &Pubkey) -> ClientResult<(
 /// ```
 pub async fn init_engine(client: &mut Client, mint: Pubkey, token_program: Pubkey, args: InitEngineArgs) -> ClientResult<EngineKeys> {
     let keys = EngineKeys::new(mint, token_program);
-    let payer = client.payer().pubkey();
-    if client.account(&keys.engine).await?.is_none() {
-        client.send(&[ix::initialize_engine(&keys, &payer, &payer, args.clone())], &[]).await?;
+    for tx in genesis_transactions(client, &keys, args).await? {
+        client.send(&tx, &[]).await?;
     }
-    let shards: u8 = client.get::<Engine>(&keys.engine).await?.usage_shards;
+    Ok(keys)
+}
+
+/// Usage shards created per genesis transaction.
+pub const SHARDS_PER_TX: usize = 8;
+
+/// The instructions of every transaction genesis still needs, in order:
+/// `initialize_engine` unless the engine exists (the payer is the mint
+/// authority), then the missing usage shards, [`SHARDS_PER_TX`] per
+/// transaction. A finished genesis needs none. [`init_engine`] sends them;
+/// the CLI's `--print-tx` prints them.
+///
+/// ```no_run
+/// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys, me: anchor_lang::prelude::Pubkey) -> coherence_sdk::client::ClientResult<()> {
+/// let args = coherence_sdk::defaults::init_args(me, 1_000_000_000);
+/// let txs = coherence_sdk::ops::genesis_transactions(client, &keys, args).await?;
+/// # Ok(()) }
+/// ```
+pub async fn genesis_transactions(client: &mut Client, keys: &EngineKeys, args: InitEngineArgs) -> ClientResult<Vec<Vec<Instruction>>> {
+    let payer = client.payer().pubkey();
+    let mut txs = Vec::new();
+    let shards = if client.account(&keys.engine).await?.is_some() {
+        client.get::<Engine>(&keys.engine).await?.usage_shards
+    } else {
+        let shards = args.usage_shards;
+        txs.push(vec![ix::initialize_engine(keys, &payer, &payer, args)]);
+        shards
+    };
     let mut missing = Vec::new();
     for shard in 0..shards {
         if client.account(&pda::usage_shard(&keys.engine, shard)).await?.is_none() {
-            missing.push(ix::init_usage_shard(&keys, &payer, shard));
+            missing.push(ix::init_usage_shard(keys, &payer, shard));
         }
     }
-    for chunk in missing.chunks(8) {
-        client.send(chunk, &[]).await?;
-    }
-    Ok(keys)
+    txs.extend(missing.chunks(SHARDS_PER_TX).map(<[Instruction]>::to_vec));
+    Ok(txs)
 }
 
 /// The wallet's associated token account of the engine's mint.

@@ -81,7 +81,7 @@ pub fn assess(f: &Facts) -> Vec<Finding> {
     if f.supply > e.max_supply {
         out.push(finding(Critical, "supply-above-max", format!("supply {} exceeds max supply {}", f.supply, e.max_supply)));
     }
-    if e.total_emitted as u128 * 10_000 > e.total_usage_burned as u128 * MAX_ALPHA_BPS as u128 {
+    if e.total_emitted.saturating_mul(10_000) > e.total_usage_burned.saturating_mul(MAX_ALPHA_BPS.into()) {
         out.push(finding(Critical, "emission-above-usage", format!("emitted {} > 90 % of usage burned {}", e.total_emitted, e.total_usage_burned)));
     }
     if f.stake_vault_balance != f.pool.total_principal {
@@ -197,7 +197,7 @@ mod tests {
             params: coherence_sdk::defaults::params(10), pending_params: None, pending_eta: 0, next_epoch: 0,
             baseline: 0, cap: 10, total_emitted: 0, total_usage_burned: 0, stake_vault: Pubkey::new_unique(),
             reward_vault: Pubkey::new_unique(), treasury: Pubkey::new_unique(), vesting_vault: Pubkey::new_unique(),
-            builder_vault: Pubkey::new_unique(), vesting_count: 0, source_count: 0, reserved: [0; 128],
+            builder_vault: Pubkey::new_unique(), vesting_count: 0, source_count: 0, reserved: [0; 112],
         };
         Facts {
             engine_key,
@@ -209,7 +209,7 @@ mod tests {
             upgrade_authority: None,
             upgrade_authority_owner: None,
             stake_vault_balance: 0,
-            pool: StakePool { version: 1, bump: 0, engine: engine_key, stream: Stream::default(), total_principal: 0, positions: 0, reserved: [0; 64] },
+            pool: StakePool { version: 1, bump: 0, engine: engine_key, stream: Stream::default(), total_principal: 0, positions: 0, reserved: [0; 32] },
             schedules: vec![],
         }
     }

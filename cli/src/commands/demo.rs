@@ -195,7 +195,7 @@ pub async fn run(output: Output) -> CliResult {
             })).collect();
             let who: serde_json::Map<_, _> = earned.iter().map(|(n, v)| (n.to_string(), serde_json::json!(v))).collect();
             crate::outln!("{}", serde_json::json!({ "engine": keys.engine.to_string(), "epochs": epochs, "earned": who,
-                "total_emitted": engine.total_emitted, "total_usage_burned": engine.total_usage_burned, "log": log }));
+                "total_emitted": amount::json(engine.total_emitted), "total_usage_burned": amount::json(engine.total_usage_burned), "log": log }));
         }
         Output::Text => {
             crate::outln!("Coherence demo: a full engine lifecycle, in process\n");
@@ -217,7 +217,7 @@ pub async fn run(output: Output) -> CliResult {
             crate::outln!("  {:<22} {}", "treasury", fmt(treasury));
             crate::outln!(
                 "\ntotal usage burned {}, total emitted {} ({:.1} % of usage; alpha {} %, never above 90 %)",
-                fmt(engine.total_usage_burned), fmt(engine.total_emitted),
+                amount::format_u128(engine.total_usage_burned, DECIMALS), amount::format_u128(engine.total_emitted, DECIMALS),
                 engine.total_emitted as f64 * 100.0 / engine.total_usage_burned.max(1) as f64, engine.params.alpha_bps / 100,
             );
         }

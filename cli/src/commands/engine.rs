@@ -1,10 +1,12 @@
 //! `coherence engine init|show`.
 
 use crate::amount;
-use crate::context::Ctx;
+use crate::context::{Ctx, Tx};
 use crate::error::{CliError, CliResult};
 use anchor_lang::prelude::Pubkey;
 use clap::Subcommand;
+use coherence::instructions::InitEngineArgs;
+use anchor_lang::Discriminator;
 use coherence_sdk::{defaults, ops, EngineKeys};
 
 #[derive(Subcommand)]
@@ -39,16 +41,29 @@ pub async fn run(ctx: &mut Ctx, cmd: EngineCmd) -> CliResult {
             args.usage_shards = usage_shards;
             let keys = EngineKeys::new(mint, account.owner);
             let summary = format!("initialize engine {} for mint {mint} (max supply {max_supply})", keys.engine);
-            if ctx.print_tx() {
-                let signer = ctx.signer_key();
-                ctx.write(&summary, vec![coherence_sdk::instructions::initialize_engine(&keys, &signer, &signer, args)], &[]).await?;
-                return Ok(());
+            let txs = genesis_txs(ctx, &keys, &summary, args).await?;
+            if ctx.write_all(&summary, txs, &[]).await?.is_some() {
+                ctx.out(keys.engine.to_string(), serde_json::json!({ "engine": keys.engine.to_string() }));
             }
-            ctx.confirm(&summary)?;
-            let keys = ops::init_engine(&mut ctx.client, mint, account.owner, args).await?;
-            ctx.out(keys.engine.to_string(), serde_json::json!({ "engine": keys.engine.to_string() }));
             Ok(())
         }
         EngineCmd::Show => super::status::run(ctx, None).await,
     }
+}
+
+/// Every transaction genesis still needs (`ops::genesis_transactions`),
+/// each with its summary.
+async fn genesis_txs(ctx: &mut Ctx, keys: &EngineKeys, summary: &str, args: InitEngineArgs) -> CliResult<Vec<Tx>> {
+    let txs = ops::genesis_transactions(&mut ctx.client, keys, args).await?;
+    Ok(txs
+        .into_iter()
+        .map(|ixs| {
+            let what = if ixs.first().is_some_and(|i| i.data.starts_with(coherence::instruction::InitializeEngine::DISCRIMINATOR)) {
+                summary.to_string()
+            } else {
+                format!("create {} usage shards", ixs.len())
+            };
+            Tx::new(what, ixs)
+        })
+        .collect())
 }

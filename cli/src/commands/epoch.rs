@@ -1,10 +1,10 @@
 //! `coherence epoch close|show` and `coherence crank`.
 
 use crate::amount;
-use crate::context::Ctx;
+use crate::context::{Ctx, Tx};
 use crate::error::{CliError, CliResult};
 use clap::Subcommand;
-use coherence::state::{EpochRecord, UsageShard};
+use coherence::state::{Engine, EpochRecord, UsageShard};
 use coherence_sdk::{instructions as ix, ops, pda, preview};
 
 #[derive(Subcommand)]
@@ -23,7 +23,10 @@ pub async fn run(ctx: &mut Ctx, cmd: EpochCmd) -> CliResult {
         EpochCmd::Close => {
             let epoch = engine.next_epoch;
             let payer = ctx.signer_key();
-            ctx.write(&format!("close epoch {epoch}"), vec![ix::close_epoch(&keys, &payer, epoch, engine.usage_shards)], &[]).await?;
+            let sent = ctx.write(&format!("close epoch {epoch}"), vec![ix::close_epoch(&keys, &payer, epoch, engine.usage_shards)], &[]).await?;
+            if sent.is_none() {
+                return Ok(()); // --print-tx: the record does not exist
+            }
             let r: EpochRecord = ctx.client.get(&pda::epoch_record(&keys.engine, epoch)).await?;
             ctx.out(
                 format!("epoch {epoch}: usage {} gate {} emission {}", fmt(r.usage), if r.gate_passed { "passed" } else { "failed" }, fmt(r.emission)),
@@ -66,8 +69,23 @@ pub async fn run(ctx: &mut Ctx, cmd: EpochCmd) -> CliResult {
     Ok(())
 }
 
+/// Closes every ended epoch; with `watch`, again every `interval` seconds.
+/// `--print-tx` prints one `close_epoch` per ended epoch, once: watching
+/// would print the same messages forever, since nothing gets closed.
 pub async fn crank(ctx: &mut Ctx, watch: bool, interval: u64) -> CliResult {
-    let (keys, _) = ctx.engine().await?;
+    if watch && ctx.print_tx() {
+        return Err(CliError::Input("--watch cannot be combined with --print-tx: print the due epochs once, without --watch".into()));
+    }
+    let (keys, engine) = ctx.engine().await?;
+    if ctx.print_tx() {
+        let now = ctx.client.now().await?;
+        let payer = ctx.signer_key();
+        let txs = due_epochs(&engine, now)
+            .map(|epoch| Tx::new(format!("close epoch {epoch}"), vec![ix::close_epoch(&keys, &payer, epoch, engine.usage_shards)]))
+            .collect();
+        ctx.write_all("close every ended epoch", txs, &[]).await?;
+        return Ok(());
+    }
     ctx.confirm("close every ended epoch")?;
     loop {
         let spinner = indicatif::ProgressBar::new_spinner();
@@ -82,4 +100,10 @@ pub async fn crank(ctx: &mut Ctx, watch: bool, interval: u64) -> CliResult {
         }
         tokio::time::sleep(std::time::Duration::from_secs(interval)).await;
     }
+}
+
+/// The epochs `ops::crank` closes at `now`, in order: from the next one to
+/// close, each whose end (the next epoch's start) has passed.
+fn due_epochs(engine: &Engine, now: i64) -> impl Iterator<Item = u64> + '_ {
+    (engine.next_epoch..engine.epoch_at(now)).take_while(move |&epoch| engine.epoch_start(epoch + 1).is_some_and(|end| now >= end))
 }

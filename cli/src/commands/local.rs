@@ -57,8 +57,13 @@ pub async fn run(ctx: &mut Ctx, cmd: LocalCmd) -> CliResult {
                 spl_associated_token_account::instruction::create_associated_token_account_idempotent(&owner, &owner, &mint.pubkey(), &program),
                 t22::instruction::mint_to_checked(&program, &mint.pubkey(), &ata, &owner, &[], units, decimals).map_err(input)?,
             ];
-            ctx.write(&format!("create mint {} with {supply} tokens", mint.pubkey()), ixs, &[&mint]).await?;
-            ctx.out(mint.pubkey().to_string(), serde_json::json!({ "mint": mint.pubkey().to_string(), "token_account": ata.to_string() }));
+            // With --print-tx the mint keypair is a required signer of the printed message.
+            if ctx.write(&format!("create mint {} with {supply} tokens", mint.pubkey()), ixs, &[&mint]).await?.is_some() {
+                ctx.out(mint.pubkey().to_string(), serde_json::json!({ "mint": mint.pubkey().to_string(), "token_account": ata.to_string() }));
+            }
+        }
+        LocalCmd::Warp { .. } if ctx.print_tx() => {
+            return Err(CliError::Input("`local warp` moves the ledger clock and has no transaction to print: drop --print-tx".into()));
         }
         LocalCmd::Warp { secs } => {
             let bank = ctx.client.local_bank().ok_or_else(|| CliError::Input("not local".into()))?;

@@ -29,8 +29,9 @@ pub async fn run(ctx: &mut Ctx, cmd: SourceCmd) -> CliResult {
     match cmd {
         SourceCmd::Register => {
             let id = engine.source_count;
-            ctx.write(&format!("register source #{id}"), vec![ix::register_source(&keys, &me, id)], &[]).await?;
-            ctx.out(format!("source #{id}: {}", pda::source(&keys.engine, id)), serde_json::json!({ "id": id }));
+            if ctx.write(&format!("register source #{id}"), vec![ix::register_source(&keys, &me, id)], &[]).await?.is_some() {
+                ctx.out(format!("source #{id}: {}", pda::source(&keys.engine, id)), serde_json::json!({ "id": id }));
+            }
         }
         SourceCmd::Claim { id } => {
             let source = pda::source(&keys.engine, id);
@@ -45,11 +46,11 @@ pub async fn run(ctx: &mut Ctx, cmd: SourceCmd) -> CliResult {
             let text: Vec<String> = list
                 .iter()
                 .map(|(k, s)| format!("#{} {k} epoch {} usage {} claimable {} claimed {}", s.id, s.epoch,
-                    amount::format(s.usage, decimals), amount::format(s.claimable, decimals), amount::format(s.claimed, decimals)))
+                    amount::format(s.usage, decimals), amount::format(s.claimable, decimals), amount::format_u128(s.claimed, decimals)))
                 .collect();
             let json: Vec<_> = list
                 .iter()
-                .map(|(k, s)| serde_json::json!({ "id": s.id, "address": k.to_string(), "epoch": s.epoch, "usage": s.usage, "claimable": s.claimable, "claimed": s.claimed }))
+                .map(|(k, s)| serde_json::json!({ "id": s.id, "address": k.to_string(), "epoch": s.epoch, "usage": s.usage, "claimable": s.claimable, "claimed": amount::json(s.claimed) }))
                 .collect();
             ctx.out(if text.is_empty() { "no sources".into() } else { text.join("\n") }, serde_json::Value::Array(json));
         }

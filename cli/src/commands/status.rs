@@ -25,8 +25,8 @@ pub async fn run(ctx: &mut Ctx, wallet: Option<Pubkey>) -> CliResult {
         keys.engine, e.mint, e.authority,
         e.pending_authority.map_or(String::new(), |p| format!(" (pending {p})")),
         e.paused, e.epoch_at(now), e.next_epoch, e.epoch_secs, fmt(e.baseline), fmt(e.cap), fmt(e.max_supply),
-        fmt(e.total_emitted), fmt(e.total_usage_burned), fmt(pool.total_principal), pool.positions,
-        fmt(pool.stream.remaining), pool.stream.end,
+        amount::format_u128(e.total_emitted, decimals), amount::format_u128(e.total_usage_burned, decimals), fmt(pool.total_principal), pool.positions,
+        fmt(pool.stream.remaining()), pool.stream.end,
     );
     for (name, amount) in &balances {
         text.push_str(&format!("\n  {name}: {}", fmt(*amount)));
@@ -34,7 +34,7 @@ pub async fn run(ctx: &mut Ctx, wallet: Option<Pubkey>) -> CliResult {
     let mut json = serde_json::json!({
         "engine": keys.engine.to_string(), "mint": e.mint.to_string(), "authority": e.authority.to_string(),
         "paused": e.paused, "epoch": e.epoch_at(now), "next_epoch": e.next_epoch, "baseline": e.baseline, "cap": e.cap,
-        "max_supply": e.max_supply, "total_emitted": e.total_emitted, "total_usage_burned": e.total_usage_burned,
+        "max_supply": e.max_supply, "total_emitted": amount::json(e.total_emitted), "total_usage_burned": amount::json(e.total_usage_burned),
         "total_staked": pool.total_principal, "positions": pool.positions,
         "vaults": balances.iter().map(|(n, a)| (n.to_string(), serde_json::json!(a))).collect::<serde_json::Map<_, _>>(),
     });
