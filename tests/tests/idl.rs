@@ -1,10 +1,17 @@
-//! The committed IDL (`idl/coherence.json`) must match the program.
+//! The committed IDL (`idl/coherence.json`) must match the program, and a
+//! client that reads only that file must be able to derive every account of
+//! every instruction.
 //!
 //! Generation uses the program's `idl-build` feature through
 //! `anchor-lang-idl` (no Anchor CLI needed), in its own target directory so it
 //! does not invalidate the main build. `UPDATE_IDL=1 cargo test --test idl`
 //! rewrites the committed file.
 
+use anchor_lang::prelude::Pubkey;
+use anchor_lang_idl::types::{Idl, IdlInstructionAccountItem, IdlPda, IdlSeed, IdlSeedConst};
+use coherence_sdk::{pda, EngineKeys};
+use serde_json::Value;
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 fn root() -> PathBuf {
@@ -21,6 +28,7 @@ fn committed_idl_is_current() {
         .program_path(root.join("programs/coherence"))
         .build()
         .expect("IDL build");
+    let idl = complete_event_cpi_accounts(idl);
     let fresh = serde_json::to_string_pretty(&idl).expect("serialize IDL") + "\n";
     let path = root.join("idl/coherence.json");
     if std::env::var("UPDATE_IDL").is_ok() {
@@ -35,5 +43,129 @@ fn committed_idl_is_current() {
     assert_eq!(names, sdk);
     for (i, e) in idl.errors.iter().enumerate() {
         assert_eq!(e.code, 6000 + i as u32);
+    }
+}
+
+/// Anchor 1.2.2's IDL generator leaves the two accounts that `#[event_cpi]`
+/// appends without an address (`event_authority` is constrained by
+/// `address = crate::EVENT_AUTHORITY_AND_BUMP.0`, which it cannot express).
+/// Fill them in, so an IDL-only client can build every instruction:
+/// `event_authority` is the program's PDA `["__event_authority"]`, `program`
+/// is the program itself.
+fn complete_event_cpi_accounts(mut idl: Idl) -> Idl {
+    for ix in &mut idl.instructions {
+        for item in &mut ix.accounts {
+            let IdlInstructionAccountItem::Single(account) = item else { continue };
+            match account.name.as_str() {
+                "event_authority" if account.pda.is_none() => {
+                    let seeds = vec![IdlSeed::Const(IdlSeedConst { value: b"__event_authority".to_vec() })];
+                    account.pda = Some(IdlPda { seeds, program: None });
+                }
+                "program" if account.address.is_none() => account.address = Some(coherence::ID.to_string()),
+                _ => {}
+            }
+        }
+    }
+    idl
+}
+
+/// Accounts whose address is the client's own choice, not derivable: the
+/// signer's token account of the engine's mint (any, e.g. its ATA), and the
+/// mint an engine is created for (`initialize_engine`; elsewhere the IDL
+/// relates `mint` to the engine).
+const CLIENT_CHOSEN: [&str; 4] = ["from", "destination", "payer_tokens", "mint"];
+/// Accounts that hold an epoch record under another name (the source's last
+/// epoch: `["epoch", engine, source.epoch]`).
+const EPOCH_RECORD_ALIASES: [&str; 1] = ["source_record"];
+
+/// Reads the committed IDL as a third-party client would.
+fn committed_idl() -> Value {
+    let text = std::fs::read_to_string(root().join("idl/coherence.json")).expect("read idl/coherence.json");
+    serde_json::from_str(&text).expect("IDL JSON")
+}
+
+/// Every account of every instruction is either a signer, a fixed address,
+/// a PDA whose seeds the IDL carries (here or where the account is created),
+/// an address stored in a related account (`relations`, or the engine's
+/// `token_program` field), or the signer's own token account. And every PDA
+/// the IDL describes derives to the address the program and SDK use.
+#[test]
+fn idl_derives_every_account_address() {
+    let idl = committed_idl();
+    let instructions = idl["instructions"].as_array().expect("instructions");
+    let mut pdas: HashMap<String, Value> = HashMap::new();
+    for ix in instructions {
+        for account in ix["accounts"].as_array().expect("accounts") {
+            if let Some(p) = account.get("pda") {
+                pdas.entry(account["name"].as_str().unwrap().to_string()).or_insert_with(|| p.clone());
+            }
+        }
+    }
+    let mut underivable = Vec::new();
+    for ix in instructions {
+        for account in ix["accounts"].as_array().unwrap() {
+            let name = account["name"].as_str().unwrap();
+            let derivable = account["signer"].as_bool() == Some(true)
+                || account.get("address").is_some()
+                || pdas.contains_key(name)
+                || (EPOCH_RECORD_ALIASES.contains(&name) && pdas.contains_key("epoch_record"))
+                || account["relations"].as_array().is_some_and(|r| !r.is_empty())
+                || name == "token_program"
+                || CLIENT_CHOSEN.contains(&name);
+            if !derivable {
+                underivable.push(format!("{}.{name}", ix["name"].as_str().unwrap()));
+            }
+        }
+    }
+    assert!(underivable.is_empty(), "accounts an IDL-only client cannot derive: {underivable:?}");
+
+    // Derive each PDA from the IDL's seeds alone and compare with the SDK.
+    let mint = Pubkey::new_unique();
+    let keys = EngineKeys::new(mint, anchor_spl::token::ID);
+    let owner = Pubkey::new_unique();
+    let accounts: HashMap<&str, Vec<u8>> = HashMap::from([
+        ("mint", mint.to_bytes().to_vec()),
+        ("engine", keys.engine.to_bytes().to_vec()),
+        ("owner", owner.to_bytes().to_vec()),
+        ("engine.vesting_count", 7u64.to_le_bytes().to_vec()),
+        ("engine.source_count", 9u64.to_le_bytes().to_vec()),
+    ]);
+    let args: HashMap<&str, Vec<u8>> = HashMap::from([
+        ("id", 5u64.to_le_bytes().to_vec()),
+        ("epoch", 11u64.to_le_bytes().to_vec()),
+        ("shard", vec![3u8]),
+    ]);
+    let expected: HashMap<&str, Pubkey> = HashMap::from([
+        ("engine", keys.engine),
+        ("stake_pool", keys.stake_pool),
+        ("stake_vault", keys.stake_vault),
+        ("reward_vault", keys.reward_vault),
+        ("treasury", keys.treasury),
+        ("vesting_vault", keys.vesting_vault),
+        ("builder_vault", keys.builder_vault),
+        ("position", pda::position(&keys.engine, &owner, 5)),
+        ("vesting", pda::vesting(&keys.engine, 7)),
+        ("source", pda::source(&keys.engine, 9)),
+        ("epoch_record", pda::epoch_record(&keys.engine, 11)),
+        ("usage_shard", pda::usage_shard(&keys.engine, 3)),
+        ("event_authority", Pubkey::find_program_address(&[b"__event_authority"], &coherence::ID).0),
+    ]);
+    for (name, want) in &expected {
+        let seeds = pdas.get(*name).unwrap_or_else(|| panic!("the IDL has no seeds for {name}"))["seeds"].as_array().unwrap();
+        let bytes: Vec<Vec<u8>> = seeds
+            .iter()
+            .map(|seed| {
+                let path = seed["path"].as_str().unwrap_or_default();
+                match seed["kind"].as_str().unwrap() {
+                    "const" => seed["value"].as_array().unwrap().iter().map(|b| b.as_u64().unwrap() as u8).collect(),
+                    "arg" => args.get(path).unwrap_or_else(|| panic!("{name}: arg {path}")).clone(),
+                    "account" => accounts.get(path).unwrap_or_else(|| panic!("{name}: account {path}")).clone(),
+                    other => panic!("{name}: seed kind {other}"),
+                }
+            })
+            .collect();
+        let slices: Vec<&[u8]> = bytes.iter().map(Vec::as_slice).collect();
+        let derived = Pubkey::find_program_address(&slices, &coherence::ID).0;
+        assert_eq!(derived, *want, "{name}: IDL seeds derive another address");
     }
 }
