@@ -115,6 +115,28 @@ impl Harness {
     pub async fn exists(&mut self, key: &Pubkey) -> bool {
         self.account_data(key).await.is_some()
     }
+
+    /// Whether `ixs` would succeed now (simulated; nothing is committed).
+    /// The error names the failure for a test's message.
+    pub async fn would_succeed(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<(), String> {
+        let sim = self.simulate(ixs, signers).await;
+        match sim.result {
+            Some(Ok(())) => Ok(()),
+            Some(Err(e)) => Err(format!("{e:?}")),
+            None => Err("no simulation result".into()),
+        }
+    }
+
+    /// Replaces a program account's contents with `value` (same length):
+    /// puts a test at a state that is reachable but slow to reach (e.g. an
+    /// accumulator after many recycled streams).
+    pub async fn overwrite<T: anchor_lang::AccountSerialize>(&mut self, key: &Pubkey, value: &T) {
+        let mut account = self.bank.ctx.banks_client.get_account(*key).await.expect("get_account").expect("account exists");
+        let mut data = Vec::with_capacity(account.data.len());
+        value.try_serialize(&mut data).expect("serialize");
+        account.data[..data.len()].copy_from_slice(&data);
+        self.bank.ctx.set_account(key, &account.into());
+    }
 }
 
 /// Decodes every `emit_cpi!` event of type `E` from a simulation.
