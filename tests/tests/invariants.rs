@@ -251,7 +251,7 @@ impl World {
         let k = self.f.keys;
         let p = self.f.engine(&mut self.h).await.params;
         let regime = self.regime;
-        match rng.below(14) {
+        match rng.below(17) {
             0 | 1 => {
                 let id = self.actors[a].positions.len() as u64;
                 let amount = regime.amount(rng);
@@ -323,13 +323,16 @@ impl World {
                 let r = self.f.crank(&mut self.h).await;
                 tolerated(r, &[CoherenceError::Paused]);
             }
-            10 => match rng.below(3) {
+            10 | 16 => match rng.below(3) {
                 0 => {
                     let now = self.h.now().await;
                     // Random cliff, period and duration: periods that do and
                     // do not divide the duration, from 1 s to all of it.
                     let duration = p.min_vesting_duration + rng.below(2 * p.min_vesting_duration);
-                    let cliff = p.min_vesting_cliff + rng.below(duration - p.min_vesting_cliff + 1);
+                    let cliff = match rng.below(2) {
+                        0 => p.min_vesting_cliff,
+                        _ => p.min_vesting_cliff + rng.below(duration - p.min_vesting_cliff + 1),
+                    };
                     let period = match rng.below(4) {
                         0 => 0,
                         1 => 1 + rng.below(duration),
@@ -383,6 +386,7 @@ impl World {
             },
             12 => self.burst(rng).await,
             _ => {
+                // 13..=15: time passes.
                 let secs = match rng.below(4) {
                     0 => 1,
                     1 => 1 + rng.below(3_600),
