@@ -323,8 +323,8 @@ impl World {
                 let r = self.f.crank(&mut self.h).await;
                 tolerated(r, &[CoherenceError::Paused]);
             }
-            10 | 16 => match rng.below(3) {
-                0 => {
+            10 | 16 => match rng.below(4) {
+                0 | 3 => {
                     let now = self.h.now().await;
                     // Random cliff, period and duration: periods that do and
                     // do not divide the duration, from 1 s to all of it.
@@ -387,7 +387,7 @@ impl World {
             12 => self.burst(rng).await,
             _ => {
                 // 13..=15: time passes.
-                let secs = match rng.below(4) {
+                let secs = match rng.below(5) {
                     0 => 1,
                     1 => 1 + rng.below(3_600),
                     2 => 1 + rng.below(3 * DAY),
