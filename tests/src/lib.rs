@@ -5,6 +5,7 @@
 pub mod fixture;
 pub mod mints;
 pub mod rpc_mock;
+pub mod validator;
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;

@@ -78,6 +78,31 @@ impl Ext {
     }
 }
 
+/// The instructions that create and initialize `mint` on `token_program`
+/// with `exts`, rent-exempt at the default rent (any cluster: bank or
+/// validator); `mint` must sign.
+pub fn create_mint_ixs(
+    payer: &Pubkey,
+    mint: &Pubkey,
+    token_program: Pubkey,
+    authority: &Pubkey,
+    freeze: Option<&Pubkey>,
+    exts: &[Ext],
+    decimals: u8,
+) -> Vec<Instruction> {
+    let len = if exts.is_empty() {
+        spl_token::state::Mint::LEN
+    } else {
+        let types: Vec<ExtensionType> = exts.iter().map(|e| e.ty()).collect();
+        ExtensionType::try_calculate_account_len::<t22::state::Mint>(&types).expect("mint len")
+    };
+    let rent = anchor_lang::prelude::Rent::default().minimum_balance(len);
+    let mut ixs = vec![solana_system_interface::instruction::create_account(payer, mint, rent, len as u64, &token_program)];
+    ixs.extend(exts.iter().map(|e| e.init_ix(mint, authority)));
+    ixs.push(t22::instruction::initialize_mint2(&token_program, mint, authority, freeze, decimals).expect("initialize_mint2"));
+    ixs
+}
+
 impl Harness {
     /// Creates a mint owned by `token_program` with `authority` as mint
     /// authority, an optional freeze authority and Token-2022 extensions,
@@ -103,26 +128,7 @@ impl Harness {
         decimals: u8,
     ) -> Pubkey {
         let mint = Keypair::new();
-        let len = if exts.is_empty() {
-            spl_token::state::Mint::LEN
-        } else {
-            let types: Vec<ExtensionType> = exts.iter().map(|e| e.ty()).collect();
-            ExtensionType::try_calculate_account_len::<t22::state::Mint>(&types).expect("mint len")
-        };
-        let rent = self.bank.ctx.banks_client.get_rent().await.expect("rent").minimum_balance(len);
-        let payer = self.payer();
-        let mut ixs = vec![solana_system_interface::instruction::create_account(
-            &payer.pubkey(),
-            &mint.pubkey(),
-            rent,
-            len as u64,
-            &token_program,
-        )];
-        ixs.extend(exts.iter().map(|e| e.init_ix(&mint.pubkey(), authority)));
-        ixs.push(
-            t22::instruction::initialize_mint2(&token_program, &mint.pubkey(), authority, freeze, decimals)
-                .expect("initialize_mint2"),
-        );
+        let ixs = create_mint_ixs(&self.payer().pubkey(), &mint.pubkey(), token_program, authority, freeze, exts, decimals);
         self.send(&ixs, &[&mint]).await.expect("create mint");
         mint.pubkey()
     }

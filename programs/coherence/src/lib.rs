@@ -46,6 +46,9 @@ pub mod token_policy;
 
 use anchor_lang::prelude::*;
 use instructions::*;
+// Upstream-LLVM SBF build only (see Cargo.toml); inert elsewhere.
+#[cfg(target_arch = "bpf")]
+use solana_compiler_builtins as _;
 use math::Params;
 
 declare_id!("5YEr37ADsipUmgSzAaShRoesbTpCmDK9hjmbAUJ3mrQJ");

@@ -93,6 +93,32 @@ impl LocalState {
     }
 }
 
+/// Set to `1` to run the program as SBF bytecode: `coherence.so` from
+/// `SBF_OUT_DIR` (or `BPF_OUT_DIR`), built by `scripts/build-sbf.sh`.
+pub const SBF_ENV: &str = "COHERENCE_SBF";
+
+/// The `.so` the in-process bank loads when [`SBF_ENV`] is `1`, or `None`
+/// (native). Asking for SBF without the file is an error, never a silent
+/// fallback to the native build.
+///
+/// ```
+/// std::env::remove_var(coherence_sdk::client::local::SBF_ENV);
+/// assert!(coherence_sdk::client::local::sbf_program().unwrap().is_none());
+/// ```
+pub fn sbf_program() -> ClientResult<Option<std::path::PathBuf>> {
+    if std::env::var(SBF_ENV).as_deref() != Ok("1") {
+        return Ok(None);
+    }
+    let dir = std::env::var("BPF_OUT_DIR")
+        .or_else(|_| std::env::var("SBF_OUT_DIR"))
+        .map_err(|_| ClientError::Rpc(format!("{SBF_ENV}=1 needs SBF_OUT_DIR: the directory holding coherence.so")))?;
+    let so = std::path::Path::new(&dir).join("coherence.so");
+    if !so.is_file() {
+        return Err(ClientError::Rpc(format!("{SBF_ENV}=1 but {} is missing: run scripts/build-sbf.sh", so.display())));
+    }
+    Ok(Some(so))
+}
+
 /// A running in-process bank with the program loaded.
 pub struct LocalBank {
     /// The underlying program-test context (bank, payer, blockhash).
@@ -114,9 +140,15 @@ impl LocalBank {
     /// ```
     pub async fn start(state: Option<LocalState>, wallets: &[Pubkey]) -> ClientResult<LocalBank> {
         let mut pt = ProgramTest::default();
-        pt.prefer_bpf(false);
         agave_logger::setup_with_default("error");
-        pt.add_program("coherence", coherence::ID, processor!(coherence_entry));
+        if sbf_program()?.is_some() {
+            // The SBF bytecode in the VM: real compute units, stack and heap.
+            pt.prefer_bpf(true);
+            pt.add_program("coherence", coherence::ID, None);
+        } else {
+            pt.prefer_bpf(false);
+            pt.add_program("coherence", coherence::ID, processor!(coherence_entry));
+        }
         let state = state.unwrap_or_default();
         let mut known = BTreeSet::new();
         for saved in &state.accounts {
