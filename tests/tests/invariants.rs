@@ -166,6 +166,7 @@ struct Actor {
 /// (`extend_lock(lock + 1)`): per-second accrual, at weight 1.
 struct Poker {
     kp: Keypair,
+    tokens: Pubkey,
     position: Pubkey,
     lock: u64,
 }
@@ -251,7 +252,7 @@ impl World {
         let k = self.f.keys;
         let p = self.f.engine(&mut self.h).await.params;
         let regime = self.regime;
-        match rng.below(17) {
+        match rng.below(18) {
             0 | 1 => {
                 let id = self.actors[a].positions.len() as u64;
                 let amount = regime.amount(rng);
@@ -384,7 +385,7 @@ impl World {
                     self.f.pause(&mut self.h, self.paused).await;
                 }
             },
-            12 => self.burst(rng).await,
+            12 | 17 => self.burst(rng).await,
             _ => {
                 // 13..=15: time passes.
                 let secs = match rng.below(5) {
@@ -405,16 +406,29 @@ impl World {
             return;
         }
         if self.poker.is_none() {
-            let (kp, tokens) = self.f.user(&mut self.h, 1).await;
+            let (kp, tokens) = self.f.user(&mut self.h, self.regime.actor_balance() / 4).await;
             let lock = self.f.engine(&mut self.h).await.params.min_lock;
             let position = self.f.open(&mut self.h, &kp, &tokens, 0, 1, lock).await.expect("poker opens");
-            self.poker = Some(Poker { kp, position, lock });
+            self.poker = Some(Poker { kp, tokens, position, lock });
             return;
         }
-        let seconds = 1 + rng.below(30);
-        let poker = self.poker.as_mut().unwrap();
-        let (kp, position) = (poker.kp.insecure_clone(), poker.position);
         let keys = self.f.keys;
+        let (kp, tokens, position) = {
+            let p = self.poker.as_ref().unwrap();
+            (p.kp.insecure_clone(), p.tokens, p.position)
+        };
+        // Per-second accrual matters while a stream runs: start one if none does.
+        let now = self.h.now().await;
+        let pool: StakePool = self.h.get(&keys.stake_pool).await;
+        if !pool.stream.is_running(now) {
+            let amount = self.regime.amount(rng).min(self.h.balance(&tokens).await);
+            if amount > 0 {
+                self.h.send(&[ix::fund_rewards(&keys, &kp.pubkey(), &tokens, amount)], &[&kp]).await.expect("poker funds the stream");
+                self.ideal = Ideal::of(&self.h.get(&keys.stake_pool).await);
+            }
+        }
+        let seconds = 1 + rng.below(60);
+        let poker = self.poker.as_mut().unwrap();
         let first_lock = poker.lock;
         poker.lock += seconds;
         self.pass_time(move |h| {
@@ -466,7 +480,7 @@ impl World {
         for key in keys {
             if let Some(data) = self.h.account_data(&key).await {
                 let p: Position = coherence_sdk::accounts::position(&data).unwrap();
-                out.push((key, p.weight, preview::preview_rewards(&p, &pool, now).unwrap()));
+                out.push((key, p.weight, owed_rewards(&key, &p, &pool, now)));
             }
         }
         out
@@ -497,7 +511,7 @@ impl World {
             if let Some(data) = self.h.account_data(key).await {
                 let p: Position = coherence_sdk::accounts::position(&data).unwrap();
                 principal += p.principal;
-                owed += preview::preview_rewards(&p, &pool, now).unwrap();
+                owed += owed_rewards(key, &p, &pool, now);
             }
         }
         assert_eq!(pool.total_principal, principal, "I8: pool total = Σ principal");
@@ -547,7 +561,7 @@ impl World {
                 let r = self.h.would_succeed(&[ix::withdraw(&k, &me, &key, &tokens)], &[&kp]).await;
                 r.unwrap_or_else(|e| panic!("I7: withdraw of unlocked {key} would fail: {e}"));
             }
-            if preview::preview_rewards(&p, &pool, now).unwrap() > 0 {
+            if owed_rewards(&key, &p, &pool, now) > 0 {
                 let r = self.h.would_succeed(&[ix::claim_rewards(&k, &me, &key, &tokens, false)], &[&kp]).await;
                 r.unwrap_or_else(|e| panic!("I7: claiming the rewards of {key} would fail: {e}"));
             }
@@ -561,6 +575,13 @@ impl World {
             }
         }
     }
+}
+
+/// What `position` could claim now, with the program's own math. That math
+/// failing means every exit of the position fails too (I7).
+fn owed_rewards(key: &Pubkey, position: &Position, pool: &StakePool, now: i64) -> u64 {
+    preview::preview_rewards(position, pool, now)
+        .unwrap_or_else(|e| panic!("I7: the rewards of {key} cannot be computed, so its exits would fail: {e:?}"))
 }
 
 /// `total · (t − start) / (end − start)`, clamped to the schedule: the line
