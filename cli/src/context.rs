@@ -199,13 +199,18 @@ impl Ctx {
     }
 
     /// `--print-tx`: one block per transaction (text), or one JSON array of
+/// (each message starts with a compute-unit limit from `coherence_sdk::compute`)
     /// `{summary, signers, message}` in sending order (empty: nothing to send).
     fn print_messages(&self, txs: &[Tx]) -> CliResult {
         let payer = self.signer_key();
         let mut text = Vec::with_capacity(txs.len());
         let mut json = Vec::with_capacity(txs.len());
         for (i, tx) in txs.iter().enumerate() {
-            let message = solana_message::Message::new(&tx.ixs, Some(&payer));
+            // No simulation for a proposal: the limit comes from the measured budgets.
+            let limit = coherence_sdk::compute::limit_for(&tx.ixs);
+            let mut ixs = vec![solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit(limit)];
+            ixs.extend(tx.ixs.iter().cloned());
+            let message = solana_message::Message::new(&ixs, Some(&payer));
             let signers: Vec<String> =
                 message.account_keys.iter().take(message.header.num_required_signatures.into()).map(ToString::to_string).collect();
             let bytes = bincode::serialize(&message).map_err(|e| CliError::Input(e.to_string()))?;

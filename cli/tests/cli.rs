@@ -63,9 +63,19 @@ struct Printed {
 }
 
 impl Printed {
-    /// Its instructions as `program` or `coherence:Instruction`, in order.
+    /// Its instructions as `program` or `coherence:Instruction`, in order,
+    /// after the compute-unit limit every printed message starts with.
     fn labels(&self) -> Vec<String> {
-        self.message.instructions.iter().map(|ix| label(&self.message.account_keys[ix.program_id_index as usize].to_string(), &ix.data)).collect()
+        let all: Vec<String> = self.message.instructions.iter().map(|ix| label(&self.message.account_keys[ix.program_id_index as usize].to_string(), &ix.data)).collect();
+        assert_eq!(all.first().map(String::as_str), Some("compute_budget"), "a printed message starts with its CU limit");
+        all[1..].to_vec()
+    }
+
+    /// The compute-unit limit the message requests (its first instruction).
+    fn cu_limit(&self) -> u32 {
+        let data = &self.message.instructions[0].data;
+        assert_eq!(data[0], 2, "SetComputeUnitLimit");
+        u32::from_le_bytes(data[1..5].try_into().unwrap())
     }
 }
 
@@ -88,6 +98,7 @@ fn label(program: &str, data: &[u8]) -> String {
         (anchor_spl::token::ID, "token"),
         (anchor_spl::associated_token::ID, "ata"),
         (anchor_lang::system_program::ID, "system"),
+        (solana_compute_budget_interface::ID, "compute_budget"),
     ];
     others.iter().find(|(id, _)| id.to_string() == program).map_or(program.to_string(), |(_, n)| n.to_string())
 }
@@ -136,7 +147,7 @@ impl Cli {
 
 /// The epoch a printed `close_epoch` closes (its argument after the discriminator).
 fn closed_epoch(tx: &Printed) -> u64 {
-    let data = &tx.message.instructions[0].data;
+    let data = &tx.message.instructions[1].data; // after the CU limit
     u64::from_le_bytes(data[8..16].try_into().unwrap())
 }
 
@@ -333,6 +344,9 @@ fn print_tx_prints_every_transaction_and_sends_nothing() {
     let genesis = ["engine", "init", "--mint", mint.as_str(), "--max-supply", "10000000", "--usage-shards", "16"];
     let shards = ["coherence:InitUsageShard"; 8];
     let printed = c.print_tx_is("admin.json", &genesis, &[&["coherence:InitializeEngine"], &shards, &shards]);
+    // Limits from the measured budgets (coherence_sdk::compute): 8 shards at 15,043 CU worst, +25 % +5,000 each.
+    assert_eq!(printed[1].cu_limit(), 8 * (15_043 * 5 / 4 + 5_000));
+    assert_eq!(printed[0].cu_limit(), 76_096 * 5 / 4 + 5_000);
     // Text mode prints the same messages.
     let mut text_args = vec!["--print-tx"];
     text_args.extend_from_slice(&genesis);

@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod client;
+pub mod compute;
 pub mod defaults;
 pub mod deployment;
 pub mod error;
