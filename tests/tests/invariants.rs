@@ -22,7 +22,7 @@
 //!   linearly in that interval (within rounding), however many accruals
 //!   happened inside it.
 //!
-//! `COHERENCE_INVARIANT_RUNS` (default 12 per regime) sequences of
+//! `COHERENCE_INVARIANT_RUNS` (default 8 per regime) sequences of
 //! `COHERENCE_INVARIANT_STEPS` (default 40) steps; `COHERENCE_INVARIANT_SEED`
 //! (with `COHERENCE_INVARIANT_REGIME` = standard|whole|huge) replays one
 //! sequence. A failure prints the regime, seed and step.
@@ -31,6 +31,7 @@ use anchor_lang::prelude::Pubkey;
 use coherence::constants::{DAY, MAX_ALPHA_BPS, MIN_VESTING_CLIFF_FLOOR, MIN_VESTING_DURATION_FLOOR};
 use coherence::errors::CoherenceError;
 use coherence::instructions::InitEngineArgs;
+use coherence::math::stake::ACC_SCALE;
 use coherence::state::{Engine, Position, Source, StakePool, VestingSchedule};
 use coherence_sdk::{instructions as ix, pda, preview};
 use coherence_tests::*;
@@ -462,7 +463,10 @@ impl World {
         for ((key, weight, e0), (_, _, e1)) in before.iter().zip(&after) {
             let expected = released * *weight as f64 / total as f64;
             let got = e1.saturating_sub(*e0) as f64;
-            let tolerance = 3.0 + expected * 1e-9;
+            // Rounding: the position's own floor and the stream's (≤ 2 units),
+            // one unit of `acc` worth weight / ACC_SCALE tokens (the division
+            // remainder waits in `acc_carry` for the next release), f64 error.
+            let tolerance = 3.0 + (*weight as f64 / ACC_SCALE as f64).ceil() + expected * 1e-9;
             assert!(
                 (got - expected).abs() <= tolerance,
                 "fairness: position {key} (weight {weight} of {total}) earned {got} over [{t0}, {t1}], its share of the linear release is {expected:.2} (ideal {:?}, stream before {:?}, after {:?})", self.ideal, pool0.stream, pool.stream
@@ -606,7 +610,7 @@ async fn random_multi_actor_sequences_keep_every_invariant() {
         }
         Err(_) => Regime::ALL
             .iter()
-            .flat_map(|&regime| (1..=env("COHERENCE_INVARIANT_RUNS", 12)).map(move |i| (regime, i.wrapping_mul(0x9E37_79B9_7F4A_7C15))))
+            .flat_map(|&regime| (1..=env("COHERENCE_INVARIANT_RUNS", 8)).map(move |i| (regime, i.wrapping_mul(0x9E37_79B9_7F4A_7C15))))
             .collect(),
     };
     for (regime, seed) in runs {
