@@ -27,15 +27,15 @@ async fn periodic_vesting_never_vests_ahead_of_linear() {
     let claim = ix::claim_vesting(&f.keys, &who.pubkey(), &v, &to);
 
     h.warp_to(start + 183 * DAY as i64 - 1).await;
-    assert_error(h.send(&[claim.clone()], &[&who]).await, CoherenceError::NothingToClaim);
+    assert_error(h.send(std::slice::from_ref(&claim), &[&who]).await, CoherenceError::NothingToClaim);
 
     h.warp_to(start + 183 * DAY as i64).await;
-    h.send(&[claim.clone()], &[&who]).await.unwrap();
+    h.send(std::slice::from_ref(&claim), &[&who]).await.unwrap();
     let linear = total * 183 / 365;
     assert_eq!(h.balance(&to).await, linear, "exactly the linear share at day 183, not 100 %");
 
     h.warp_to(start + 365 * DAY as i64 - 1).await;
-    assert_error(h.send(&[claim.clone()], &[&who]).await, CoherenceError::NothingToClaim);
+    assert_error(h.send(std::slice::from_ref(&claim), &[&who]).await, CoherenceError::NothingToClaim);
 
     h.warp_to(start + 365 * DAY as i64).await;
     h.send(&[claim], &[&who]).await.unwrap();
@@ -145,8 +145,8 @@ async fn per_second_accrual_releases_what_daily_accrual_does() {
     assert_eq!(griefed, quiet, "payouts do not depend on accrual frequency");
     let (honest, sniper) = griefed;
     // Equal weights; honest staked 2× as long (first half shared with a weight-1 griefer).
-    assert!(honest >= 1_340 && honest <= 1_350, "honest earns ~3/4: {honest}");
-    assert!(sniper >= 449 && sniper <= 450, "sniper earns ~1/4: {sniper}");
+    assert!((1_340..=1_350).contains(&honest), "honest earns ~3/4: {honest}");
+    assert!((449..=450).contains(&sniper), "sniper earns ~1/4: {sniper}");
 }
 
 /// Honest stakes 1,000 at t0, a griefer holds 1 token, 1,800 tokens stream
