@@ -137,8 +137,29 @@ async fn scenarios(client: &mut Client) {
     let (thief, thief_tokens) = wallet(client, &w, UNIT).await;
     refused(client.send(&[ix::start_unbond(&k, &thief.pubkey(), &pos)], &[&thief]).await, CoherenceError::NotPositionOwner);
     refused(client.send(&[ix::claim_rewards(&k, &thief.pubkey(), &pos, &thief_tokens, false)], &[&thief]).await, CoherenceError::NotPositionOwner);
-    let unsigned = ix::without_signer(ix::start_unbond(&k, &thief.pubkey(), &pos), &thief.pubkey());
-    refused_by_anchor(client.send(&[unsigned], &[]).await, anchor_lang::error::ErrorCode::AccountNotSigner as u32);
+    // Missing signer on every owner-only instruction (the thief's key, unsigned).
+    let t = thief.pubkey();
+    let thief_pos = pda::position(&k.engine, &t, 0);
+    let v0 = pda::vesting(&k.engine, 0);
+    let unsigned = [
+        ix::open_position(&k, &t, &thief_tokens, 0, 1, EPOCH),
+        ix::add_to_position(&k, &t, &thief_pos, &thief_tokens, 1),
+        ix::extend_lock(&k, &t, &thief_pos, 2 * EPOCH),
+        ix::start_unbond(&k, &t, &pos),
+        ix::withdraw(&k, &t, &pos, &thief_tokens),
+        ix::claim_rewards(&k, &t, &pos, &thief_tokens, false),
+        ix::close_position(&k, &t, &pos),
+        ix::fund_rewards(&k, &t, &thief_tokens, 1),
+        ix::deposit_treasury(&k, &t, &thief_tokens, 1),
+        ix::claim_vesting(&k, &t, &v0, &thief_tokens),
+        ix::transfer_vesting(&t, &v0, t),
+        ix::close_vesting(&t, &v0),
+        ix::record_usage(&k, &t, &thief_tokens, 0, 1, None, None),
+        ix::set_pause(&k, &t, true),
+    ];
+    for instruction in unsigned {
+        refused_by_anchor(client.send(&[ix::without_signer(instruction, &t)], &[]).await, anchor_lang::error::ErrorCode::AccountNotSigner as u32);
+    }
     // A fake stake vault (the thief's own token account).
     let mut fake = ix::withdraw(&k, &me, &pos, &w.tokens);
     fake.accounts.iter_mut().filter(|a| a.pubkey == k.stake_vault).for_each(|a| a.pubkey = thief_tokens);
@@ -230,10 +251,17 @@ async fn scenarios(client: &mut Client) {
     let settle = ops::source_record(client, &k, &source).await.expect("source record");
     let claim = ix::claim_source_rewards(&k, &builder.pubkey(), &source, settle, &builder_tokens);
     client.send(&[claim], &[&builder]).await.expect("claim_source_rewards");
+    // Double claim: the stream has ended, nothing more is owed.
+    refused(client.send(&[ix::claim_rewards(&k, &me, &pos, &w.tokens, false)], &[]).await, CoherenceError::NothingToClaim);
     let staker_got = balance(client, &w.tokens).await - before;
     let builder_got = balance(client, &builder_tokens).await;
     assert_eq!(staker_got + builder_got, record.stakers_amount + record.builders_amount, "everything streamed was paid");
     assert!(staker_got + builder_got + record.treasury_amount < burned, "wash usage loses: got {} of {burned}", staker_got + builder_got);
+    // A 1-unit funding cannot move a stream's end (the stream is idle now, so the first funding starts one of an epoch).
+    client.send(&[ix::fund_rewards(&k, &me, &w.tokens, 1_000)], &[]).await.expect("fund");
+    let end = client.get::<coherence::state::StakePool>(&k.stake_pool).await.unwrap().stream.end;
+    client.send(&[ix::fund_rewards(&k, &me, &w.tokens, 1)], &[]).await.expect("tiny fund");
+    assert_eq!(client.get::<coherence::state::StakePool>(&k.stake_pool).await.unwrap().stream.end, end, "end never moves");
 
     // The exit works: unbond, wait the lock, withdraw the principal.
     client.send(&[ix::start_unbond(&k, &me, &pos)], &[]).await.expect("start_unbond");
