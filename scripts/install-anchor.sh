@@ -10,7 +10,9 @@ BIN="$ROOT/bin"
 if ! { [ -x "$BIN/anchor" ] && "$BIN/anchor" --version 2>/dev/null | grep -q " $VERSION"; }; then
   echo "install-anchor.sh: building anchor-cli $VERSION" >&2
   SECONDS=0
-  nice -n "${INSTALL_NICE:-5}" cargo install --locked --quiet --root "$ROOT" anchor-cli --version "$VERSION" >&2
+  # A fixed build directory: an interrupted install resumes where it stopped.
+  CARGO_TARGET_DIR="$ROOT/build-anchor" nice -n "${INSTALL_NICE:-5}" cargo install --locked --quiet --root "$ROOT" anchor-cli --version "$VERSION" >&2
   echo "install-anchor.sh: installed in ${SECONDS}s" >&2
+  rm -rf "$ROOT/build-anchor"
 fi
 echo "$BIN"

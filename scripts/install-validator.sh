@@ -43,6 +43,8 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 mkdir -p "$ROOT"
+# A fixed build directory: an interrupted install resumes where it stopped.
+export CARGO_TARGET_DIR="$ROOT/build"
 SECONDS=0
 # Each package into the same root; --locked uses the versions its authors tested.
 if ! { [ -x "$BIN/solana-test-validator" ] && "$BIN/solana-test-validator" --version 2>/dev/null | grep -q " $VERSION"; }; then
@@ -54,5 +56,6 @@ if ! { [ -x "$BIN/solana" ] && "$BIN/solana" --version 2>/dev/null | grep -q " $
   nice -n "${INSTALL_NICE:-5}" cargo install --locked --quiet --root "$ROOT" solana-cli --version "$VERSION" >&2
 fi
 installed || { echo "install-validator.sh: ERROR: binaries missing after install in $BIN" >&2; exit 1; }
+rm -rf "$ROOT/build"   # several GB of intermediate artifacts, no longer needed
 echo "install-validator.sh: installed in $BIN in ${SECONDS}s" >&2
 echo "$BIN"
