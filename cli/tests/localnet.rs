@@ -44,7 +44,8 @@ async fn cli_runs_an_engine_on_a_validator() {
     let url = validator.url.clone();
 
     // A mint whose authority is the CLI's keypair (the SPL CLI's job; done with the SDK here).
-    let mut client = Client::rpc(RpcBackend::new(url.clone(), Default::default(), PriorityFee::None), me.insecure_clone());
+    let confirmed = solana_commitment_config::CommitmentConfig::confirmed();
+    let mut client = Client::rpc(RpcBackend::new(url.clone(), confirmed, PriorityFee::None), me.insecure_clone());
     let mint = Keypair::new();
     let keys = EngineKeys::new(mint.pubkey(), anchor_spl::token::ID);
     let mut ixs = create_mint_ixs(&me.pubkey(), &mint.pubkey(), keys.token_program, &me.pubkey(), None, &[], 6);

@@ -229,6 +229,9 @@ impl RpcBackend {
             filters: Some(filters.iter().map(|f| RpcFilterType::Memcmp(Memcmp::new_raw_bytes(f.offset, f.bytes.clone()))).collect()),
             account_config: RpcAccountInfoConfig {
                 commitment: Some(self.client.commitment()),
+                // The default (base58) is refused for accounts over 128 bytes,
+                // which every Coherence account is.
+                encoding: Some(solana_account_decoder_client_types::UiAccountEncoding::Base64),
                 ..RpcAccountInfoConfig::default()
             },
             ..RpcProgramAccountsConfig::default()
