@@ -13,6 +13,12 @@ use solana_signer::Signer;
 use std::str::FromStr;
 
 /// The genesis file (JSON). Amounts are in base units.
+/// Seconds between the cluster clock read by the script and the default
+/// start of a vesting schedule, so the start is still ahead of the clock
+/// when the transaction lands (`VestingStartInPast` otherwise; found on a
+/// real validator).
+pub const DEFAULT_START_DELAY_SECS: i64 = 120;
+
 #[derive(Clone, Debug, Deserialize)]
 pub struct Genesis {
     pub mint: String,
@@ -74,7 +80,8 @@ impl From<ParamsFile> for Params {
 pub struct Allocation {
     pub beneficiary: String,
     pub amount: u64,
-    /// Unix start; default: when the script runs.
+    /// Unix start; default: when the script runs, plus
+    /// [`DEFAULT_START_DELAY_SECS`].
     pub start: Option<i64>,
     pub cliff_secs: u64,
     pub duration_secs: u64,
@@ -124,7 +131,9 @@ pub async fn deploy(client: &mut Client, g: &Genesis) -> Result<Report, ClientEr
         client.send(&[ix::deposit_treasury(&keys, &me, &from, g.treasury_deposit)], &[]).await?;
         report.deposited = g.treasury_deposit;
     }
-    let now = client.now().await?;
+    // A default start a little ahead of the cluster clock: it moves while the
+    // transaction travels, and the program refuses a start in the past.
+    let now = client.now().await?.saturating_add(DEFAULT_START_DELAY_SECS);
     for (i, a) in g.vesting.iter().enumerate() {
         let id = i as u64;
         let engine: Engine = client.get(&keys.engine).await?;

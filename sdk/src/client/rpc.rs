@@ -20,7 +20,8 @@ use std::time::Duration;
 
 /// Most compute units a transaction may request.
 const MAX_CU: u32 = 1_400_000;
-/// Margin over the simulated compute units: +20 % and 1 000 units.
+/// Margin over the simulated compute units: +20 % and 1 000 units (never
+/// below the measured worst case, see `send`).
 fn with_margin(units: u64) -> u32 {
     u32::try_from(units.saturating_mul(12) / 10 + 1_000).unwrap_or(MAX_CU).min(MAX_CU)
 }
@@ -156,7 +157,11 @@ impl RpcBackend {
             .get_latest_blockhash_with_commitment(self.client.commitment())
             .await
             .map_err(Self::rpc_err)?;
-        let message = Self::message(ixs, &solana_signer::Signer::pubkey(*payer), Some(with_margin(units)), price, blockhash)?;
+        // The simulation ran a moment earlier: the clock may have moved, and
+        // an accrual that found nothing to release then may release now and
+        // cost more. The measured worst case (`compute::limit_for`) is the floor.
+        let limit = with_margin(units).max(crate::compute::limit_for(ixs)).min(MAX_CU);
+        let message = Self::message(ixs, &solana_signer::Signer::pubkey(*payer), Some(limit), price, blockhash)?;
         let tx = VersionedTransaction::try_new(message, signers).map_err(Self::rpc_err)?;
         let signature = tx.signatures[0];
         let config = RpcSendTransactionConfig { skip_preflight: true, max_retries: Some(0), ..Default::default() };
