@@ -1,5 +1,6 @@
 //! `coherence`: the operator CLI. Every user, admin and crank action, status
-//! views, the `check` audit, and `demo` (a full lifecycle in process).
+//! views, the `check` audit, `demo` (a full lifecycle in process) and
+//! `simulate` (economic scenarios on the real program).
 //!
 //! `--url local` (the default) runs the program natively in process with a
 //! ledger file (`--ledger`), so consecutive commands share state without any
@@ -58,6 +59,9 @@ pub struct Global {
 enum Command {
     /// Run a full engine lifecycle in process and print a report.
     Demo,
+    /// Economic scenarios on the real program, in process: who earns what,
+    /// whether any strategy extracts, charts.
+    Simulate(commands::simulate::SimulateArgs),
     /// Write a new keypair file.
     Keygen { path: PathBuf },
     /// In-process ledger helpers: create a mint, move the clock.
@@ -110,21 +114,26 @@ enum Command {
         wallet: Option<Pubkey>,
     },
     /// Audit an engine for any way value could accrue without usage.
-    Check,
+    Check {
+        /// Also run the standard scenarios in process on this engine's parameters.
+        #[arg(long)]
+        simulate: bool,
+    },
 }
 
 async fn run(cli: Cli) -> CliResult {
-    if cli.global.url == "local" || matches!(cli.command, Command::Demo) {
+    if cli.global.url == "local" || matches!(cli.command, Command::Demo | Command::Simulate(_) | Command::Check { simulate: true }) {
         output::silence_native_logs();
     }
     match cli.command {
         Command::Demo => return commands::demo::run(cli.global.output).await,
+        Command::Simulate(args) => return commands::simulate::run(args, cli.global.output).await,
         Command::Keygen { path } => return commands::local::keygen(&path),
         _ => {}
     }
     let mut ctx = Ctx::new(&cli.global).await?;
     let result = match cli.command {
-        Command::Demo | Command::Keygen { .. } => unreachable!("handled above"),
+        Command::Demo | Command::Simulate(_) | Command::Keygen { .. } => unreachable!("handled above"),
         Command::Local(cmd) => commands::local::run(&mut ctx, cmd).await,
         Command::Engine(cmd) => commands::engine::run(&mut ctx, cmd).await,
         Command::Params(cmd) => commands::governance::params(&mut ctx, cmd).await,
@@ -140,7 +149,7 @@ async fn run(cli: Cli) -> CliResult {
         Command::Crank { watch, interval } => commands::epoch::crank(&mut ctx, watch, interval).await,
         Command::Source(cmd) => commands::source::run(&mut ctx, cmd).await,
         Command::Status { wallet } => commands::status::run(&mut ctx, wallet).await,
-        Command::Check => commands::check::run(&mut ctx).await,
+        Command::Check { simulate } => commands::check::run(&mut ctx, simulate).await,
     };
     // The local ledger keeps whatever succeeded, even when a later step failed.
     ctx.finish().await?;

@@ -202,3 +202,63 @@ pub async fn crank(client: &mut Client, keys: &EngineKeys) -> ClientResult<Vec<u
         }
     }
 }
+
+/// The instructions that create a mint (`mint` must sign; `payer` becomes its
+/// mint authority), the payer's associated token account, and mint `supply`
+/// base units into it. Genesis hands the authority to the engine afterwards.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// let (payer, mint) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ixs = coherence_sdk::ops::create_mint_ixs(&payer, &mint, &anchor_spl::token::ID, 6, 1_000_000).unwrap();
+/// assert_eq!(ixs.len(), 4);
+/// ```
+pub fn create_mint_ixs(payer: &Pubkey, mint: &Pubkey, token_program: &Pubkey, decimals: u8, supply: u64) -> ClientResult<Vec<Instruction>> {
+    use anchor_spl::token_2022::spl_token_2022 as t22;
+    /// Rent-exempt minimum of an 82-byte mint.
+    const MINT_RENT: u64 = 1_461_600;
+    let ata = get_associated_token_address_with_program_id(payer, mint, token_program);
+    let bad = |e: anchor_lang::solana_program::program_error::ProgramError| ClientError::Decode(e.to_string());
+    Ok(vec![
+        solana_system_interface::instruction::create_account(payer, mint, MINT_RENT, 82, token_program),
+        t22::instruction::initialize_mint2(token_program, mint, payer, None, decimals).map_err(bad)?,
+        spl_associated_token_account::instruction::create_associated_token_account_idempotent(payer, payer, mint, token_program),
+        t22::instruction::mint_to_checked(token_program, mint, &ata, payer, &[], supply, decimals).map_err(bad)?,
+    ])
+}
+
+/// A token account's balance (SPL Token or Token-2022 layout); 0 when the
+/// account does not exist.
+///
+/// ```no_run
+/// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys) -> coherence_sdk::client::ClientResult<()> {
+/// let in_treasury = coherence_sdk::ops::token_balance(client, &keys.treasury).await?;
+/// # Ok(()) }
+/// ```
+pub async fn token_balance(client: &mut Client, account: &Pubkey) -> ClientResult<u64> {
+    match client.account(account).await? {
+        None => Ok(0),
+        Some(a) => a
+            .data
+            .get(64..72)
+            .and_then(|b| b.try_into().ok())
+            .map(u64::from_le_bytes)
+            .ok_or_else(|| ClientError::Decode(format!("{account} is not a token account"))),
+    }
+}
+
+/// A mint's supply in base units.
+///
+/// ```no_run
+/// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys) -> coherence_sdk::client::ClientResult<()> {
+/// let supply = coherence_sdk::ops::mint_supply(client, &keys.mint).await?;
+/// # Ok(()) }
+/// ```
+pub async fn mint_supply(client: &mut Client, mint: &Pubkey) -> ClientResult<u64> {
+    let a = client.account(mint).await?.ok_or_else(|| ClientError::Decode(format!("mint {mint} does not exist")))?;
+    a.data
+        .get(36..44)
+        .and_then(|b| b.try_into().ok())
+        .map(u64::from_le_bytes)
+        .ok_or_else(|| ClientError::Decode(format!("{mint} is not a mint")))
+}

@@ -142,7 +142,45 @@ async fn upgrade_authority(ctx: &mut Ctx) -> CliResult<Option<Pubkey>> {
     Ok(None)
 }
 
-pub async fn run(ctx: &mut Ctx) -> CliResult {
+/// Scenarios `check --simulate` runs on the live parameters, and their size.
+const SIM_SCENARIOS: [&str; 4] = ["growth", "crash", "shock", "wash"];
+const SIM_EPOCHS: u64 = 52;
+const SIM_AGENTS: u32 = 40;
+
+/// Runs the standard scenarios in process on `engine`'s parameters (cap
+/// scaled to the simulated supply, same epoch length); each extraction is
+/// critical, each coherence violation a warning, each gain without usage info.
+async fn simulate_findings(engine: &Engine, out: &mut Vec<Finding>) -> CliResult {
+    use coherence_sim::scenario::{adapt_params, Scenario};
+    for name in SIM_SCENARIOS {
+        let mut s = Scenario::built_in(name, 1).ok_or_else(|| CliError::Input(format!("no scenario {name}")))?.with_agents(SIM_AGENTS);
+        s.epochs = SIM_EPOCHS;
+        s.epoch_secs = engine.epoch_secs;
+        s.params = adapt_params(&engine.params, engine.max_supply);
+        let bar = crate::commands::simulate::progress_bar(&format!("simulating {name} on this engine's parameters"));
+        let o = coherence_sim::simulate(s, &mut |d, n| {
+            bar.set_length(n);
+            bar.set_position(d);
+        })
+        .await
+        .map_err(|e| CliError::Input(format!("simulate {name}: {e}")))?;
+        bar.finish_and_clear();
+        for e in o.verdicts.extraction.iter().filter(|e| e.extracts) {
+            out.push(finding(Severity::Critical, "sim-extraction", format!("{name}: {} beats its honest alternative by {} base units", e.agent, e.excess)));
+        }
+        for v in &o.verdicts.coherence {
+            out.push(finding(Severity::Warn, "sim-incoherent", format!("{name}: {} earn more with less usage by epoch {} ({})", v.class, v.epoch, v.cause)));
+        }
+        if name == "growth" {
+            for g in &o.verdicts.without_usage {
+                out.push(finding(Severity::Info, "sim-value-without-usage", format!("{} gain {} base units of the simulated mint with zero usage ({})", g.class, g.amount, g.why)));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn run(ctx: &mut Ctx, simulate: bool) -> CliResult {
     let (keys, engine) = ctx.engine().await?;
     let mint = ctx.client.account(&keys.mint).await?.ok_or_else(|| CliError::Input("mint missing".into()))?;
     let coption = |d: &[u8], at: usize| -> Option<Pubkey> {
@@ -168,7 +206,10 @@ pub async fn run(ctx: &mut Ctx) -> CliResult {
         schedules: schedules.into_iter().map(|(_, s)| s).collect(),
         engine,
     };
-    let findings = assess(&facts);
+    let mut findings = assess(&facts);
+    if simulate {
+        simulate_findings(&facts.engine, &mut findings).await?;
+    }
     let serious = findings.iter().filter(|f| f.severity >= Severity::Warn).count();
     let text = if findings.is_empty() {
         format!("engine {}: coherent, no findings", keys.engine)

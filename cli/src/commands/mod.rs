@@ -5,6 +5,7 @@ pub mod engine;
 pub mod epoch;
 pub mod governance;
 pub mod local;
+pub mod simulate;
 pub mod source;
 pub mod stake;
 pub mod status;

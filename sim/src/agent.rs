@@ -1,0 +1,106 @@
+//! Agents: who they are, what they start with, and their ledger.
+
+use serde::Serialize;
+use solana_keypair::Keypair;
+
+/// Stakeholder classes the verdicts compare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Class {
+    User,
+    Staker,
+    Builder,
+    Insider,
+    Strategic,
+    /// Honest twin of a strategic agent: same capital, honest strategy.
+    Twin,
+}
+
+/// What an agent does each epoch.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Kind {
+    /// Buys its share of the epoch's usage and pays (burns) it, naming its
+    /// builder's source when it has one.
+    User { weight: u64, source: Option<u64> },
+    /// Stakes at genesis for `lock_secs`; claims every `claim_every` epochs.
+    Staker { lock_secs: u64, claim_every: u64, restake: bool },
+    /// Registered source `source`; claims its share every 4 epochs.
+    Builder { source: u64 },
+    /// Vesting schedule `schedule`; claims and sells every epoch after the cliff.
+    Insider { schedule: u64 },
+    /// Stakes its capital at max lock, registers a source and burns
+    /// `share_bps` of each epoch's planned usage through it, farming emission.
+    WashCoalition { source: u64, share_bps: u64 },
+    /// Stakes at min lock a minute before an epoch closes with emission due,
+    /// unbonds once the stream is paid, withdraws, repeats.
+    Sniper,
+    /// Stakes, then burns 3 weeks of everyone's usage in one epoch to pump
+    /// the baseline, hoping for the emission of that epoch.
+    BaselinePumper { pump_epoch: u64 },
+    /// Funds the reward stream with 1 base unit five times an epoch.
+    Griefer,
+    /// Opens a min-lock position, unbonds at once, withdraws, reopens.
+    Churner,
+    /// Holds a vesting schedule and tries to claim every epoch from the
+    /// start, selling at once whatever it gets.
+    EarlySeller { schedule: u64 },
+    /// Twin of a staking strategy: stakes the same capital at min lock when
+    /// the strategy first does, and stays.
+    StakingTwin { of: String },
+    /// Twin of the early seller: same schedule, claims once at the end.
+    PatientInsider { schedule: u64 },
+}
+
+/// Money in and out of one agent, in base units.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Ledger {
+    /// Given at genesis.
+    pub start: u64,
+    /// Bought from the market during the run (users buy what they pay).
+    pub bought: u64,
+    /// Burned as usage or given to the reward stream.
+    pub paid: u64,
+    /// Claimed: staking rewards, source rewards, vested tokens.
+    pub received: u64,
+    /// Sold back to the market.
+    pub sold: u64,
+    /// Most principal staked at once (capital at risk).
+    pub staked_max: u64,
+    /// Wallet balance after every exit.
+    pub end: u64,
+    /// Attempts the program refused, by error name.
+    pub refused: Vec<String>,
+}
+
+impl Ledger {
+    /// Net gain against holding: what it received minus what it paid.
+    pub fn net(&self) -> i128 {
+        self.received as i128 - self.paid as i128
+    }
+
+    /// What it put in: paid, plus capital locked.
+    pub fn put_in(&self) -> u64 {
+        self.paid.saturating_add(self.staked_max)
+    }
+
+    /// The balance identity every agent must satisfy:
+    /// end = start + bought − paid + received − sold (checked after the run).
+    pub fn balances(&self) -> bool {
+        self.start as i128 + self.bought as i128 - self.paid as i128 + self.received as i128 - self.sold as i128 == self.end as i128
+    }
+}
+
+/// One simulated wallet.
+pub struct Agent {
+    pub name: String,
+    pub class: Class,
+    pub kind: Kind,
+    pub key: Keypair,
+    pub ledger: Ledger,
+    /// Open position ids, newest last.
+    pub positions: Vec<u64>,
+    pub next_position: u64,
+    /// Principal put into each position: (id, amount).
+    pub contributed: Vec<(u64, u64)>,
+}

@@ -1,0 +1,192 @@
+//! SVG charts of a run, drawn with `plotters`: usage against its baseline
+//! and the emission it allowed, supply over time, the reward per unit of
+//! staking weight, and each agent's net as bars.
+
+use crate::agent::Class;
+use crate::report::{AgentRow, Run};
+use crate::scenario::TOKEN;
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+
+type Area<'b> = DrawingArea<SVGBackend<'b>, plotters::coord::Shift>;
+type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Chart file names, each with what it shows.
+pub const CHARTS: [(&str, &str); 4] = [
+    ("usage.svg", "usage, its baseline, the gate line and the emission it allowed, per epoch"),
+    ("supply.svg", "token supply after each epoch, against the max supply"),
+    ("reward.svg", "rewards released per 100 tokens of staking weight, per epoch"),
+    ("agents.svg", "net of each strategic agent, its honest twin, and each honest class, as % of what it put in"),
+];
+
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+fn tok(v: u64) -> f64 {
+    v as f64 / TOKEN as f64
+}
+
+/// Every chart of `run`, as (file name, SVG text).
+pub fn all(run: &Run) -> Result<Vec<(&'static str, String)>, String> {
+    let mut out = Vec::new();
+    for (k, (name, _)) in CHARTS.iter().enumerate() {
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (960, 440)).into_drawing_area();
+            root.fill(&WHITE).map_err(err)?;
+            match k {
+                0 => usage(run, &root)?,
+                1 => supply(run, &root)?,
+                2 => reward(run, &root)?,
+                _ => agents(run, &root)?,
+            }
+            root.present().map_err(err)?;
+        }
+        out.push((*name, svg));
+    }
+    Ok(out)
+}
+
+fn line_chart<'a, 'b: 'a>(
+    root: &'a Area<'b>,
+    title: &str,
+    epochs: usize,
+    y_max: f64,
+    y_desc: &str,
+) -> Result<Chart<'a, 'b>, String> {
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, ("sans-serif", 20))
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(80)
+        .build_cartesian_2d(0f64..epochs.max(1) as f64, 0f64..(y_max * 1.1).max(1.0))
+        .map_err(err)?;
+    chart.configure_mesh().x_desc("epoch (weeks)").y_desc(y_desc).light_line_style(WHITE).draw().map_err(err)?;
+    Ok(chart)
+}
+
+fn legend<'a, 'b: 'a>(chart: &mut Chart<'a, 'b>) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(err)
+}
+
+fn series(run: &Run, f: impl Fn(&crate::report::EpochRow) -> f64) -> Vec<(f64, f64)> {
+    run.rows.iter().map(|r| (r.epoch as f64, f(r))).collect()
+}
+
+fn usage<'a, 'b: 'a>(run: &Run, root: &'a Area<'b>) -> Result<(), String> {
+    let max = run.rows.iter().map(|r| tok(r.usage.max(r.baseline))).fold(0.0, f64::max);
+    let title = format!("{}: usage, baseline and emission per epoch", run.scenario.name);
+    let mut chart = line_chart(root, &title, run.rows.len(), max, "tokens")?;
+    let gate = run.scenario.params.gate_bps as f64 / 10_000.0;
+    let lines: [(&str, RGBColor, Vec<(f64, f64)>); 4] = [
+        ("usage burned", BLUE, series(run, |r| tok(r.usage))),
+        ("baseline (EMA)", RGBColor(120, 120, 120), series(run, |r| tok(r.baseline))),
+        ("gate: baseline x gate", RGBColor(230, 140, 0), series(run, |r| tok(r.baseline) * gate)),
+        ("emission (minted)", RGBColor(0, 150, 60), series(run, |r| tok(r.emission))),
+    ];
+    for (label, color, points) in lines {
+        chart
+            .draw_series(LineSeries::new(points, color.stroke_width(2)))
+            .map_err(err)?
+            .label(label)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
+    }
+    let failed = run.rows.iter().filter(|r| !r.gate_passed && r.usage > 0).map(|r| Cross::new((r.epoch as f64, tok(r.usage)), 4, RED.stroke_width(2)));
+    chart.draw_series(failed).map_err(err)?.label("gate failed: no emission").legend(|(x, y)| Cross::new((x + 9, y), 4, RED.stroke_width(2)));
+    legend(&mut chart)
+}
+
+fn supply<'a, 'b: 'a>(run: &Run, root: &'a Area<'b>) -> Result<(), String> {
+    let max = tok(crate::scenario::MAX_SUPPLY);
+    let mut chart = line_chart(root, &format!("{}: supply (usage burns it, emission mints it)", run.scenario.name), run.rows.len(), max, "tokens")?;
+    let s = series(run, |r| tok(r.supply));
+    chart.draw_series(LineSeries::new(s, BLUE.stroke_width(2))).map_err(err)?.label("supply").legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], BLUE));
+    let cap = vec![(0.0, max), (run.rows.len() as f64, max)];
+    chart.draw_series(LineSeries::new(cap, RED.stroke_width(1))).map_err(err)?.label("max supply").legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], RED));
+    legend(&mut chart)
+}
+
+fn reward<'a, 'b: 'a>(run: &Run, root: &'a Area<'b>) -> Result<(), String> {
+    let max = run.rows.iter().map(|r| r.reward_per_weight_pct).fold(0.0, f64::max);
+    let title = format!("{}: rewards released per 100 tokens of weight", run.scenario.name);
+    let mut chart = line_chart(root, &title, run.rows.len(), max, "% per epoch")?;
+    let s = series(run, |r| r.reward_per_weight_pct);
+    let color = RGBColor(0, 150, 60);
+    chart.draw_series(LineSeries::new(s, color.stroke_width(2))).map_err(err)?.label("reward / weight").legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color));
+    legend(&mut chart)
+}
+
+/// Bars: honest classes (summed) then strategic agents next to their twins.
+fn bars(run: &Run) -> Vec<(String, f64, RGBColor)> {
+    let mut out = Vec::new();
+    for class in [Class::User, Class::Staker, Class::Builder, Class::Insider] {
+        let rows: Vec<&AgentRow> = run.agents.iter().filter(|a| a.class == class).collect();
+        let put: u64 = rows.iter().map(|a| a.ledger.put_in()).sum();
+        let net: i128 = rows.iter().map(|a| a.net).sum();
+        if !rows.is_empty() {
+            let pct = if put == 0 { 0.0 } else { net as f64 * 100.0 / put as f64 };
+            out.push((format!("{class:?}s (all)").to_lowercase(), pct, RGBColor(110, 110, 110)));
+        }
+    }
+    for a in run.agents.iter().filter(|a| matches!(a.class, Class::Strategic | Class::Twin)) {
+        let color = if a.class == Class::Twin { RGBColor(0, 150, 60) } else if a.net < 0 { RED } else { RGBColor(230, 140, 0) };
+        out.push((a.name.clone(), a.net_pct.unwrap_or(0.0), color));
+    }
+    out
+}
+
+fn agents<'a, 'b: 'a>(run: &Run, root: &'a Area<'b>) -> Result<(), String> {
+    let data = bars(run);
+    let lo = data.iter().map(|d| d.1).fold(0.0, f64::min);
+    let hi = data.iter().map(|d| d.1).fold(0.0, f64::max);
+    let pad = ((hi - lo) * 0.08).max(1.0);
+    let n = data.len() as u32;
+    let title = format!("{}: net as % of what each put in (paid + capital staked)", run.scenario.name);
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, ("sans-serif", 20))
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(150)
+        .build_cartesian_2d((lo - pad)..(hi + pad), (0u32..n).into_segmented())
+        .map_err(err)?;
+    let names: Vec<String> = data.iter().map(|d| d.0.clone()).collect();
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .x_desc("net % (red: strategy lost; green: honest twin)")
+        .y_labels(n as usize)
+        .y_label_formatter(&|v| match v {
+            SegmentValue::CenterOf(i) => names.get(*i as usize).cloned().unwrap_or_default(),
+            _ => String::new(),
+        })
+        .draw()
+        .map_err(err)?;
+    chart
+        .draw_series(data.iter().enumerate().map(|(i, (_, v, c))| {
+            let i = i as u32;
+            let mut bar = Rectangle::new([(0.0, SegmentValue::Exact(i)), (*v, SegmentValue::Exact(i + 1))], c.filled());
+            bar.set_margin(3, 3, 0, 0);
+            bar
+        }))
+        .map_err(err)?;
+    Ok(())
+}
+
+/// Writes every chart of `run` into `dir`.
+pub fn write(run: &Run, dir: &std::path::Path) -> Result<Vec<std::path::PathBuf>, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut paths = Vec::new();
+    for (name, svg) in all(run)? {
+        let path = dir.join(name);
+        std::fs::write(&path, svg).map_err(|e| format!("{}: {e}", path.display()))?;
+        paths.push(path);
+    }
+    Ok(paths)
+}

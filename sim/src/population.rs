@@ -1,0 +1,75 @@
+//! Builds a scenario's agents: honest users, stakers, builders and insiders,
+//! then each strategic agent with the honest twin it is judged against.
+
+use crate::agent::{Agent, Class, Kind};
+use crate::rng::Rng;
+use crate::scenario::{Scenario, TOKEN};
+use crate::world::agent;
+
+/// Vesting for each honest insider, and for the early seller and its twin.
+const INSIDER_GRANT: u64 = 5_000_000 * TOKEN;
+const SELLER_GRANT: u64 = 2_000_000 * TOKEN;
+/// Capital of each staking strategy and of its twin.
+pub const STRATEGY_CAPITAL: u64 = 2_000_000 * TOKEN;
+
+/// Vested total of an insider-like agent's schedule.
+pub fn schedule_total(kind: &Kind) -> u64 {
+    match kind {
+        Kind::Insider { .. } => INSIDER_GRANT,
+        _ => SELLER_GRANT,
+    }
+}
+
+/// The agents of `s`; `usage` sizes the wash coalition's and pumper's budgets.
+pub fn build(s: &Scenario, usage: &[u64], rng: &mut Rng) -> Vec<Agent> {
+    let mut out = Vec::new();
+    let p = &s.population;
+    let peak = usage.iter().copied().max().unwrap_or(0);
+    if p.wash_only {
+        // Alone, the coalition pays the scenario's whole usage plan itself.
+        let kind = Kind::WashCoalition { source: 0, share_bps: 10_000 };
+        out.push(agent("wash coalition".into(), Class::Strategic, kind, rng, STRATEGY_CAPITAL + usage.iter().sum::<u64>()));
+        return out;
+    }
+    let (mut schedules, mut sources) = (0u64, 0u64);
+    for b in 0..p.builders {
+        out.push(agent(format!("builder {b}"), Class::Builder, Kind::Builder { source: sources }, rng, 0));
+        sources += 1;
+    }
+    for u in 0..p.users {
+        let source = (p.builders > 0 && rng.chance(6_000)).then(|| rng.range(0, p.builders as u64 - 1));
+        let weight = rng.range(1, 10);
+        out.push(agent(format!("user {u}"), Class::User, Kind::User { weight, source }, rng, 0));
+    }
+    let (min, max) = (s.params.min_lock, s.params.max_lock);
+    for k in 0..p.stakers {
+        let lock_secs = min + (max - min) * k as u64 / (p.stakers.max(2) - 1) as u64;
+        let claim_every = [1, 4, 13][rng.range(0, 2) as usize];
+        let kind = Kind::Staker { lock_secs, claim_every, restake: rng.chance(5_000) };
+        let stake = rng.range(100_000, 1_000_000) * TOKEN;
+        out.push(agent(format!("staker {k}"), Class::Staker, kind, rng, stake));
+    }
+    for k in 0..p.insiders {
+        out.push(agent(format!("insider {k}"), Class::Insider, Kind::Insider { schedule: schedules }, rng, 0));
+        schedules += 1;
+    }
+    if !p.strategic {
+        return out;
+    }
+    // In a population the coalition burns a tenth of each epoch's planned usage.
+    let wash = Kind::WashCoalition { source: sources, share_bps: 1_000 };
+    let budget: u64 = usage.iter().map(|u| u / 10).sum();
+    out.push(agent("wash coalition".into(), Class::Strategic, wash, rng, STRATEGY_CAPITAL + budget));
+    out.push(agent("wash twin".into(), Class::Twin, Kind::StakingTwin { of: "wash coalition".into() }, rng, STRATEGY_CAPITAL));
+    out.push(agent("jit sniper".into(), Class::Strategic, Kind::Sniper, rng, STRATEGY_CAPITAL));
+    out.push(agent("sniper twin".into(), Class::Twin, Kind::StakingTwin { of: "jit sniper".into() }, rng, STRATEGY_CAPITAL));
+    let pump = Kind::BaselinePumper { pump_epoch: s.epochs / 4 };
+    out.push(agent("baseline pumper".into(), Class::Strategic, pump, rng, STRATEGY_CAPITAL + 3 * peak.max(TOKEN)));
+    out.push(agent("pumper twin".into(), Class::Twin, Kind::StakingTwin { of: "baseline pumper".into() }, rng, STRATEGY_CAPITAL));
+    out.push(agent("1-unit griefer".into(), Class::Strategic, Kind::Griefer, rng, 1_000 * TOKEN));
+    out.push(agent("churner".into(), Class::Strategic, Kind::Churner, rng, STRATEGY_CAPITAL));
+    out.push(agent("churner twin".into(), Class::Twin, Kind::StakingTwin { of: "churner".into() }, rng, STRATEGY_CAPITAL));
+    out.push(agent("early seller".into(), Class::Strategic, Kind::EarlySeller { schedule: schedules }, rng, 0));
+    out.push(agent("early seller twin".into(), Class::Twin, Kind::PatientInsider { schedule: schedules + 1 }, rng, 0));
+    out
+}

@@ -1,0 +1,204 @@
+//! Scenarios: a usage path × a population of agents × engine parameters.
+//! Built-in scenarios share one population and differ in their usage path,
+//! except `wash`, where a coalition is the whole engine.
+
+use crate::usage::UsagePath;
+use coherence::math::Params;
+use serde::Serialize;
+
+/// Base units per token (the simulated mint has 6 decimals).
+pub const TOKEN: u64 = 1_000_000;
+/// Decimals of the simulated mint.
+pub const DECIMALS: u8 = 6;
+/// One week: the simulated engines close an epoch per week.
+pub const EPOCH_SECS: u64 = 7 * 86_400;
+/// Max supply of the simulated mint: 1 billion tokens.
+pub const MAX_SUPPLY: u64 = 1_000_000_000 * TOKEN;
+/// Minted at genesis to the market, before the engine takes the mint
+/// authority: what users buy their usage from over the whole run.
+pub const GENESIS_SUPPLY: u64 = 900_000_000 * TOKEN;
+/// Base usage per epoch for the named paths: 1 million tokens.
+pub const BASE_USAGE: u64 = 1_000_000 * TOKEN;
+
+/// How many agents of each honest kind; strategic agents (and their honest
+/// twins) are always present unless `strategic` is false.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Population {
+    pub users: u32,
+    pub stakers: u32,
+    pub builders: u32,
+    pub insiders: u32,
+    pub strategic: bool,
+    /// Only the wash coalition (sole staker, sole builder, sole payer).
+    pub wash_only: bool,
+}
+
+impl Population {
+    /// The standard mix for `agents` agents in all (at least 20): 6
+    /// strategic agents and 5 honest twins, then of the rest about 31 %
+    /// stakers, 11 % builders, 7 % insiders and the remainder users.
+    pub fn standard(agents: u32) -> Population {
+        let rest = agents.max(20) - STRATEGIC_AGENTS;
+        let (stakers, builders, insiders) = ((rest * 28 / 90).max(2), (rest / 9).max(1), (rest * 6 / 90).max(1));
+        Population { users: rest - stakers - builders - insiders, stakers, builders, insiders, strategic: true, wash_only: false }
+    }
+
+    /// Agents in all.
+    pub fn agents(&self) -> u32 {
+        if self.wash_only {
+            return 1;
+        }
+        self.users + self.stakers + self.builders + self.insiders + if self.strategic { STRATEGIC_AGENTS } else { 0 }
+    }
+}
+
+/// Strategic agents (6) and their honest twins (5).
+pub const STRATEGIC_AGENTS: u32 = 11;
+
+/// One simulation's inputs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Scenario {
+    pub name: String,
+    pub path: UsagePath,
+    pub population: Population,
+    #[serde(serialize_with = "crate::report::params_json")]
+    pub params: Params,
+    pub epochs: u64,
+    pub seed: u64,
+    /// Per-epoch usage base (base units) for named paths.
+    pub base_usage: u64,
+    /// Epoch length of the simulated engine, seconds.
+    pub epoch_secs: u64,
+}
+
+/// Built-in scenarios: name, what it shows.
+pub const BUILT_IN: [(&str, &str); 8] = [
+    ("growth", "usage grows along an S-curve to 6x; the standard population"),
+    ("plateau", "usage flat at 1M tokens a week"),
+    ("decline", "usage falls 1.5 % a week"),
+    ("crash", "usage drops to 15 % after a third of the run"),
+    ("shock", "usage drops to 25 % at a quarter and recovers by half-time"),
+    ("seasonal", "usage swings +-50 % over a 52-week year"),
+    ("zero", "nobody pays: what still gains value without usage"),
+    ("wash", "a wash coalition is the sole staker, builder and payer, burning 1M a week"),
+];
+
+/// The recommended parameters for the simulated engine (cap 1 % of max supply).
+pub fn recommended_params() -> Params {
+    coherence::math::params::recommended(MAX_SUPPLY / 100)
+}
+
+/// A deliberately incoherent parameter set, for tests and docs: the gate
+/// demands usage at 150 % of its baseline (so swings beat steady usage),
+/// the treasury takes its maximum 20 %, and insiders vest over the shortest
+/// schedule the bounds allow (1-day cliff, 30 days).
+pub fn incoherent_params() -> Params {
+    let day = coherence::constants::DAY;
+    Params {
+        gate_bps: 15_000,
+        stakers_bps: 6_000,
+        builders_bps: 2_000,
+        treasury_bps: 2_000,
+        min_vesting_cliff: day,
+        min_vesting_duration: 30 * day,
+        ..recommended_params()
+    }
+}
+
+impl Scenario {
+    /// A built-in scenario by name, with 100 agents over 104 weekly epochs.
+    pub fn built_in(name: &str, seed: u64) -> Option<Scenario> {
+        let (path, population) = match name {
+            "wash" => (UsagePath::Plateau, Population { wash_only: true, ..Population::standard(20) }),
+            other => (UsagePath::parse(other)?, Population::standard(100)),
+        };
+        Some(Scenario { name: name.into(), path, population, params: recommended_params(), epochs: 104, seed, base_usage: BASE_USAGE, epoch_secs: EPOCH_SECS })
+    }
+
+    /// The same scenario with `agents` agents.
+    pub fn with_agents(mut self, agents: u32) -> Scenario {
+        if !self.population.wash_only {
+            self.population = Population { strategic: self.population.strategic, ..Population::standard(agents) };
+        }
+        self
+    }
+
+    /// Per-epoch usage in base units.
+    pub fn usage(&self) -> Vec<u64> {
+        self.path.series(self.epochs, self.base_usage)
+    }
+}
+
+/// A live engine's parameters carried over to the simulated mint: the cap
+/// keeps its fraction of max supply; everything else is unchanged.
+pub fn adapt_params(live: &Params, live_max_supply: u64) -> Params {
+    let cap = (live.cap as u128 * MAX_SUPPLY as u128 / live_max_supply.max(1) as u128).clamp(1, MAX_SUPPLY as u128) as u64;
+    Params { cap, ..*live }
+}
+
+/// Names of the parameters `set_param` and `--sweep` accept.
+pub const PARAM_NAMES: [&str; 14] = [
+    "alpha_bps", "gate_bps", "ema_bps", "cap", "cap_decay_bps", "min_lock", "max_lock", "max_boost_bps",
+    "stakers_bps", "builders_bps", "treasury_bps", "min_vesting_cliff", "min_vesting_duration", "timelock_secs",
+];
+
+/// Sets one parameter by its field name. Bounds are the program's to check:
+/// an out-of-bounds value fails genesis with the program's named error.
+pub fn set_param(p: &mut Params, name: &str, value: u64) -> Result<(), String> {
+    let bps = |v: u64| u16::try_from(v).map_err(|_| format!("{name} = {v} does not fit in basis points (u16)"));
+    match name {
+        "alpha_bps" => p.alpha_bps = bps(value)?,
+        "gate_bps" => p.gate_bps = bps(value)?,
+        "ema_bps" => p.ema_bps = bps(value)?,
+        "cap" => p.cap = value,
+        "cap_decay_bps" => p.cap_decay_bps = bps(value)?,
+        "min_lock" => p.min_lock = value,
+        "max_lock" => p.max_lock = value,
+        "max_boost_bps" => p.max_boost_bps = bps(value)?,
+        "stakers_bps" => p.stakers_bps = bps(value)?,
+        "builders_bps" => p.builders_bps = bps(value)?,
+        "treasury_bps" => p.treasury_bps = bps(value)?,
+        "min_vesting_cliff" => p.min_vesting_cliff = value,
+        "min_vesting_duration" => p.min_vesting_duration = value,
+        "timelock_secs" => p.timelock_secs = value,
+        other => return Err(format!("unknown parameter {other}; one of: {}", PARAM_NAMES.join(", "))),
+    }
+    Ok(())
+}
+
+/// Applies a JSON object of parameters (`{"alpha_bps": 7000, …}`, or the same
+/// under a `"params"` key as in a genesis file) over `p`.
+pub fn apply_params_json(p: &mut Params, json: &serde_json::Value) -> Result<(), String> {
+    let obj = json.get("params").unwrap_or(json).as_object().ok_or("the params file must hold a JSON object")?;
+    for (k, v) in obj {
+        let v = v.as_u64().ok_or_else(|| format!("{k}: expected a non-negative integer, got {v}"))?;
+        set_param(p, k, v)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standard_population_has_the_asked_size() {
+        for n in [20, 50, 100, 200] {
+            assert_eq!(Population::standard(n).agents(), n);
+        }
+        assert_eq!(Scenario::built_in("wash", 1).unwrap().population.agents(), 1);
+        assert!(Scenario::built_in("nope", 1).is_none());
+    }
+
+    #[test]
+    fn parameters_set_by_name_and_from_json() {
+        let mut p = recommended_params();
+        set_param(&mut p, "alpha_bps", 7_000).unwrap();
+        assert_eq!(p.alpha_bps, 7_000);
+        assert!(set_param(&mut p, "alpha_bps", 70_000).unwrap_err().contains("u16"));
+        assert!(set_param(&mut p, "beta", 1).unwrap_err().contains("unknown parameter"));
+        apply_params_json(&mut p, &serde_json::json!({"params": {"gate_bps": 10_000}})).unwrap();
+        assert_eq!(p.gate_bps, 10_000);
+        assert!(apply_params_json(&mut p, &serde_json::json!({"gate_bps": -1})).is_err());
+    }
+}

@@ -1,0 +1,225 @@
+//! The verdicts: does any strategy extract more than its honest
+//! alternative; does any stakeholder class earn more when usage is lower;
+//! what still gains value when nobody uses the system.
+
+use crate::agent::Class;
+use crate::report::{tokens, EpochRow, Run};
+use crate::run::class_rows;
+use serde::Serialize;
+
+/// Each strategic agent and the honest twin it is judged against
+/// (`None`: holding its tokens, a net of 0).
+pub const ALTERNATIVES: [(&str, Option<&str>); 6] = [
+    ("wash coalition", Some("wash twin")),
+    ("jit sniper", Some("sniper twin")),
+    ("baseline pumper", Some("pumper twin")),
+    ("1-unit griefer", None),
+    ("churner", Some("churner twin")),
+    ("early seller", Some("early seller twin")),
+];
+
+/// One strategic agent's result against its honest alternative.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Extraction {
+    pub agent: String,
+    pub alternative: String,
+    pub paid: u64,
+    pub received: u64,
+    pub net: i128,
+    pub alternative_net: i128,
+    /// net − alternative_net: above 0 would be extraction.
+    pub excess: i128,
+    pub extracts: bool,
+    /// Attempts the program refused, by error name, with counts.
+    pub refused: Vec<(String, usize)>,
+}
+
+/// Extraction verdict of every strategic agent present in `run`.
+pub fn extraction(run: &Run) -> Vec<Extraction> {
+    let mut out = Vec::new();
+    for (name, twin) in ALTERNATIVES {
+        let Some(a) = run.agent(name) else { continue };
+        let twin_row = twin.and_then(|t| run.agent(t));
+        let alternative_net = twin_row.map_or(0, |t| t.net);
+        let mut refused: Vec<(String, usize)> = Vec::new();
+        for r in &a.ledger.refused {
+            match refused.iter_mut().find(|(n, _)| n == r) {
+                Some((_, c)) => *c += 1,
+                None => refused.push((r.clone(), 1)),
+            }
+        }
+        out.push(Extraction {
+            agent: name.into(),
+            alternative: twin_row.map_or("holding".into(), |t| format!("{} (same capital, honest)", t.name)),
+            paid: a.ledger.paid,
+            received: a.ledger.received,
+            net: a.net,
+            alternative_net,
+            excess: a.net - alternative_net,
+            extracts: a.net > alternative_net,
+            refused,
+        });
+    }
+    out
+}
+
+/// A class earning more by some epoch in the lower-usage run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Violation {
+    pub class: String,
+    pub epoch: u64,
+    /// Cumulative gain by this epoch in the lower and the higher run.
+    pub lower: u64,
+    pub higher: u64,
+    pub cause: String,
+}
+
+/// Classes compared, with each epoch's gain (cumulative for insiders).
+const CLASSES: [&str; 4] = ["stakers", "builders", "treasury", "insiders"];
+
+fn cumulative(rows: &[EpochRow], class: &str) -> Vec<u64> {
+    let mut sum = 0u64;
+    rows.iter()
+        .map(|r| match class {
+            "stakers" => { sum += r.stakers; sum }
+            "builders" => { sum += r.builders; sum }
+            "treasury" => { sum += r.treasury; sum }
+            _ => r.insiders_vested,
+        })
+        .collect()
+}
+
+/// Why the lower run's epoch paid a class more than the higher run's.
+fn cause(h: &EpochRow, l: &EpochRow, gate_bps: u16) -> String {
+    if !h.gate_passed && l.gate_passed {
+        format!(
+            "gate: higher run's usage {} < {} % of its baseline {}, while the lower run's {} passed against {}",
+            tokens(h.usage), gate_bps / 100, tokens(h.baseline), tokens(l.usage), tokens(l.baseline)
+        )
+    } else if h.emission == h.cap && h.cap < l.cap {
+        format!("cap: the higher run's cap {} binds below the lower run's {}", tokens(h.cap), tokens(l.cap))
+    } else if l.builders > h.builders {
+        format!("attribution: lower run attributed {} of {}, higher {} of {}", tokens(l.attributed), tokens(l.usage), tokens(h.attributed), tokens(h.usage))
+    } else {
+        format!("earlier epochs: lower run's emission {} vs higher {}", tokens(l.emission), tokens(h.emission))
+    }
+}
+
+/// Paired runs that differ only in usage (`low` below `high` every epoch):
+/// every epoch at which some class is ahead, cumulatively, in `low` and
+/// this epoch's gain added to that lead (so each listed epoch has a cause).
+pub fn coherence(high: &Run, low: &Run) -> Vec<Violation> {
+    let gate = high.scenario.params.gate_bps;
+    let mut out = Vec::new();
+    for class in CLASSES {
+        let (h, l) = (cumulative(&high.rows, class), cumulative(&low.rows, class));
+        for e in 0..h.len().min(l.len()) {
+            let (dh, dl) = if e == 0 { (h[0], l[0]) } else { (h[e] - h[e - 1], l[e] - l[e - 1]) };
+            if l[e] > h[e] && dl > dh {
+                out.push(Violation { class: class.into(), epoch: e as u64, lower: l[e], higher: h[e], cause: cause(&high.rows[e], &low.rows[e], gate) });
+            }
+        }
+    }
+    out
+}
+
+/// Classes whose gain was the same in both paired runs although usage
+/// differed: value that does not follow usage (typically time vesting).
+pub fn usage_independent(high: &Run, low: &Run) -> Vec<(String, u64)> {
+    CLASSES
+        .iter()
+        .filter_map(|&c| {
+            let (h, l) = (cumulative(&high.rows, c).last().copied()?, cumulative(&low.rows, c).last().copied()?);
+            (h == l && h > 0).then(|| (c.to_string(), h))
+        })
+        .collect()
+}
+
+/// A class that gained in the zero-usage run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Gain {
+    pub class: String,
+    pub amount: u64,
+    pub why: String,
+}
+
+/// Who still gains when nobody pays: realized gains of honest classes and
+/// the treasury's emission share in a zero-usage run.
+pub fn without_usage(zero: &Run) -> Vec<Gain> {
+    let mut out = Vec::new();
+    let sum = |class: Class| class_rows(zero, class).map(|a| a.ledger.received).sum::<u64>();
+    let insiders = sum(Class::Insider);
+    if insiders > 0 {
+        out.push(Gain { class: "insiders".into(), amount: insiders, why: "time-based vesting unlocks whatever the usage".into() });
+    }
+    for (class, name) in [(Class::Staker, "stakers"), (Class::Builder, "builders")] {
+        let v = sum(class);
+        if v > 0 {
+            out.push(Gain { class: name.into(), amount: v, why: "rewards without emission (funded streams)".into() });
+        }
+    }
+    let treasury: u64 = zero.rows.iter().map(|r| r.treasury).sum();
+    if treasury > 0 {
+        out.push(Gain { class: "treasury".into(), amount: treasury, why: "emission share without usage".into() });
+    }
+    out
+}
+
+/// All verdicts of one scenario.
+#[derive(Clone, Debug, Serialize)]
+pub struct Verdicts {
+    pub extraction: Vec<Extraction>,
+    pub coherence: Vec<Violation>,
+    pub usage_independent: Vec<(String, u64)>,
+    pub without_usage: Vec<Gain>,
+}
+
+impl Verdicts {
+    /// From the main run, its lower-usage twin and the zero-usage run.
+    pub fn of(main: &Run, lower: &Run, zero: &Run) -> Verdicts {
+        Verdicts {
+            extraction: extraction(main),
+            coherence: coherence(main, lower),
+            usage_independent: usage_independent(main, lower),
+            without_usage: without_usage(zero),
+        }
+    }
+
+    /// No strategy extracts and no class earns more with less usage.
+    pub fn coherent(&self) -> bool {
+        self.extraction.iter().all(|e| !e.extracts) && self.coherence.is_empty()
+    }
+
+    /// The verdicts as text.
+    pub fn text(&self) -> String {
+        let mut s = String::from("extraction (net against the honest alternative; > 0 would extract):\n");
+        for e in &self.extraction {
+            let refused: Vec<String> = e.refused.iter().map(|(n, c)| format!("{n} x{c}")).collect();
+            s += &format!(
+                "  {:<16} paid {:>11} received {:>11} net {:>11} vs {:<40} {:>11} -> excess {:>11} {}{}\n",
+                e.agent, tokens(e.paid), tokens(e.received), crate::report::signed(e.net), e.alternative,
+                crate::report::signed(e.alternative_net), crate::report::signed(e.excess),
+                if e.extracts { "EXTRACTS" } else { "ok" },
+                if refused.is_empty() { String::new() } else { format!(" (refused: {})", refused.join(", ")) }
+            );
+        }
+        s += "coherence (lower-usage twin run vs this run, cumulative per class):\n";
+        if self.coherence.is_empty() {
+            s += "  no class earned more with less usage\n";
+        }
+        for v in &self.coherence {
+            s += &format!("  VIOLATION {} epoch {}: lower {} > higher {} ({})\n", v.class, v.epoch, tokens(v.lower), tokens(v.higher), v.cause);
+        }
+        for (c, v) in &self.usage_independent {
+            s += &format!("  note: {c} gained {} in both runs: not tied to usage\n", tokens(*v));
+        }
+        s += "value without usage (zero-usage run):\n";
+        if self.without_usage.is_empty() {
+            s += "  nobody gains\n";
+        }
+        for g in &self.without_usage {
+            s += &format!("  {} gain {} ({})\n", g.class, tokens(g.amount), g.why);
+        }
+        s
+    }
+}
