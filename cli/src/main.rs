@@ -118,11 +118,17 @@ enum Command {
         /// Also run the standard scenarios in process on this engine's parameters.
         #[arg(long)]
         simulate: bool,
+        /// Epochs of each simulated scenario (with --simulate).
+        #[arg(long, default_value_t = 52)]
+        sim_epochs: u64,
+        /// Agents of each simulated scenario (with --simulate; at least 20).
+        #[arg(long, default_value_t = 40)]
+        sim_agents: u32,
     },
 }
 
 async fn run(cli: Cli) -> CliResult {
-    if cli.global.url == "local" || matches!(cli.command, Command::Demo | Command::Simulate(_) | Command::Check { simulate: true }) {
+    if cli.global.url == "local" || matches!(cli.command, Command::Demo | Command::Simulate(_) | Command::Check { simulate: true, .. }) {
         output::silence_native_logs();
     }
     match cli.command {
@@ -149,7 +155,10 @@ async fn run(cli: Cli) -> CliResult {
         Command::Crank { watch, interval } => commands::epoch::crank(&mut ctx, watch, interval).await,
         Command::Source(cmd) => commands::source::run(&mut ctx, cmd).await,
         Command::Status { wallet } => commands::status::run(&mut ctx, wallet).await,
-        Command::Check { simulate } => commands::check::run(&mut ctx, simulate).await,
+        Command::Check { simulate, sim_epochs, sim_agents } => {
+            let sim = simulate.then_some(commands::check::SimSize { epochs: sim_epochs, agents: sim_agents });
+            commands::check::run(&mut ctx, sim).await
+        }
     };
     // The local ledger keeps whatever succeeded, even when a later step failed.
     ctx.finish().await?;

@@ -251,6 +251,14 @@ fn every_subcommand_in_local_mode() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let codes: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
     assert!(codes.contains(&"single-key-authority") && codes.contains(&"short-timelock"), "{codes:?}");
+
+    // --simulate runs the four standard scenarios on this engine's
+    // parameters: each is coherent, nothing extracts.
+    let out = c.raw(&c.path("admin.json"), &["--output", "json", "check", "--simulate", "--sim-epochs", "6", "--sim-agents", "20"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let codes: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    assert_eq!(codes.iter().filter(|c| **c == "sim-coherent").count(), 4, "{codes:?}");
+    assert!(!codes.contains(&"sim-extraction") && !codes.contains(&"sim-incoherent"), "{codes:?}");
 }
 
 #[test]

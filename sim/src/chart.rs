@@ -16,11 +16,19 @@ pub const CHARTS: [(&str, &str); 4] = [
     ("usage.svg", "usage, its baseline, the gate line and the emission it allowed, per epoch"),
     ("supply.svg", "token supply after each epoch, against the max supply"),
     ("reward.svg", "rewards released per 100 tokens of staking weight, per epoch"),
-    ("agents.svg", "net of each strategic agent, its honest twin, and each honest class, as % of what it put in"),
+    ("agents.svg", "net of each strategic agent next to its honest twin, and of each honest class's average agent"),
 ];
 
 fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
+}
+
+/// 1234567.0 → "1.23M", 2500.0 → "2.5k", 0.75 → "0.75".
+fn short(v: f64) -> String {
+    let a = v.abs();
+    let (x, unit) = if a >= 1e9 { (v / 1e9, "B") } else if a >= 1e6 { (v / 1e6, "M") } else if a >= 1e3 { (v / 1e3, "k") } else { (v, "") };
+    let s = format!("{x:.2}");
+    format!("{}{unit}", s.trim_end_matches('0').trim_end_matches('.'))
 }
 
 fn tok(v: u64) -> f64 {
@@ -62,7 +70,15 @@ fn line_chart<'a, 'b: 'a>(
         .y_label_area_size(80)
         .build_cartesian_2d(0f64..epochs.max(1) as f64, 0f64..(y_max * 1.1).max(1.0))
         .map_err(err)?;
-    chart.configure_mesh().x_desc("epoch (weeks)").y_desc(y_desc).light_line_style(WHITE).draw().map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("epoch")
+        .y_desc(y_desc)
+        .light_line_style(WHITE)
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| short(*y))
+        .draw()
+        .map_err(err)?;
     Ok(chart)
 }
 
@@ -123,21 +139,21 @@ fn reward<'a, 'b: 'a>(run: &Run, root: &'a Area<'b>) -> Result<(), String> {
     legend(&mut chart)
 }
 
-/// Bars: honest classes (summed) then strategic agents next to their twins.
+/// Bars: each honest class's average agent, then strategic agents next
+/// to their twins; net in tokens.
 fn bars(run: &Run) -> Vec<(String, f64, RGBColor)> {
     let mut out = Vec::new();
     for class in [Class::User, Class::Staker, Class::Builder, Class::Insider] {
         let rows: Vec<&AgentRow> = run.agents.iter().filter(|a| a.class == class).collect();
-        let put: u64 = rows.iter().map(|a| a.ledger.put_in()).sum();
-        let net: i128 = rows.iter().map(|a| a.net).sum();
         if !rows.is_empty() {
-            let pct = if put == 0 { 0.0 } else { net as f64 * 100.0 / put as f64 };
-            out.push((format!("{class:?}s (all)").to_lowercase(), pct, RGBColor(110, 110, 110)));
+            let net: i128 = rows.iter().map(|a| a.net).sum();
+            let avg = net as f64 / rows.len() as f64 / TOKEN as f64;
+            out.push((format!("{} (avg of {})", format!("{class:?}s").to_lowercase(), rows.len()), avg, RGBColor(110, 110, 110)));
         }
     }
     for a in run.agents.iter().filter(|a| matches!(a.class, Class::Strategic | Class::Twin)) {
-        let color = if a.class == Class::Twin { RGBColor(0, 150, 60) } else if a.net < 0 { RED } else { RGBColor(230, 140, 0) };
-        out.push((a.name.clone(), a.net_pct.unwrap_or(0.0), color));
+        let color = if a.class == Class::Twin { RGBColor(0, 150, 60) } else { RGBColor(220, 40, 40) };
+        out.push((a.name.clone(), a.net as f64 / TOKEN as f64, color));
     }
     out
 }
@@ -148,19 +164,21 @@ fn agents<'a, 'b: 'a>(run: &Run, root: &'a Area<'b>) -> Result<(), String> {
     let hi = data.iter().map(|d| d.1).fold(0.0, f64::max);
     let pad = ((hi - lo) * 0.08).max(1.0);
     let n = data.len() as u32;
-    let title = format!("{}: net as % of what each put in (paid + capital staked)", run.scenario.name);
+    let title = format!("{}: net of each agent (received - paid), tokens", run.scenario.name);
     let mut chart = ChartBuilder::on(root)
         .caption(title, ("sans-serif", 20))
         .margin(12)
         .x_label_area_size(36)
         .y_label_area_size(150)
-        .build_cartesian_2d((lo - pad)..(hi + pad), (0u32..n).into_segmented())
+        .build_cartesian_2d((lo - pad)..(hi + pad), (0u32..n.saturating_sub(1).max(1)).into_segmented())
         .map_err(err)?;
     let names: Vec<String> = data.iter().map(|d| d.0.clone()).collect();
     chart
         .configure_mesh()
         .disable_y_mesh()
-        .x_desc("net % (red: strategy lost; green: honest twin)")
+        .light_line_style(WHITE)
+        .x_label_formatter(&|x| short(*x))
+        .x_desc("net tokens (red: strategic agent; green: its honest twin, same capital)")
         .y_labels(n as usize)
         .y_label_formatter(&|v| match v {
             SegmentValue::CenterOf(i) => names.get(*i as usize).cloned().unwrap_or_default(),

@@ -46,7 +46,7 @@ pub fn build(s: &Scenario, usage: &[u64], rng: &mut Rng) -> Vec<Agent> {
         let lock_secs = min + (max - min) * k as u64 / (p.stakers.max(2) - 1) as u64;
         let claim_every = [1, 4, 13][rng.range(0, 2) as usize];
         let kind = Kind::Staker { lock_secs, claim_every, restake: rng.chance(5_000) };
-        let stake = rng.range(100_000, 1_000_000) * TOKEN;
+        let stake = rng.range(1_000_000, 10_000_000) * TOKEN;
         out.push(agent(format!("staker {k}"), Class::Staker, kind, rng, stake));
     }
     for k in 0..p.insiders {

@@ -142,19 +142,24 @@ async fn upgrade_authority(ctx: &mut Ctx) -> CliResult<Option<Pubkey>> {
     Ok(None)
 }
 
-/// Scenarios `check --simulate` runs on the live parameters, and their size.
+/// Scenarios `check --simulate` runs on the live parameters.
 const SIM_SCENARIOS: [&str; 4] = ["growth", "crash", "shock", "wash"];
-const SIM_EPOCHS: u64 = 52;
-const SIM_AGENTS: u32 = 40;
+
+/// Size of each scenario `check --simulate` runs.
+#[derive(Clone, Copy, Debug)]
+pub struct SimSize {
+    pub epochs: u64,
+    pub agents: u32,
+}
 
 /// Runs the standard scenarios in process on `engine`'s parameters (cap
 /// scaled to the simulated supply, same epoch length); each extraction is
 /// critical, each coherence violation a warning, each gain without usage info.
-async fn simulate_findings(engine: &Engine, out: &mut Vec<Finding>) -> CliResult {
+async fn simulate_findings(engine: &Engine, size: SimSize, out: &mut Vec<Finding>) -> CliResult {
     use coherence_sim::scenario::{adapt_params, Scenario};
     for name in SIM_SCENARIOS {
-        let mut s = Scenario::built_in(name, 1).ok_or_else(|| CliError::Input(format!("no scenario {name}")))?.with_agents(SIM_AGENTS);
-        s.epochs = SIM_EPOCHS;
+        let mut s = Scenario::built_in(name, 1).ok_or_else(|| CliError::Input(format!("no scenario {name}")))?.with_agents(size.agents);
+        s.epochs = size.epochs.clamp(1, 520);
         s.epoch_secs = engine.epoch_secs;
         s.params = adapt_params(&engine.params, engine.max_supply);
         let bar = crate::commands::simulate::progress_bar(&format!("simulating {name} on this engine's parameters"));
@@ -171,6 +176,10 @@ async fn simulate_findings(engine: &Engine, out: &mut Vec<Finding>) -> CliResult
         for v in &o.verdicts.coherence {
             out.push(finding(Severity::Warn, "sim-incoherent", format!("{name}: {} earn more with less usage by epoch {} ({})", v.class, v.epoch, v.cause)));
         }
+        if o.verdicts.coherent() {
+            let txs = o.main.txs + o.lower.txs + o.zero.txs;
+            out.push(finding(Severity::Info, "sim-coherent", format!("{name}: no strategy beat its honest alternative; no class earned more with less usage ({txs} transactions)")));
+        }
         if name == "growth" {
             for g in &o.verdicts.without_usage {
                 out.push(finding(Severity::Info, "sim-value-without-usage", format!("{} gain {} base units of the simulated mint with zero usage ({})", g.class, g.amount, g.why)));
@@ -180,14 +189,16 @@ async fn simulate_findings(engine: &Engine, out: &mut Vec<Finding>) -> CliResult
     Ok(())
 }
 
-pub async fn run(ctx: &mut Ctx, simulate: bool) -> CliResult {
+pub async fn run(ctx: &mut Ctx, simulate: Option<SimSize>) -> CliResult {
     let (keys, engine) = ctx.engine().await?;
     let mint = ctx.client.account(&keys.mint).await?.ok_or_else(|| CliError::Input("mint missing".into()))?;
     let coption = |d: &[u8], at: usize| -> Option<Pubkey> {
         (d.get(at..at + 4) == Some(&[1, 0, 0, 0])).then(|| Pubkey::try_from(&d[at + 4..at + 36]).ok()).flatten()
     };
-    let supply = u64::from_le_bytes(mint.data[36..44].try_into().map_err(|_| CliError::Input("bad mint".into()))?);
-    let stake_vault = ctx.client.account(&keys.stake_vault).await?.ok_or_else(|| CliError::Input("stake vault missing".into()))?;
+    let supply = coherence_sdk::ops::mint_supply(&mut ctx.client, &keys.mint).await?;
+    if ctx.client.account(&keys.stake_vault).await?.is_none() {
+        return Err(CliError::Input("stake vault missing".into()));
+    }
     let schedules: Vec<(Pubkey, VestingSchedule)> = ctx.client.program_accounts(&[filters::engine(&keys.engine)]).await?;
     let upgrade = upgrade_authority(ctx).await?;
     let facts = Facts {
@@ -201,14 +212,14 @@ pub async fn run(ctx: &mut Ctx, simulate: bool) -> CliResult {
             Some(u) => owner_of(ctx, &u).await?,
             None => None,
         },
-        stake_vault_balance: u64::from_le_bytes(stake_vault.data[64..72].try_into().map_err(|_| CliError::Input("bad vault".into()))?),
+        stake_vault_balance: coherence_sdk::ops::token_balance(&mut ctx.client, &keys.stake_vault).await?,
         pool: ctx.client.get(&keys.stake_pool).await?,
         schedules: schedules.into_iter().map(|(_, s)| s).collect(),
         engine,
     };
     let mut findings = assess(&facts);
-    if simulate {
-        simulate_findings(&facts.engine, &mut findings).await?;
+    if let Some(size) = simulate {
+        simulate_findings(&facts.engine, size, &mut findings).await?;
     }
     let serious = findings.iter().filter(|f| f.severity >= Severity::Warn).count();
     let text = if findings.is_empty() {

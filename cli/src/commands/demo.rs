@@ -28,10 +28,7 @@ struct Demo {
 impl Demo {
     async fn balance(&mut self, owner: &Pubkey) -> CliResult<u64> {
         let ata = ops::ata(&self.keys, owner);
-        Ok(match self.client.account(&ata).await? {
-            Some(a) => u64::from_le_bytes(a.data[64..72].try_into().map_err(|_| CliError::Input("bad account".into()))?),
-            None => 0,
-        })
+        Ok(ops::token_balance(&mut self.client, &ata).await?)
     }
 
     async fn give(&mut self, from: &Keypair, to: &Pubkey, amount: u64) -> CliResult {
@@ -73,17 +70,7 @@ pub async fn run(output: Output) -> CliResult {
     let program = anchor_spl::token::ID;
     let me = creator.pubkey();
     let ata = anchor_spl::associated_token::get_associated_token_address_with_program_id(&me, &mint.pubkey(), &program);
-    client
-        .send(
-            &[
-                solana_system_interface::instruction::create_account(&me, &mint.pubkey(), 1_461_600, 82, &program),
-                t22::instruction::initialize_mint2(&program, &mint.pubkey(), &me, None, DECIMALS).map_err(|e| CliError::Input(e.to_string()))?,
-                anchor_spl::associated_token::spl_associated_token_account::instruction::create_associated_token_account_idempotent(&me, &me, &mint.pubkey(), &program),
-                t22::instruction::mint_to_checked(&program, &mint.pubkey(), &ata, &me, &[], 100_000_000 * TOKEN, DECIMALS).map_err(|e| CliError::Input(e.to_string()))?,
-            ],
-            &[&mint],
-        )
-        .await?;
+    client.send(&ops::create_mint_ixs(&me, &mint.pubkey(), &program, DECIMALS, 100_000_000 * TOKEN)?, &[&mint]).await?;
     let args = defaults::init_args(authority.pubkey(), 1_000_000_000 * TOKEN);
     let keys = ops::init_engine(&mut client, mint.pubkey(), program, args).await?;
     let mut d = Demo { client, keys };
@@ -130,7 +117,7 @@ pub async fn run(output: Output) -> CliResult {
         for s in 0..engine.usage_shards {
             shards.push(d.client.get::<UsageShard>(&pda::usage_shard(&keys.engine, s)).await?);
         }
-        let supply = supply_of(&mut d.client, &keys.mint).await?;
+        let supply = ops::mint_supply(&mut d.client, &keys.mint).await?;
         let (predicted, _) = preview::preview_emission(&engine, &shards, supply, epoch)?;
         ops::crank(&mut d.client, &keys).await?;
         let r: EpochRecord = d.client.get(&pda::epoch_record(&keys.engine, epoch)).await?;
@@ -182,10 +169,7 @@ pub async fn run(output: Output) -> CliResult {
     d.client.send(&claim_team, &[&team]).await?;
     earned.push(("team (vested so far)", d.balance(&team.pubkey()).await?));
     let engine: Engine = d.client.get(&keys.engine).await?;
-    let treasury = match d.client.account(&keys.treasury).await? {
-        Some(a) => u64::from_le_bytes(a.data[64..72].try_into().map_err(|_| CliError::Input("bad vault".into()))?),
-        None => 0,
-    };
+    let treasury = ops::token_balance(&mut d.client, &keys.treasury).await?;
 
     match output {
         Output::Json => {
@@ -223,9 +207,4 @@ pub async fn run(output: Output) -> CliResult {
         }
     }
     Ok(())
-}
-
-async fn supply_of(client: &mut Client, mint: &Pubkey) -> CliResult<u64> {
-    let a = client.account(mint).await?.ok_or_else(|| CliError::Input("mint missing".into()))?;
-    Ok(u64::from_le_bytes(a.data[36..44].try_into().map_err(|_| CliError::Input("bad mint".into()))?))
 }

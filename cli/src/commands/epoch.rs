@@ -54,8 +54,7 @@ pub async fn run(ctx: &mut Ctx, cmd: EpochCmd) -> CliResult {
             for i in 0..engine.usage_shards {
                 shards.push(ctx.client.get::<UsageShard>(&pda::usage_shard(&keys.engine, i)).await?);
             }
-            let mint = ctx.client.account(&keys.mint).await?.ok_or_else(|| CliError::Input("mint missing".into()))?;
-            let supply = u64::from_le_bytes(mint.data[36..44].try_into().map_err(|_| CliError::Input("bad mint".into()))?);
+            let supply = coherence_sdk::ops::mint_supply(&mut ctx.client, &keys.mint).await?;
             let (o, s) = preview::preview_emission(&engine, &shards, supply, epoch)?;
             ctx.out(
                 format!(

@@ -3,8 +3,7 @@
 use crate::amount;
 use crate::context::{write_keypair, Ctx};
 use crate::error::{CliError, CliResult};
-use anchor_spl::associated_token::{get_associated_token_address_with_program_id, spl_associated_token_account};
-use anchor_spl::token_2022::spl_token_2022 as t22;
+use anchor_spl::associated_token::get_associated_token_address_with_program_id;
 use clap::Subcommand;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -50,13 +49,7 @@ pub async fn run(ctx: &mut Ctx, cmd: LocalCmd) -> CliResult {
             let mint = Keypair::new();
             let owner = ctx.signer_key();
             let ata = get_associated_token_address_with_program_id(&owner, &mint.pubkey(), &program);
-            let rent = 1_461_600; // rent-exempt minimum of an 82-byte mint
-            let ixs = vec![
-                solana_system_interface::instruction::create_account(&owner, &mint.pubkey(), rent, 82, &program),
-                t22::instruction::initialize_mint2(&program, &mint.pubkey(), &owner, None, decimals).map_err(input)?,
-                spl_associated_token_account::instruction::create_associated_token_account_idempotent(&owner, &owner, &mint.pubkey(), &program),
-                t22::instruction::mint_to_checked(&program, &mint.pubkey(), &ata, &owner, &[], units, decimals).map_err(input)?,
-            ];
+            let ixs = coherence_sdk::ops::create_mint_ixs(&owner, &mint.pubkey(), &program, decimals, units)?;
             // With --print-tx the mint keypair is a required signer of the printed message.
             if ctx.write(&format!("create mint {} with {supply} tokens", mint.pubkey()), ixs, &[&mint]).await?.is_some() {
                 ctx.out(mint.pubkey().to_string(), serde_json::json!({ "mint": mint.pubkey().to_string(), "token_account": ata.to_string() }));

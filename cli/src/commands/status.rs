@@ -14,11 +14,7 @@ pub async fn run(ctx: &mut Ctx, wallet: Option<Pubkey>) -> CliResult {
     let pool: StakePool = ctx.client.get(&keys.stake_pool).await?;
     let mut balances = Vec::new();
     for (name, key) in [("treasury", keys.treasury), ("stake vault", keys.stake_vault), ("reward vault", keys.reward_vault), ("vesting vault", keys.vesting_vault), ("builder vault", keys.builder_vault)] {
-        let amount = match ctx.client.account(&key).await? {
-            Some(a) if a.data.len() >= 72 => u64::from_le_bytes(a.data[64..72].try_into().unwrap_or_default()),
-            _ => 0,
-        };
-        balances.push((name, amount));
+        balances.push((name, coherence_sdk::ops::token_balance(&mut ctx.client, &key).await?));
     }
     let mut text = format!(
         "engine {}\n  mint {} (decimals {decimals})\n  authority {}{}\n  paused {}\n  epoch now {} (next to close {}), epoch length {}s\n  baseline {}  running cap {}  max supply {}\n  total emitted {}  total usage burned {}\n  staked {} in {} positions, stream remaining {} until {}",
@@ -40,10 +36,7 @@ pub async fn run(ctx: &mut Ctx, wallet: Option<Pubkey>) -> CliResult {
     });
     if let Some(w) = wallet {
         let ata = coherence_sdk::ops::ata(&keys, &w);
-        let bal = match ctx.client.account(&ata).await? {
-            Some(a) if a.data.len() >= 72 => u64::from_le_bytes(a.data[64..72].try_into().unwrap_or_default()),
-            _ => 0,
-        };
+        let bal = coherence_sdk::ops::token_balance(&mut ctx.client, &ata).await?;
         text.push_str(&format!("\nwallet {w}: {}", fmt(bal)));
         json["wallet"] = serde_json::json!({ "address": w.to_string(), "balance": bal });
     }
