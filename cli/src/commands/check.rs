@@ -62,6 +62,9 @@ fn params_findings(p: &Params, label: &str, out: &mut Vec<Finding>) {
     if p.min_vesting_cliff < 90 * DAY {
         out.push(finding(Warn, "short-vesting-cliff", format!("{label} min_vesting_cliff {} days: insiders can start selling early", p.min_vesting_cliff / DAY)));
     }
+    if p.gate_bps > 10_000 {
+        out.push(finding(Warn, "gate-above-usage", format!("{label} gate_bps {}: steady usage stops emitting once its baseline catches up, while swinging usage keeps passing (see `coherence simulate`)", p.gate_bps)));
+    }
     if p.gate_bps < 8_000 {
         out.push(finding(Info, "loose-gate", format!("{label} gate_bps {}: epochs emit even after a {}% drop in usage", p.gate_bps, 100 - p.gate_bps / 100)));
     }
@@ -288,6 +291,7 @@ mod tests {
             ("treasury-share-high", |f| { f.engine.params.treasury_bps = 2_000; f.engine.params.stakers_bps = 6_000 }),
             ("short-timelock", |f| f.engine.params.timelock_secs = DAY),
             ("short-vesting-cliff", |f| f.engine.params.min_vesting_cliff = DAY),
+            ("gate-above-usage", |f| f.engine.params.gate_bps = 15_000),
             ("single-key-authority", |f| f.authority_owner = Some(SYSTEM)),
             ("single-key-upgrade", |f| { f.upgrade_authority = Some(Pubkey::new_unique()); f.upgrade_authority_owner = Some(SYSTEM) }),
             ("pause-equals-upgrade", |f| f.upgrade_authority = Some(f.engine.authority)),
