@@ -17,11 +17,9 @@ pub async fn phase_a(w: &mut World, i: usize, epoch: u64) -> Result<(), SimError
             let amount = (w.usage[epoch as usize] as u128 * weight as u128 / total_weight.max(1) as u128) as u64;
             pay_usage(w, i, amount, source, true).await?;
         }
-        Kind::Staker { claim_every, restake, .. } => {
-            if (epoch + 1) % claim_every == 0 {
-                for id in w.agents[i].positions.clone() {
-                    w.claim_rewards(i, id, restake).await?;
-                }
+        Kind::Staker { claim_every, restake, .. } if (epoch + 1).is_multiple_of(claim_every) => {
+            for id in w.agents[i].positions.clone() {
+                w.claim_rewards(i, id, restake).await?;
             }
         }
         Kind::Builder { source } if epoch % 4 == 3 => claim_source(w, i, source).await?,
@@ -60,7 +58,7 @@ async fn pay_usage(w: &mut World, i: usize, amount: u64, source: Option<u64>, bu
         return Ok(());
     }
     let who = w.agents[i].key.pubkey();
-    let mut ixs = if buy { w.from_market(&who, amount)? } else { Vec::new() };
+    let mut ixs = if buy { w.buy_from_market(&who, amount)? } else { Vec::new() };
     let source = source.map(|s| pda::source(&w.keys.engine, s));
     let record = match source {
         Some(s) => ops::source_record(&mut w.client, &w.keys, &s).await?,

@@ -8,6 +8,8 @@ use crate::scenario::TOKEN;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
+/// A labelled line: (legend label, colour, points).
+type Line = (&'static str, RGBColor, Vec<(f64, f64)>);
 type Area<'b> = DrawingArea<SVGBackend<'b>, plotters::coord::Shift>;
 type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
@@ -101,7 +103,7 @@ fn usage<'a, 'b: 'a>(run: &Run, root: &'a Area<'b>) -> Result<(), String> {
     let title = format!("{}: usage, baseline and emission per epoch", run.scenario.name);
     let mut chart = line_chart(root, &title, run.rows.len(), max, "tokens")?;
     let gate = run.scenario.params.gate_bps as f64 / 10_000.0;
-    let lines: [(&str, RGBColor, Vec<(f64, f64)>); 4] = [
+    let lines: [Line; 4] = [
         ("usage burned", BLUE, series(run, |r| tok(r.usage))),
         ("baseline (EMA)", RGBColor(120, 120, 120), series(run, |r| tok(r.baseline))),
         ("gate: baseline x gate", RGBColor(230, 140, 0), series(run, |r| tok(r.baseline) * gate)),

@@ -19,6 +19,7 @@ pub mod agent;
 mod behave;
 pub mod chart;
 mod population;
+mod positions;
 pub mod report;
 pub mod rng;
 pub mod run;

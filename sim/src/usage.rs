@@ -54,7 +54,7 @@ impl UsagePath {
             UsagePath::Crash => if e < n / 3.0 { 1.0 } else { 0.15 },
             UsagePath::Shock => {
                 let (drop, back) = (n / 4.0, n / 2.0);
-                if e < drop { 1.0 } else if e >= back { 1.0 } else { 0.25 + 0.75 * (e - drop) / (back - drop) }
+                if e < drop || e >= back { 1.0 } else { 0.25 + 0.75 * (e - drop) / (back - drop) }
             }
             UsagePath::Seasonal => 1.0 + 0.5 * (2.0 * std::f64::consts::PI * e / 52.0).sin(),
             UsagePath::Zero | UsagePath::Series(_) => 0.0,
