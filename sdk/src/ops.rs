@@ -262,3 +262,27 @@ pub async fn mint_supply(client: &mut Client, mint: &Pubkey) -> ClientResult<u64
         .map(u64::from_le_bytes)
         .ok_or_else(|| ClientError::Decode(format!("{mint} is not a mint")))
 }
+
+/// What closing `epoch` would do right now: reads the engine, every usage
+/// shard and the mint supply, and runs the program's own emission rule
+/// ([`crate::preview::preview_emission`]).
+///
+/// ```no_run
+/// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys) -> coherence_sdk::client::ClientResult<()> {
+/// let (outcome, split) = coherence_sdk::ops::preview_epoch(client, &keys, 0).await?;
+/// println!("gate {} emission {} (stakers {})", outcome.passed, outcome.emission, split.stakers);
+/// # Ok(()) }
+/// ```
+pub async fn preview_epoch(
+    client: &mut Client,
+    keys: &EngineKeys,
+    epoch: u64,
+) -> ClientResult<(coherence::math::emission::EpochOutcome, coherence::math::emission::Split)> {
+    let engine: Engine = client.get(&keys.engine).await?;
+    let mut shards = Vec::with_capacity(engine.usage_shards.into());
+    for shard in 0..engine.usage_shards {
+        shards.push(client.get::<coherence::state::UsageShard>(&pda::usage_shard(&keys.engine, shard)).await?);
+    }
+    let supply = mint_supply(client, &keys.mint).await?;
+    Ok(crate::preview::preview_emission(&engine, &shards, supply, epoch)?)
+}

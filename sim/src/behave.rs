@@ -84,10 +84,7 @@ pub async fn claim_source(w: &mut World, i: usize, id: u64) -> Result<(), SimErr
     }
     let before = w.balance(i).await?;
     let claim = ix::claim_source_rewards(&w.keys, &who, &source, record, &ops::ata(&w.keys, &who));
-    // A settled epoch that emitted nothing leaves nothing to claim: not an attempt, just nothing.
-    if !w.attempt_as(i, vec![claim]).await? {
-        w.agents[i].ledger.refused.pop();
-    }
+    w.claim_as(i, vec![claim]).await?;
     let got = w.balance(i).await? - before;
     w.agents[i].ledger.received += got;
     Ok(())
@@ -110,7 +107,8 @@ pub async fn claim_vested(w: &mut World, i: usize, id: u64, sell: bool, always_t
     if sell && claimable > 0 {
         ixs.push(w.to_market(i, claimable)?);
     }
-    if w.attempt_as(i, ixs).await? {
+    let claimed = if always_try { w.attempt_as(i, ixs).await? } else { w.send_as(i, ixs).await.map(|()| true)? };
+    if claimed {
         let l = &mut w.agents[i].ledger;
         l.received += claimable;
         l.sold += if sell { claimable } else { 0 };
@@ -128,7 +126,7 @@ async fn grief(w: &mut World, i: usize) -> Result<(), SimError> {
     Ok(())
 }
 
-/// Whether agent `i`'s newest position is unbonding and past its lock.
+/// Agent `i`'s newest position, if it has one open.
 async fn newest(w: &mut World, i: usize) -> Result<Option<(u64, coherence::state::Position)>, SimError> {
     match w.agents[i].positions.last().copied() {
         Some(id) => Ok(Some((id, w.position(i, id).await?))),

@@ -11,9 +11,10 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_spl::token_2022::spl_token_2022 as t22;
 use coherence::instructions::{CreateVestingArgs, InitEngineArgs};
+use coherence::errors::CoherenceError;
 use coherence::state::Engine;
 use coherence_sdk::client::local::LocalBank;
-use coherence_sdk::{instructions as ix, ops, pda, preview, Client, ClientError, EngineKeys};
+use coherence_sdk::{instructions as ix, ops, Client, ClientError, EngineKeys};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -45,6 +46,13 @@ impl World {
         let market = Keypair::new_from_array(rng.bytes32());
         let authority = Keypair::new_from_array(rng.bytes32());
         let agents = crate::population::build(&scenario, &usage, &mut rng);
+        let needed: u64 = TREASURY_DEPOSIT + usage.iter().sum::<u64>() + agents.iter().map(|a| a.ledger.start).sum::<u64>();
+        if needed > GENESIS_SUPPLY {
+            return Err(SimError::Input(format!(
+                "the usage plan and endowments need {} tokens; the market holds {}: lower the usage",
+                needed / TOKEN, GENESIS_SUPPLY / TOKEN
+            )));
+        }
         let mut wallets: Vec<Pubkey> = agents.iter().map(|a| a.key.pubkey()).collect();
         wallets.extend([market.pubkey(), authority.pubkey()]);
         let mut bank = LocalBank::start(None, &wallets).await?;
@@ -60,13 +68,6 @@ impl World {
         let keys = ops::init_engine(&mut client, mint.pubkey(), token_program, args).await.map_err(SimError::Genesis)?;
         let genesis_ts = client.get::<Engine>(&keys.engine).await?.genesis_ts;
         let total_user_weight = agents.iter().map(|a| if let Kind::User { weight, .. } = a.kind { weight } else { 0 }).sum();
-        let needed: u64 = TREASURY_DEPOSIT + usage.iter().sum::<u64>() + agents.iter().map(|a| a.ledger.start).sum::<u64>();
-        if needed > GENESIS_SUPPLY {
-            return Err(SimError::Input(format!(
-                "the usage plan and endowments need {} tokens; the market holds {}: lower the usage",
-                needed / TOKEN, GENESIS_SUPPLY / TOKEN
-            )));
-        }
         let mut world = World { client, keys, authority, agents, scenario, usage, txs: 0, genesis_ts, total_user_weight };
         let market_ata = world.market_ata();
         world.send(vec![ix::deposit_treasury(&keys, &me, &market_ata, TREASURY_DEPOSIT)], None).await?;
@@ -98,18 +99,38 @@ impl World {
         self.send_as_raw(i, ixs).await.map_err(|e| SimError::Agent(self.agents[i].name.clone(), e))
     }
 
-    /// Sends as agent `i`; a refusal by the program is recorded in its
-    /// ledger by error name and returned as `false` (strategic attempts).
-    pub async fn attempt_as(&mut self, i: usize, ixs: Vec<Instruction>) -> Result<bool, SimError> {
+    /// Sends as agent `i`; a refusal by the program is returned as its
+    /// error, anything else (a bug) fails the run.
+    async fn try_as(&mut self, i: usize, ixs: Vec<Instruction>) -> Result<Result<(), CoherenceError>, SimError> {
         match self.send_as_raw(i, ixs).await {
-            Ok(()) => Ok(true),
+            Ok(()) => Ok(Ok(())),
             Err(e) => match e.program_error() {
-                Some(p) => {
-                    self.agents[i].ledger.refused.push(p.name());
-                    Ok(false)
-                }
+                Some(p) => Ok(Err(p)),
                 None => Err(SimError::Agent(self.agents[i].name.clone(), e)),
             },
+        }
+    }
+
+    /// A strategic attempt as agent `i`: a refusal by the program is
+    /// recorded in its ledger by error name and returned as `false`.
+    pub async fn attempt_as(&mut self, i: usize, ixs: Vec<Instruction>) -> Result<bool, SimError> {
+        match self.try_as(i, ixs).await? {
+            Ok(()) => Ok(true),
+            Err(p) => {
+                self.agents[i].ledger.refused.push(p.name());
+                Ok(false)
+            }
+        }
+    }
+
+    /// Sends as agent `i`, where the one refusal an honest agent can meet
+    /// is `NothingToClaim` (a settled epoch that emitted nothing): `false`
+    /// then, nothing recorded; any other refusal fails the run.
+    pub async fn claim_as(&mut self, i: usize, ixs: Vec<Instruction>) -> Result<bool, SimError> {
+        match self.try_as(i, ixs).await? {
+            Ok(()) => Ok(true),
+            Err(CoherenceError::NothingToClaim) => Ok(false),
+            Err(p) => Err(SimError::Input(format!("{}: claim refused: {}", self.agents[i].name, p.name()))),
         }
     }
 
@@ -197,13 +218,7 @@ impl World {
     /// Emission the epoch in progress would produce if it closed now (the
     /// SDK's exact preview of the program's rule).
     pub async fn emission_due(&mut self, epoch: u64) -> Result<u64, SimError> {
-        let engine: Engine = self.client.get(&self.keys.engine).await?;
-        let mut shards = Vec::new();
-        for s in 0..engine.usage_shards {
-            shards.push(self.client.get(&pda::usage_shard(&self.keys.engine, s)).await?);
-        }
-        let supply = ops::mint_supply(&mut self.client, &self.keys.mint).await?;
-        Ok(preview::preview_emission(&engine, &shards, supply, epoch)?.0.emission)
+        Ok(ops::preview_epoch(&mut self.client, &self.keys, epoch).await?.0.emission)
     }
 }
 

@@ -11,7 +11,7 @@ use anchor_lang::prelude::Pubkey;
 use anchor_spl::token_2022::spl_token_2022 as t22;
 use coherence::constants::DAY;
 use coherence::instructions::CreateVestingArgs;
-use coherence::state::{Engine, EpochRecord, Position, StakePool, UsageShard};
+use coherence::state::{Engine, EpochRecord, Position, StakePool};
 use coherence_sdk::client::local::LocalBank;
 use coherence_sdk::{defaults, instructions as ix, ops, pda, preview, Client, EngineKeys};
 use solana_keypair::Keypair;
@@ -112,13 +112,7 @@ pub async fn run(output: Output) -> CliResult {
         let start = d.client.get::<Engine>(&keys.engine).await?.epoch_start(epoch + 1).unwrap_or(i64::MAX);
         let now = d.client.now().await?;
         d.warp(start - now).await?;
-        let engine: Engine = d.client.get(&keys.engine).await?;
-        let mut shards = Vec::new();
-        for s in 0..engine.usage_shards {
-            shards.push(d.client.get::<UsageShard>(&pda::usage_shard(&keys.engine, s)).await?);
-        }
-        let supply = ops::mint_supply(&mut d.client, &keys.mint).await?;
-        let (predicted, _) = preview::preview_emission(&engine, &shards, supply, epoch)?;
+        let (predicted, _) = ops::preview_epoch(&mut d.client, &keys, epoch).await?;
         ops::crank(&mut d.client, &keys).await?;
         let r: EpochRecord = d.client.get(&pda::epoch_record(&keys.engine, epoch)).await?;
         if r.emission != predicted.emission || r.gate_passed != predicted.passed {

@@ -4,8 +4,8 @@ use crate::amount;
 use crate::context::{Ctx, Tx};
 use crate::error::{CliError, CliResult};
 use clap::Subcommand;
-use coherence::state::{Engine, EpochRecord, UsageShard};
-use coherence_sdk::{instructions as ix, ops, pda, preview};
+use coherence::state::{Engine, EpochRecord};
+use coherence_sdk::{instructions as ix, ops, pda};
 
 #[derive(Subcommand)]
 pub enum EpochCmd {
@@ -50,12 +50,7 @@ pub async fn run(ctx: &mut Ctx, cmd: EpochCmd) -> CliResult {
         }
         EpochCmd::Show { epoch } => {
             let epoch = epoch.unwrap_or(engine.next_epoch);
-            let mut shards = Vec::new();
-            for i in 0..engine.usage_shards {
-                shards.push(ctx.client.get::<UsageShard>(&pda::usage_shard(&keys.engine, i)).await?);
-            }
-            let supply = coherence_sdk::ops::mint_supply(&mut ctx.client, &keys.mint).await?;
-            let (o, s) = preview::preview_emission(&engine, &shards, supply, epoch)?;
+            let (o, s) = coherence_sdk::ops::preview_epoch(&mut ctx.client, &keys, epoch).await?;
             ctx.out(
                 format!(
                     "epoch {epoch} (open): if closed now, gate {} emission {} = treasury {} + builders {} + stakers {}",
