@@ -110,6 +110,10 @@ impl Ctx {
                 (Client::rpc(RpcBackend::new(url, CommitmentConfig::confirmed(), fee), signer), None)
             }
         };
+        let mut client = client;
+        if let (Some(engine), Some(table)) = (global.engine, global.lookup_table) {
+            client.set_lookup_table(engine, table);
+        }
         Ok(Ctx { client, output: global.output, yes: global.yes, print_tx: global.print_tx, engine: global.engine, ledger })
     }
 

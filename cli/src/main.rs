@@ -53,6 +53,10 @@ pub struct Global {
     /// Priority fee in micro-lamports per compute unit (default: recent median).
     #[arg(long, global = true)]
     pub priority_fee: Option<u64>,
+    /// The engine's address lookup table for `close_epoch` (printed when
+    /// `crank` or `epoch close` creates one; needed above 9 shards).
+    #[arg(long, global = true)]
+    pub lookup_table: Option<Pubkey>,
 }
 
 #[derive(Subcommand)]
@@ -124,6 +128,10 @@ enum Command {
         /// Agents of each simulated scenario (with --simulate; at least 20).
         #[arg(long, default_value_t = 40)]
         sim_agents: u32,
+        /// Report time-only schedules still to vest at least this share of
+        /// max supply, in bps (default 10 = 0.1 %).
+        #[arg(long, default_value_t = 10)]
+        vesting_threshold_bps: u16,
     },
 }
 
@@ -155,9 +163,9 @@ async fn run(cli: Cli) -> CliResult {
         Command::Crank { watch, interval } => commands::epoch::crank(&mut ctx, watch, interval).await,
         Command::Source(cmd) => commands::source::run(&mut ctx, cmd).await,
         Command::Status { wallet } => commands::status::run(&mut ctx, wallet).await,
-        Command::Check { simulate, sim_epochs, sim_agents } => {
+        Command::Check { simulate, sim_epochs, sim_agents, vesting_threshold_bps } => {
             let sim = simulate.then_some(commands::check::SimSize { epochs: sim_epochs, agents: sim_agents });
-            commands::check::run(&mut ctx, sim).await
+            commands::check::run(&mut ctx, sim, vesting_threshold_bps).await
         }
     };
     // The local ledger keeps whatever succeeded, even when a later step failed.

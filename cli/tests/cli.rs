@@ -179,6 +179,14 @@ fn every_subcommand_in_local_mode() {
     assert_eq!(schedules.as_array().unwrap().len(), 2);
     c.fails("user.json", &["vesting", "claim", "0"], "NothingToClaim");
     c.ok("admin.json", &["vesting", "revoke", "1"]);
+    // A usage-gated schedule (#2): 5 % of usage, within the budget (α 50 %).
+    let gated = ["vesting", "create", "--beneficiary", user_key.as_str(), "--amount", "20", "--cliff-secs", "7776000", "--duration-secs", "31536000"];
+    c.fails("admin.json", &[&gated[..], &["--usage-rate-bps", "6000"]].concat(), "UsageBudgetExceeded");
+    c.ok("admin.json", &[&gated[..], &["--usage-rate-bps", "500"]].concat());
+    let shown = c.json("user.json", &["vesting", "show", "2"]);
+    assert_eq!((shown[0]["usage_rate_bps"].as_u64(), shown[0]["usage_limit"].as_u64()), (Some(500), Some(0)));
+    assert_eq!(shown[0]["grace_secs"], 180 * 86_400);
+    c.fails("admin.json", &["vesting", "expire", "2"], "GraceNotElapsed");
 
     // Staking.
     c.ok("admin.json", &["stake", "open", "100", "--lock-secs", WEEK]);
@@ -219,8 +227,15 @@ fn every_subcommand_in_local_mode() {
     c.ok("admin.json", &["source", "claim", "0"]);
     assert!(c.json("admin.json", &["source", "show"])[0]["claimed"].as_u64().unwrap() > 0);
 
-    // Vesting after the cliff.
+    // Vesting after the cliff. The gated schedule: 5 % of the 8 tokens of
+    // usage closed since its creation; usage binds, not time.
     c.ok("admin.json", &["local", "warp", "7776000"]);
+    let shown = c.json("user.json", &["vesting", "show", "2"]);
+    assert_eq!((shown[0]["usage_limit"].as_u64(), shown[0]["binding"].as_str()), (Some(400_000), Some("usage")));
+    assert!(shown[0]["time_limit"].as_u64().unwrap() > 400_000);
+    let text = c.ok("user.json", &["vesting", "show", "2"]);
+    assert!(text.contains("usage binds"), "{text}");
+    c.ok("user.json", &["vesting", "claim", "2"]);
     c.ok("user.json", &["vesting", "claim", "0"]);
     c.ok("user.json", &["vesting", "transfer", "0", &admin_key]);
     c.fails("user.json", &["vesting", "close", "0"], "NotBeneficiary");
@@ -251,6 +266,16 @@ fn every_subcommand_in_local_mode() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let codes: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
     assert!(codes.contains(&"single-key-authority") && codes.contains(&"short-timelock"), "{codes:?}");
+    // The usage budget in use; schedule #0 (time-only, 100 tokens) is below
+    // the default 0.1 %-of-max-supply threshold, and listed without one.
+    assert!(codes.contains(&"usage-budget") && !codes.contains(&"time-only-vesting"), "{codes:?}");
+    let budget = report["findings"].as_array().unwrap().iter().find(|f| f["code"] == "usage-budget").unwrap();
+    assert!(budget["reason"].as_str().unwrap().contains("gated vesting 5.00 % (1 schedules)"), "{budget}");
+    let out = c.raw(&c.path("admin.json"), &["--output", "json", "check", "--vesting-threshold-bps", "0"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let time_only: Vec<&str> = report["findings"].as_array().unwrap().iter().filter(|f| f["code"] == "time-only-vesting").map(|f| f["reason"].as_str().unwrap()).collect();
+    assert_eq!(time_only.len(), 1, "{time_only:?}");
+    assert!(time_only[0].starts_with("schedule #0 "), "{time_only:?}");
 
     // --simulate runs the four standard scenarios on this engine's
     // parameters: each is coherent, nothing extracts.
@@ -348,19 +373,21 @@ fn print_tx_prints_every_transaction_and_sends_nothing() {
     assert_eq!(printed[0].labels(), ["system", "token", "ata", "token"]);
     assert_eq!((printed[0].signers, printed[0].message.header.num_required_signatures), (2, 2));
 
-    // Genesis: initialize_engine, then 16 usage shards 8 per transaction.
+    // Genesis: initialize_engine, then 16 usage shards (each with its
+    // escrow) 4 per transaction.
     let genesis = ["engine", "init", "--mint", mint.as_str(), "--max-supply", "10000000", "--usage-shards", "16"];
-    let shards = ["coherence:InitUsageShard"; 8];
-    let printed = c.print_tx_is("admin.json", &genesis, &[&["coherence:InitializeEngine"], &shards, &shards]);
-    // Limits from the measured budgets (coherence_sdk::compute): 8 shards at 15,043 CU worst, +25 % +5,000 each.
-    assert_eq!(printed[1].cu_limit(), 8 * (15_043 * 5 / 4 + 5_000));
-    assert_eq!(printed[0].cu_limit(), 76_096 * 5 / 4 + 5_000);
+    let shards = ["coherence:InitUsageShard"; 4];
+    let printed = c.print_tx_is("admin.json", &genesis, &[&["coherence:InitializeEngine"], &shards, &shards, &shards, &shards]);
+    // Limits from the measured budgets (coherence_sdk::compute): 4 shards at their worst, +25 % +5,000 each.
+    let shard_worst = coherence_sdk::compute::worst(&coherence_sdk::instructions::init_usage_shard(&coherence_sdk::EngineKeys::new(mint.parse().unwrap(), anchor_spl::token::ID), &anchor_lang::prelude::Pubkey::new_unique(), 0)).unwrap();
+    assert_eq!(printed[1].cu_limit(), 4 * (shard_worst * 5 / 4 + 5_000));
+    assert_eq!(printed[0].cu_limit(), 80_675 * 5 / 4 + 5_000);
     // Text mode prints the same messages.
     let mut text_args = vec!["--print-tx"];
     text_args.extend_from_slice(&genesis);
     let text = c.ok("admin.json", &text_args);
     let blocks: Vec<&str> = text.split("unsigned message (base64):\n").skip(1).map(|b| b.lines().next().unwrap()).collect();
-    assert_eq!(blocks.len(), 3, "{text}");
+    assert_eq!(blocks.len(), 5, "{text}");
     for (block, tx) in blocks.iter().zip(&printed) {
         assert_eq!(decode(block), tx.message);
     }

@@ -89,6 +89,12 @@ pub struct Allocation {
     pub period_secs: u64,
     #[serde(default)]
     pub revocable: bool,
+    /// Usage gate in bps of usage burned after creation (0 = time-only).
+    #[serde(default)]
+    pub usage_rate_bps: u16,
+    /// Seconds after the end before an unfinished gated schedule can be expired.
+    #[serde(default)]
+    pub grace_secs: u32,
 }
 
 /// What a run did.
@@ -149,6 +155,8 @@ pub async fn deploy(client: &mut Client, g: &Genesis) -> Result<Report, ClientEr
             end: start.saturating_add(a.duration_secs as i64),
             period: a.period_secs,
             revocable: a.revocable,
+            usage_rate_bps: a.usage_rate_bps,
+            grace_secs: a.grace_secs,
         };
         client.send(&[ix::create_vesting(&keys, &me, &me, id, args)], &[]).await?;
         report.schedules_created.push(id);

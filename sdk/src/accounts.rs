@@ -122,7 +122,8 @@ pub mod filters {
             assert!(engine(&engine_key).matches(&data) && position_owner(&who).matches(&data));
             let v = VestingSchedule {
                 version: 1, bump: 2, engine: engine_key, id: 3, beneficiary: who, total: 0, claimed: 0, start: 0,
-                cliff: 0, end: 0, period: 0, revocable: false, revoked_at: 0, reserved: [0; 32],
+                cliff: 0, end: 0, period: 0, revocable: false, revoked_at: 0, usage_rate_bps: 0, usage_snapshot: 0,
+                grace_secs: 0, frozen_vested: 0, holds_budget: false, reserved: [0; 1],
             };
             assert!(beneficiary(&who).matches(&bytes(&v)));
             let s = Source {

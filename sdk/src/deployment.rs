@@ -64,6 +64,9 @@ impl FromStr for Cluster {
 /// assert!(d.cluster.rpc_url().unwrap().starts_with("https://"));
 /// let json = serde_json::to_string(&d).unwrap();
 /// assert_eq!(serde_json::from_str::<Deployment>(&json).unwrap(), d);
+/// let with_table = Deployment { lookup_table: Some(anchor_lang::prelude::Pubkey::new_unique()), ..d };
+/// let json = serde_json::to_string(&with_table).unwrap();
+/// assert_eq!(serde_json::from_str::<Deployment>(&json).unwrap(), with_table);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deployment {
@@ -75,6 +78,10 @@ pub struct Deployment {
     #[serde(with = "pubkey_string")]
     /// The engine address.
     pub engine: Pubkey,
+    /// The engine's address lookup table for `close_epoch`, once created
+    /// (`ops::ensure_lookup_table`); absent in older files.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_pubkey_string")]
+    pub lookup_table: Option<Pubkey>,
 }
 
 impl Deployment {
@@ -86,7 +93,30 @@ impl Deployment {
     /// assert_eq!(d.program_id, coherence::ID);
     /// ```
     pub fn new(cluster: Cluster, engine: Pubkey) -> Self {
-        Deployment { cluster, program_id: coherence::ID, engine }
+        Deployment { cluster, program_id: coherence::ID, engine, lookup_table: None }
+    }
+
+    /// Tells `client` about this deployment's lookup table, if any.
+    pub fn apply(&self, client: &mut crate::Client) {
+        if let Some(table) = self.lookup_table {
+            client.set_lookup_table(self.engine, table);
+        }
+    }
+}
+
+mod opt_pubkey_string {
+    use anchor_lang::prelude::Pubkey;
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::str::FromStr;
+
+    pub fn serialize<S: Serializer>(key: &Option<Pubkey>, s: S) -> Result<S::Ok, S::Error> {
+        match key {
+            Some(k) => s.serialize_str(&k.to_string()),
+            None => s.serialize_none(),
+        }
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Pubkey>, D::Error> {
+        Option::<String>::deserialize(d)?.map(|t| Pubkey::from_str(&t).map_err(serde::de::Error::custom)).transpose()
     }
 }
 

@@ -61,7 +61,8 @@ pub const ALL_ERRORS: &[CoherenceError] = &{
         LockNotExtended, PositionNotEmpty, DuplicateAccount, EpochNotEnded, EpochOutOfOrder,
         InvalidShard, WrongShardAccounts, SourceMismatch, NotBuilder, WrongEpochRecord,
         AccountAlreadyInitialized, VestingStartInPast, EpochBacklog, SourceEpochNotClosed,
-        EpochRecordRequired, EpochAlreadyClosed,
+        EpochRecordRequired, EpochAlreadyClosed, UsageBudgetExceeded, UsageRateOutOfBounds,
+        GraceOutOfBounds, NotUsageGated, GraceNotElapsed, ShardWithoutEscrow,
     ]
 };
 

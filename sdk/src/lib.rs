@@ -14,6 +14,7 @@ pub mod defaults;
 pub mod deployment;
 pub mod error;
 pub mod instructions;
+pub mod lookup;
 pub mod ops;
 pub mod pda;
 pub mod preview;

@@ -3,7 +3,7 @@
 //! epoch crank. Used by the CLI, the demo and the deploy script.
 
 use crate::client::{Client, ClientError, ClientResult};
-use crate::{instructions as ix, pda, EngineKeys};
+use crate::{instructions as ix, lookup, pda, EngineKeys};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_spl::associated_token::{get_associated_token_address_with_program_id, spl_associated_token_account};
@@ -52,7 +52,7 @@ pub async fn init_engine(client: &mut Client, mint: Pubkey, token_program: Pubke
 }
 
 /// Usage shards created per genesis transaction.
-pub const SHARDS_PER_TX: usize = 8;
+pub const SHARDS_PER_TX: usize = 4;
 
 /// The instructions of every transaction genesis still needs, in order:
 /// `initialize_engine` unless the engine exists (the payer is the mint
@@ -78,7 +78,8 @@ pub async fn genesis_transactions(client: &mut Client, keys: &EngineKeys, args: 
     };
     let mut missing = Vec::new();
     for shard in 0..shards {
-        if client.account(&pda::usage_shard(&keys.engine, shard)).await?.is_none() {
+        // Missing shards, and version-1 shards without their escrow.
+        if client.account(&pda::usage_escrow(&keys.engine, shard)).await?.is_none() {
             missing.push(ix::init_usage_shard(keys, &payer, shard));
         }
     }
@@ -190,17 +191,78 @@ pub async fn crank(client: &mut Client, keys: &EngineKeys) -> ClientResult<Vec<u
     let now = client.now().await?;
     let payer = client.payer().pubkey();
     let mut closed = Vec::new();
+    let mut tables = None;
     loop {
         let engine: Engine = client.get(&keys.engine).await?;
         let next = engine.next_epoch;
         match engine.epoch_start(next + 1) {
             Some(end) if now >= end => {
-                client.send(&[ix::close_epoch(keys, &payer, next, engine.usage_shards)], &[]).await?;
+                if tables.is_none() {
+                    tables = Some(close_tables(client, keys, engine.usage_shards).await?);
+                }
+                let tables = tables.as_deref().unwrap_or_default();
+                client.send_with_tables(&[ix::close_epoch(keys, &payer, next, engine.usage_shards)], &[], tables).await?;
                 closed.push(next);
             }
             _ => return Ok(closed),
         }
     }
+}
+
+/// Closes `epoch` (the engine's next), with the lookup table when one is
+/// known or needed (see [`crank`]).
+///
+/// ```no_run
+/// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys) -> coherence_sdk::client::ClientResult<()> {
+/// coherence_sdk::ops::close_epoch(client, &keys, 0, 16).await?;
+/// # Ok(()) }
+/// ```
+pub async fn close_epoch(client: &mut Client, keys: &EngineKeys, epoch: u64, shards: u8) -> ClientResult<String> {
+    let tables = close_tables(client, keys, shards).await?;
+    let payer = client.payer().pubkey();
+    client.send_with_tables(&[ix::close_epoch(keys, &payer, epoch, shards)], &[], &tables).await
+}
+
+/// The tables `close_epoch` is sent with: the engine's known table when
+/// the client has one; none (a legacy transaction) when that fits; else a
+/// new table, created now.
+async fn close_tables(client: &mut Client, keys: &EngineKeys, shards: u8) -> ClientResult<Vec<lookup::AddressLookupTableAccount>> {
+    if client.lookup_table(&keys.engine).is_none() && shards <= lookup::LEGACY_MAX_SHARDS {
+        return Ok(vec![]);
+    }
+    Ok(vec![ensure_lookup_table(client, keys, shards).await?])
+}
+
+/// The engine's lookup table for `close_epoch`: the one the client knows
+/// for it if that holds every needed address, else a new one — created,
+/// filled, activated (one slot later) and remembered by the client. Save
+/// its address (`Client::lookup_table`) to reuse it.
+///
+/// ```no_run
+/// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys) -> coherence_sdk::client::ClientResult<()> {
+/// let table = coherence_sdk::ops::ensure_lookup_table(client, &keys, 16).await?;
+/// assert_eq!(client.lookup_table(&keys.engine), Some(table.key));
+/// # Ok(()) }
+/// ```
+pub async fn ensure_lookup_table(client: &mut Client, keys: &EngineKeys, shards: u8) -> ClientResult<lookup::AddressLookupTableAccount> {
+    let needed = lookup::close_epoch_addresses(keys, shards);
+    if let Some(key) = client.lookup_table(&keys.engine) {
+        if let Some(account) = client.account(&key).await? {
+            let table = lookup::decode(key, &account.data)?;
+            if lookup::covers(&table, &needed) {
+                return Ok(table);
+            }
+        }
+    }
+    let me = client.payer().pubkey();
+    let slot = client.recent_slot().await?;
+    let (key, txs) = lookup::create_txs(&me, slot, &needed);
+    for tx in txs {
+        client.send(&tx, &[]).await?;
+    }
+    client.next_slot().await?;
+    client.set_lookup_table(keys.engine, key);
+    Ok(lookup::AddressLookupTableAccount { key, addresses: needed })
 }
 
 /// The instructions that create a mint (`mint` must sign; `payer` becomes its
@@ -283,6 +345,25 @@ pub async fn preview_epoch(
     for shard in 0..engine.usage_shards {
         shards.push(client.get::<coherence::state::UsageShard>(&pda::usage_shard(&keys.engine, shard)).await?);
     }
-    let supply = mint_supply(client, &keys.mint).await?;
+    // close_epoch burns every escrow before it computes the emission.
+    let supply = mint_supply(client, &keys.mint).await?.saturating_sub(escrowed(client, keys, engine.usage_shards).await?);
     Ok(crate::preview::preview_emission(&engine, &shards, supply, epoch)?)
+}
+
+/// Tokens waiting in the usage escrows (paid, not yet burned).
+///
+/// ```no_run
+/// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys) -> coherence_sdk::client::ClientResult<()> {
+/// let waiting = coherence_sdk::ops::escrowed(client, &keys, 4).await?;
+/// # Ok(()) }
+/// ```
+pub async fn escrowed(client: &mut Client, keys: &EngineKeys, shards: u8) -> ClientResult<u64> {
+    let mut total = 0u64;
+    for shard in 0..shards {
+        let escrow = pda::usage_escrow(&keys.engine, shard);
+        if client.account(&escrow).await?.is_some() {
+            total = total.saturating_add(token_balance(client, &escrow).await?);
+        }
+    }
+    Ok(total)
 }

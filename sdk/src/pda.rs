@@ -117,6 +117,17 @@ pub fn vesting(engine: &Pubkey, id: u64) -> Pubkey {
 pub fn usage_shard(engine: &Pubkey, shard: u8) -> Pubkey {
     find(&[seeds::USAGE, engine.as_ref(), &shard.to_le_bytes()])
 }
+/// `["usage_escrow", engine, shard]`: the shard's escrow token account.
+///
+/// ```
+/// # let m = anchor_lang::prelude::Pubkey::new_unique();
+/// # let e = coherence_sdk::pda::engine(&m);
+/// let a = coherence_sdk::pda::usage_escrow(&e, 0);
+/// assert_ne!(a, coherence_sdk::pda::usage_shard(&e, 0));
+/// ```
+pub fn usage_escrow(engine: &Pubkey, shard: u8) -> Pubkey {
+    find(&[seeds::USAGE_ESCROW, engine.as_ref(), &shard.to_le_bytes()])
+}
 /// `["epoch", engine, epoch_le]`
 ///
 /// ```

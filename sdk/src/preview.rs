@@ -1,23 +1,35 @@
 //! Exact off-chain previews, computed with the program's own math module.
 
 use coherence::math::stake::earned;
+use coherence::math::vesting::Limits;
 use coherence::state::{Position, StakePool, VestingSchedule};
 
 use crate::error::SdkError;
 
 /// Tokens the beneficiary could claim from `schedule` at unix time `now`,
-/// exactly as `claim_vesting` would transfer them.
+/// exactly as `claim_vesting` would transfer them. A usage-gated schedule
+/// reads the usage burned since its creation from `engine`.
 ///
 /// ```
 /// use coherence::state::VestingSchedule;
 /// # use anchor_lang::prelude::Pubkey;
-/// let s = VestingSchedule { version: 1, bump: 0, engine: Pubkey::default(), id: 0, beneficiary: Pubkey::default(),
-///     total: 1_200, claimed: 0, start: 0, cliff: 300, end: 1_200, period: 0, revocable: false, revoked_at: 0, reserved: [0; 32] };
-/// assert_eq!(coherence_sdk::preview::preview_vested(&s, 299).unwrap(), 0);
-/// assert_eq!(coherence_sdk::preview::preview_vested(&s, 600).unwrap(), 600);
+/// let s = VestingSchedule { version: 2, bump: 0, engine: Pubkey::default(), id: 0, beneficiary: Pubkey::default(),
+///     total: 1_200, claimed: 0, start: 0, cliff: 300, end: 1_200, period: 0, revocable: false, revoked_at: 0,
+///     usage_rate_bps: 0, usage_snapshot: 0, grace_secs: 0, frozen_vested: 0, holds_budget: false, reserved: [0; 1] };
+/// assert_eq!(coherence_sdk::preview::preview_vested(&s, 0, 299).unwrap(), 0);
+/// assert_eq!(coherence_sdk::preview::preview_vested(&s, 0, 600).unwrap(), 600);
+/// // Gated at 50 %: 400 base units of usage since creation unlock 200.
+/// let g = VestingSchedule { usage_rate_bps: 5_000, holds_budget: true, ..s };
+/// assert_eq!(coherence_sdk::preview::preview_vested(&g, 400, 600).unwrap(), 200);
 /// ```
-pub fn preview_vested(schedule: &VestingSchedule, now: i64) -> Result<u64, SdkError> {
-    Ok(schedule.curve().claimable(schedule.claimed, schedule.revoked(), now)?)
+pub fn preview_vested(schedule: &VestingSchedule, engine_usage_burned: u128, now: i64) -> Result<u64, SdkError> {
+    Ok(schedule.claimable(now, engine_usage_burned)?)
+}
+
+/// Both limits of `schedule` at `now` (time curve; usage gate if any) and
+/// the vested amount `min` of them, before revocation or expiry.
+pub fn preview_limits(schedule: &VestingSchedule, engine_usage_burned: u128, now: i64) -> Result<Limits, SdkError> {
+    Ok(schedule.limits(now, engine_usage_burned)?)
 }
 
 /// Rewards `claim_rewards` would pay for `position` at unix time `now`
@@ -39,7 +51,9 @@ pub fn preview_rewards(position: &Position, pool: &StakePool, now: i64) -> Resul
 
 /// What `close_epoch(epoch)` would do if it ran now: the gate result,
 /// emission, next baseline and cap, and the split. `shards` are the engine's
-/// usage shards; `supply` is the mint's current supply.
+/// usage shards; `supply` is the mint's supply once the usage escrows are
+/// burned, i.e. its current supply minus [`crate::ops::escrowed`] (what
+/// `close_epoch` burns before it computes the emission).
 ///
 /// ```no_run
 /// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys, supply: u64) -> coherence_sdk::client::ClientResult<()> {

@@ -11,9 +11,26 @@ pub enum Class {
     Staker,
     Builder,
     Insider,
+    /// Insider on a usage-gated schedule: vests `min(time, rate · usage)`.
+    GatedInsider,
     Strategic,
     /// Honest twin of a strategic agent: same capital, honest strategy.
     Twin,
+}
+
+impl Class {
+    /// Plural name for tables and charts ("gated insiders").
+    pub fn plural(&self) -> &'static str {
+        match self {
+            Class::User => "users",
+            Class::Staker => "stakers",
+            Class::Builder => "builders",
+            Class::Insider => "insiders",
+            Class::GatedInsider => "gated insiders",
+            Class::Strategic => "strategic agents",
+            Class::Twin => "twins",
+        }
+    }
 }
 
 /// What an agent does each epoch.
@@ -27,8 +44,9 @@ pub enum Kind {
     Staker { lock_secs: u64, claim_every: u64, restake: bool },
     /// Registered source `source`; claims its share every 4 epochs.
     Builder { source: u64 },
-    /// Vesting schedule `schedule`; claims and sells every epoch after the cliff.
-    Insider { schedule: u64 },
+    /// Vesting schedule `schedule` (usage-gated at `usage_rate_bps` when
+    /// non-zero); claims and sells every epoch after the cliff.
+    Insider { schedule: u64, usage_rate_bps: u16 },
     /// Stakes its capital at max lock, registers a source and burns
     /// `share_bps` of each epoch's planned usage through it, farming emission.
     WashCoalition { source: u64, share_bps: u64 },

@@ -23,7 +23,7 @@ pub async fn phase_a(w: &mut World, i: usize, epoch: u64) -> Result<(), SimError
             }
         }
         Kind::Builder { source } if epoch % 4 == 3 => claim_source(w, i, source).await?,
-        Kind::Insider { schedule } => claim_vested(w, i, schedule, true, false).await?,
+        Kind::Insider { schedule, .. } => claim_vested(w, i, schedule, true, false).await?,
         Kind::WashCoalition { source, share_bps } => {
             let amount = (w.usage[epoch as usize] as u128 * share_bps as u128 / 10_000) as u64;
             pay_usage(w, i, amount, Some(source), false).await?
@@ -98,7 +98,8 @@ pub async fn claim_vested(w: &mut World, i: usize, id: u64, sell: bool, always_t
     let vesting = pda::vesting(&w.keys.engine, id);
     let v: VestingSchedule = w.client.get(&vesting).await?;
     let now = w.client.now().await?;
-    let claimable = preview::preview_vested(&v, now)?; // what claim_vesting would transfer now
+    let usage = w.client.get::<coherence::state::Engine>(&w.keys.engine).await?.total_usage_burned;
+    let claimable = preview::preview_vested(&v, usage, now)?; // what claim_vesting would transfer now
     if claimable == 0 && !always_try {
         return Ok(());
     }

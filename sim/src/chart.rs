@@ -145,12 +145,12 @@ fn reward<'a, 'b: 'a>(run: &Run, root: &'a Area<'b>) -> Result<(), String> {
 /// to their twins; net in tokens.
 fn bars(run: &Run) -> Vec<(String, f64, RGBColor)> {
     let mut out = Vec::new();
-    for class in [Class::User, Class::Staker, Class::Builder, Class::Insider] {
+    for class in [Class::User, Class::Staker, Class::Builder, Class::Insider, Class::GatedInsider] {
         let rows: Vec<&AgentRow> = run.agents.iter().filter(|a| a.class == class).collect();
         if !rows.is_empty() {
             let net: i128 = rows.iter().map(|a| a.net).sum();
             let avg = net as f64 / rows.len() as f64 / TOKEN as f64;
-            out.push((format!("{} (avg of {})", format!("{class:?}s").to_lowercase(), rows.len()), avg, RGBColor(110, 110, 110)));
+            out.push((format!("{} (avg of {})", class.plural(), rows.len()), avg, RGBColor(110, 110, 110)));
         }
     }
     for a in run.agents.iter().filter(|a| matches!(a.class, Class::Strategic | Class::Twin)) {

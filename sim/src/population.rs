@@ -20,6 +20,25 @@ pub fn schedule_total(kind: &Kind) -> u64 {
     }
 }
 
+/// Usage rate of each gated insider, the same in a scenario's three runs:
+/// on pace, i.e. when the scenario's planned usage is paid, usage unlocks what time has vested by the end of
+/// the run (rounded up, at least 1 bps) — less usage, less vested. Capped by
+/// an equal share of what α leaves of the usage budget (α + Σ rate ≤ 100 %).
+pub fn gated_rate_bps(s: &Scenario) -> u16 {
+    let gated = (s.population.insiders / 2).max(1);
+    let left = 10_000u64.saturating_sub(u64::from(s.params.alpha_bps)) / u64::from(gated);
+    let planned: u128 = s.usage().iter().map(|&u| u128::from(u)).sum();
+    // Insiders vest over twice the minimum duration (see `World::genesis`).
+    let duration = u128::from(2 * s.params.min_vesting_duration);
+    let run = u128::from(s.epochs) * u128::from(s.epoch_secs);
+    let on_pace = u128::from(INSIDER_GRANT) * run.min(duration) / duration.max(1);
+    let needed = match planned {
+        0 => left,
+        p => (on_pace * 10_000).div_ceil(p).min(10_000) as u64,
+    };
+    needed.clamp(1, left.max(1)) as u16
+}
+
 /// The agents of `s`; `usage` sizes the wash coalition's and pumper's budgets.
 pub fn build(s: &Scenario, usage: &[u64], rng: &mut Rng) -> Vec<Agent> {
     let mut out = Vec::new();
@@ -49,8 +68,15 @@ pub fn build(s: &Scenario, usage: &[u64], rng: &mut Rng) -> Vec<Agent> {
         let stake = rng.range(1_000_000, 10_000_000) * TOKEN;
         out.push(agent(format!("staker {k}"), Class::Staker, kind, rng, stake));
     }
+    // Every other insider is on a usage-gated schedule (insider 1, 3, …).
+    let rate = gated_rate_bps(s);
     for k in 0..p.insiders {
-        out.push(agent(format!("insider {k}"), Class::Insider, Kind::Insider { schedule: schedules }, rng, 0));
+        let usage_rate_bps = if k % 2 == 1 { rate } else { 0 };
+        let (name, class) = match usage_rate_bps {
+            0 => (format!("insider {k}"), Class::Insider),
+            _ => (format!("gated insider {k}"), Class::GatedInsider),
+        };
+        out.push(agent(name, class, Kind::Insider { schedule: schedules, usage_rate_bps }, rng, 0));
         schedules += 1;
     }
     if !p.strategic {

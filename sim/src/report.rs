@@ -28,12 +28,14 @@ pub struct EpochRow {
     /// Rewards released per unit of staking weight during this epoch, in
     /// percent (tokens of reward per 100 tokens of weight).
     pub reward_per_weight_pct: f64,
-    /// Vested amount of every insider schedule at the close.
+    /// Vested amount of every time-only insider schedule at the close.
     pub insiders_vested: u64,
+    /// Vested amount of every usage-gated insider schedule at the close.
+    pub gated_vested: u64,
 }
 
 impl EpochRow {
-    pub fn new(r: &EpochRecord, acc_delta: u128, insiders_vested: u64, supply: u64) -> EpochRow {
+    pub fn new(r: &EpochRecord, acc_delta: u128, (insiders_vested, gated_vested): (u64, u64), supply: u64) -> EpochRow {
         EpochRow {
             epoch: r.epoch,
             usage: r.usage,
@@ -48,6 +50,7 @@ impl EpochRow {
             supply,
             reward_per_weight_pct: acc_delta as f64 / ACC_SCALE * 100.0,
             insiders_vested,
+            gated_vested,
         }
     }
 }
@@ -106,12 +109,12 @@ impl Run {
 
     /// The per-epoch table as CSV.
     pub fn epochs_csv(&self) -> String {
-        let mut s = String::from("epoch,usage,attributed,baseline,gate_passed,cap,emission,stakers,builders,treasury,supply,reward_per_weight_pct,insiders_vested\n");
+        let mut s = String::from("epoch,usage,attributed,baseline,gate_passed,cap,emission,stakers,builders,treasury,supply,reward_per_weight_pct,insiders_vested,gated_vested\n");
         for r in &self.rows {
             s += &format!(
-                "{},{},{},{},{},{},{},{},{},{},{},{:.6},{}\n",
+                "{},{},{},{},{},{},{},{},{},{},{},{:.6},{},{}\n",
                 r.epoch, r.usage, r.attributed, r.baseline, r.gate_passed, r.cap, r.emission, r.stakers, r.builders, r.treasury, r.supply,
-                r.reward_per_weight_pct, r.insiders_vested
+                r.reward_per_weight_pct, r.insiders_vested, r.gated_vested
             );
         }
         s
@@ -150,7 +153,7 @@ impl Run {
     /// honest classes summed.
     pub fn agents_text(&self) -> String {
         let mut s = format!("{:<20} {:>14} {:>14} {:>14} {:>9}\n", "agent / class", "paid", "received", "net", "net %");
-        for class in [Class::User, Class::Staker, Class::Builder, Class::Insider] {
+        for class in [Class::User, Class::Staker, Class::Builder, Class::Insider, Class::GatedInsider] {
             let rows: Vec<&AgentRow> = self.agents.iter().filter(|a| a.class == class).collect();
             if rows.is_empty() {
                 continue;
@@ -159,7 +162,7 @@ impl Run {
                 rows.iter().fold((0, 0, 0), |(p, r, i), a| (p + a.ledger.paid, r + a.ledger.received, i + a.ledger.put_in()));
             let net = recv as i128 - paid as i128;
             let p = (put > 0).then(|| net as f64 * 100.0 / put as f64);
-            s += &format!("{:<20} {:>14} {:>14} {:>14} {:>9}\n", format!("{class:?}s ({})", rows.len()), tokens(paid), tokens(recv), signed(net), pct(p));
+            s += &format!("{:<20} {:>14} {:>14} {:>14} {:>9}\n", format!("{} ({})", class.plural(), rows.len()), tokens(paid), tokens(recv), signed(net), pct(p));
         }
         for a in self.agents.iter().filter(|a| matches!(a.class, Class::Strategic | Class::Twin)) {
             s += &format!("{:<20} {:>14} {:>14} {:>14} {:>9}\n", a.name, tokens(a.ledger.paid), tokens(a.ledger.received), signed(a.net), pct(a.net_pct));

@@ -48,17 +48,20 @@ pub async fn run(scenario: Scenario, usage: Vec<u64>, progress: Progress<'_>) ->
     Ok(Run { scenario: w.scenario.clone(), usage_plan: w.usage.clone(), rows, agents, txs: w.txs, secs })
 }
 
-/// Vested amount of every schedule now (insiders' accrued value).
-async fn vested_now(w: &mut World) -> Result<u64, SimError> {
+/// Vested amount now of every time-only schedule and of every usage-gated
+/// one (insiders' accrued value).
+async fn vested_now(w: &mut World) -> Result<(u64, u64), SimError> {
     let now = w.client.now().await?;
-    let mut total = 0u64;
+    let usage = w.client.get::<coherence::state::Engine>(&w.keys.engine).await?.total_usage_burned;
+    let (mut time_only, mut gated) = (0u64, 0u64);
     for i in 0..w.agents.len() {
-        if let Kind::Insider { schedule } | Kind::EarlySeller { schedule } | Kind::PatientInsider { schedule } = w.agents[i].kind {
+        if let Kind::Insider { schedule, .. } | Kind::EarlySeller { schedule } | Kind::PatientInsider { schedule } = w.agents[i].kind {
             let v: VestingSchedule = w.client.get(&pda::vesting(&w.keys.engine, schedule)).await?;
-            total += v.claimed + preview::preview_vested(&v, now)?; // claimed + claimable = vested
+            let vested = v.claimed + preview::preview_vested(&v, usage, now)?; // claimed + claimable
+            *if v.gate().is_some() { &mut gated } else { &mut time_only } += vested;
         }
     }
-    Ok(total)
+    Ok((time_only, gated))
 }
 
 /// One epoch after the last close (so its stream is paid out), everyone
@@ -69,7 +72,7 @@ async fn exit_everyone(w: &mut World) -> Result<(), SimError> {
     for i in 0..w.agents.len() {
         match w.agents[i].kind.clone() {
             Kind::Builder { source } | Kind::WashCoalition { source, .. } => behave::claim_source(w, i, source).await?,
-            Kind::Insider { schedule } | Kind::EarlySeller { schedule } => behave::claim_vested(w, i, schedule, true, false).await?,
+            Kind::Insider { schedule, .. } | Kind::EarlySeller { schedule } => behave::claim_vested(w, i, schedule, true, false).await?,
             Kind::PatientInsider { schedule } => behave::claim_vested(w, i, schedule, false, false).await?,
             _ => {}
         }

@@ -36,10 +36,11 @@ pub struct Population {
 impl Population {
     /// The standard mix for `agents` agents in all (at least 20): 6
     /// strategic agents and 5 honest twins, then of the rest about 31 %
-    /// stakers, 11 % builders, 7 % insiders and the remainder users.
+    /// stakers, 11 % builders, 7 % insiders (at least 2; every other one on
+    /// a usage-gated schedule) and the remainder users.
     pub fn standard(agents: u32) -> Population {
         let rest = agents.max(20) - STRATEGIC_AGENTS;
-        let (stakers, builders, insiders) = ((rest * 28 / 90).max(2), (rest / 9).max(1), (rest * 6 / 90).max(1));
+        let (stakers, builders, insiders) = ((rest * 28 / 90).max(2), (rest / 9).max(1), (rest * 6 / 90).max(2));
         Population { users: rest - stakers - builders - insiders, stakers, builders, insiders, strategic: true, wash_only: false }
     }
 

@@ -75,7 +75,7 @@ pub struct Violation {
 }
 
 /// Classes compared, with each epoch's gain (cumulative for insiders).
-const CLASSES: [&str; 4] = ["stakers", "builders", "treasury", "insiders"];
+const CLASSES: [&str; 5] = ["stakers", "builders", "treasury", "insiders", "gated insiders"];
 
 fn cumulative(rows: &[EpochRow], class: &str) -> Vec<u64> {
     let mut sum = 0u64;
@@ -84,7 +84,8 @@ fn cumulative(rows: &[EpochRow], class: &str) -> Vec<u64> {
             "stakers" => { sum += r.stakers; sum }
             "builders" => { sum += r.builders; sum }
             "treasury" => { sum += r.treasury; sum }
-            _ => r.insiders_vested,
+            "insiders" => r.insiders_vested,
+            _ => r.gated_vested,
         })
         .collect()
 }
@@ -151,6 +152,10 @@ pub fn without_usage(zero: &Run) -> Vec<Gain> {
     let insiders = sum(Class::Insider);
     if insiders > 0 {
         out.push(Gain { class: "insiders".into(), amount: insiders, why: "time-based vesting unlocks whatever the usage".into() });
+    }
+    let gated = sum(Class::GatedInsider);
+    if gated > 0 {
+        out.push(Gain { class: "gated insiders".into(), amount: gated, why: "usage-gated vesting unlocked without usage (a defect)".into() });
     }
     for (class, name) in [(Class::Staker, "stakers"), (Class::Builder, "builders")] {
         let v = sum(class);

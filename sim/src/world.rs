@@ -188,7 +188,11 @@ impl World {
             Kind::BaselinePumper { .. } => self.open_position(i, crate::population::STRATEGY_CAPITAL, self.scenario.params.max_lock).await?,
             Kind::StakingTwin { .. } => crate::behave::twin_step(self, i).await?,
             Kind::Builder { source } => self.register_source(i, source).await?,
-            Kind::Insider { schedule } | Kind::EarlySeller { schedule } | Kind::PatientInsider { schedule } => {
+            Kind::Insider { schedule, .. } | Kind::EarlySeller { schedule } | Kind::PatientInsider { schedule } => {
+                let usage_rate_bps = match self.agents[i].kind {
+                    Kind::Insider { usage_rate_bps, .. } => usage_rate_bps,
+                    _ => 0,
+                };
                 let p = self.scenario.params;
                 let total = crate::population::schedule_total(&self.agents[i].kind);
                 let args = CreateVestingArgs {
@@ -199,6 +203,8 @@ impl World {
                     end: self.genesis_ts + (2 * p.min_vesting_duration) as i64,
                     period: 0,
                     revocable: false,
+                    usage_rate_bps,
+                    grace_secs: if usage_rate_bps > 0 { coherence::constants::MIN_VESTING_GRACE_SECS as u32 } else { 0 },
                 };
                 let me = self.client.payer().pubkey();
                 let auth = self.authority.insecure_clone();

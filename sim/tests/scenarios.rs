@@ -133,6 +133,14 @@ async fn zero_usage_mints_nothing_and_only_time_vesting_gains() {
     let insiders: u64 = o.zero.agents.iter().filter(|a| a.class == Class::Insider).map(|a| a.ledger.received).sum();
     assert_eq!(o.verdicts.without_usage[0].amount, insiders);
     assert!(o.verdicts.usage_independent.iter().any(|(c, _)| c == "insiders"));
+    // Usage-gated insiders gain nothing without usage, and do with it.
+    let gated = |run: &Run| -> u64 { run.agents.iter().filter(|a| a.class == Class::GatedInsider).map(|a| a.ledger.received).sum() };
+    assert!(o.zero.agents.iter().any(|a| a.class == Class::GatedInsider));
+    assert_eq!(gated(&o.zero), 0);
+    assert!(o.zero.rows.iter().all(|r| r.gated_vested == 0));
+    assert!(gated(&o.main) > 0 && o.main.rows.last().unwrap().gated_vested > 0);
+    let last = |run: &Run| run.rows.last().unwrap().gated_vested;
+    assert!(last(&o.lower) < last(&o.main), "gated: lower {} main {} ({:?})", last(&o.lower), last(&o.main), o.verdicts.usage_independent);
 }
 
 #[tokio::test]

@@ -24,6 +24,15 @@ use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::collections::BTreeMap;
 
+/// The program's top-level "consumed" log line: its CU, CPIs included.
+fn consumed(name: &str, logs: &[String]) -> u64 {
+    let needle = format!("Program {} consumed ", coherence::ID);
+    logs.iter()
+        .rev()
+        .find_map(|l| l.strip_prefix(&needle).and_then(|rest| rest.split(' ').next()).and_then(|n| n.parse::<u64>().ok()))
+        .unwrap_or_else(|| panic!("{name}: no consumed line (is this the SBF build?)\n{}", logs.join("\n")))
+}
+
 /// Compute-unit samples per instruction.
 #[derive(Default)]
 struct Bench {
@@ -38,15 +47,23 @@ impl Bench {
         if let Some(Err(e)) = &sim.result {
             panic!("{name} failed: {e:?}\n{}", details.logs.join("\n"));
         }
-        let needle = format!("Program {} consumed ", coherence::ID);
-        let used = details
-            .logs
-            .iter()
-            .rev()
-            .find_map(|l| l.strip_prefix(&needle).and_then(|rest| rest.split(' ').next()).and_then(|n| n.parse::<u64>().ok()))
-            .unwrap_or_else(|| panic!("{name}: no consumed line (is this the SBF build?)\n{}", details.logs.join("\n")));
+        let used = consumed(name, &details.logs);
         self.samples.entry(name.to_string()).or_default().push(used);
         h.send(&[instruction], signers).await.unwrap_or_else(|e| panic!("{name}: {e:?}"));
+    }
+
+    /// [`Bench::run`] as a v0 transaction compiled against `tables`.
+    async fn run_v0(&mut self, h: &mut Harness, name: &str, instruction: Instruction, tables: &[coherence_sdk::lookup::AddressLookupTableAccount]) {
+        let payer = h.payer();
+        let tx = h.bank.transaction_v0(std::slice::from_ref(&instruction), &[&payer], tables).expect("v0 transaction");
+        let sim = h.bank.ctx.banks_client.simulate_transaction(tx).await.expect("simulate");
+        let details = sim.simulation_details.as_ref().expect("simulation details");
+        if let Some(Err(e)) = &sim.result {
+            panic!("{name} failed: {e:?}\n{}", details.logs.join("\n"));
+        }
+        let used = consumed(name, &details.logs);
+        self.samples.entry(name.to_string()).or_default().push(used);
+        h.bank.send_with_tables(&[instruction], &[&payer], tables).await.unwrap_or_else(|e| panic!("{name}: {e:?}"));
     }
 
     fn print(&self) {
@@ -113,8 +130,16 @@ async fn main() {
     let mut schedules = Vec::new();
     for (id, period) in [(0u64, 0u64), (1, 30 * DAY), (2, 0)] {
         let (who, _) = &users[id as usize];
-        let a = CreateVestingArgs { beneficiary: who.pubkey(), total: 1_000_000_000, start: now, cliff: now + p.min_vesting_cliff as i64, end: now + p.min_vesting_duration as i64, period, revocable: true };
+        let a = CreateVestingArgs { beneficiary: who.pubkey(), total: 1_000_000_000, start: now, cliff: now + p.min_vesting_cliff as i64, end: now + p.min_vesting_duration as i64, period, revocable: true, usage_rate_bps: 0, grace_secs: 0 };
         b.run(&mut h, "create_vesting", ix::create_vesting(&k, &me, &governor.pubkey(), id, a), &[&governor]).await;
+        schedules.push(pda::vesting(&k.engine, id));
+    }
+    // Usage-gated: one that usage will not finish, one that it will.
+    for (id, total) in [(3u64, 1_000_000_000u64), (4, 1_000)] {
+        let (who, _) = &users[0];
+        let grace = coherence::constants::MIN_VESTING_GRACE_SECS as u32;
+        let a = CreateVestingArgs { beneficiary: who.pubkey(), total, start: now, cliff: now + p.min_vesting_cliff as i64, end: now + p.min_vesting_duration as i64, period: 0, revocable: false, usage_rate_bps: 1_000, grace_secs: grace };
+        b.run(&mut h, "create_vesting (usage-gated)", ix::create_vesting(&k, &me, &governor.pubkey(), id, a), &[&governor]).await;
         schedules.push(pda::vesting(&k.engine, id));
     }
 
@@ -132,7 +157,9 @@ async fn main() {
     b.run(&mut h, "fund_rewards", ix::fund_rewards(&k, &holder.pubkey(), &holder_tokens, 1_000_000_000), &[&holder]).await;
 
     // Epochs: usage in every shard (half of it through the source), then a
-    // 16-shard close that mints three ways and restarts the stream.
+    // 16-shard close (a v0 transaction with the engine's lookup table) that
+    // burns every escrow, mints three ways and restarts the stream.
+    let table = f.lookup_table(&mut h, 16).await;
     for epoch in 0..4u64 {
         f.warp_to_epoch(&mut h, epoch).await;
         for shard in 0..16u8 {
@@ -154,7 +181,8 @@ async fn main() {
             b.run(&mut h, name, ix::record_usage(&k, &who.pubkey(), tokens, shard, 1_000_000 + shard as u64, src, record), &[who]).await;
         }
         f.warp_to_epoch(&mut h, epoch + 1).await;
-        b.run(&mut h, "close_epoch (16 shards)", ix::close_epoch(&k, &me, epoch, 16), &[]).await;
+        let close = ix::close_epoch(&k, &me, epoch, 16);
+        b.run_v0(&mut h, "close_epoch (16 shards, lookup table; burns 16 escrows)", close, std::slice::from_ref(&table)).await;
         h.warp_by(3_600).await;
         for (i, (who, tokens)) in users.iter().enumerate() {
             let pos = pda::position(&k.engine, &who.pubkey(), 0);
@@ -188,6 +216,10 @@ async fn main() {
     h.warp_by(p.min_vesting_duration as i64).await;
     b.run(&mut h, "claim_vesting", ix::claim_vesting(&k, &w2.pubkey(), &schedules[2], t2), &[w2]).await;
     b.run(&mut h, "close_vesting", ix::close_vesting(&w2.pubkey(), &schedules[2]), &[w2]).await;
+    b.run(&mut h, "claim_vesting (usage-gated)", ix::claim_vesting(&k, &w0.pubkey(), &schedules[3], t0), &[w0]).await;
+    b.run(&mut h, "claim_vesting (usage-gated, last: releases budget)", ix::claim_vesting(&k, &w0.pubkey(), &schedules[4], t0), &[w0]).await;
+    h.warp_by(coherence::constants::MIN_VESTING_GRACE_SECS as i64).await;
+    b.run(&mut h, "expire_vesting", ix::expire_vesting(&k, &schedules[3]), &[]).await;
 
     // Governance.
     let mut q = p;

@@ -91,7 +91,7 @@ impl Fixture {
             .expect("initialize_engine");
         let payer = h.payer().pubkey();
         let shards: Vec<_> = (0..args.usage_shards).map(|i| ix::init_usage_shard(&keys, &payer, i)).collect();
-        for chunk in shards.chunks(8) {
+        for chunk in shards.chunks(coherence_sdk::ops::SHARDS_PER_TX) {
             h.send(chunk, &[]).await.expect("init_usage_shard");
         }
         Fixture { keys, authority, genesis, genesis_tokens }
@@ -133,6 +133,8 @@ pub fn vesting_args(beneficiary: Pubkey, total: u64, start: i64, cliff_secs: u64
         end: start + duration_secs as i64,
         period,
         revocable,
+        usage_rate_bps: 0,
+        grace_secs: 0,
     }
 }
 
@@ -229,6 +231,20 @@ impl Fixture {
 }
 
 impl Fixture {
+    /// Creates the engine's address lookup table for `close_epoch` with
+    /// `shards` shards, fills it and waits a slot so it can be used.
+    pub async fn lookup_table(&self, h: &mut Harness, shards: u8) -> coherence_sdk::lookup::AddressLookupTableAccount {
+        let payer = h.payer();
+        let slot = h.bank.recent_slot().await.expect("recent slot");
+        let addresses = coherence_sdk::lookup::close_epoch_addresses(&self.keys, shards);
+        let (key, txs) = coherence_sdk::lookup::create_txs(&payer.pubkey(), slot, &addresses);
+        for tx in txs {
+            h.send(&tx, &[]).await.expect("create/extend lookup table");
+        }
+        h.bank.next_slot().await.expect("next slot");
+        coherence_sdk::lookup::AddressLookupTableAccount { key, addresses }
+    }
+
     /// Closes every ended epoch, in order (what the CLI's crank does).
     pub async fn crank(&self, h: &mut Harness) -> TxResult {
         let now = h.now().await;

@@ -32,7 +32,12 @@ pub type TxResult = Result<(), BanksClientError>;
 
 impl Harness {
     pub async fn new() -> Self {
-        let bank = LocalBank::start(None, &[]).await.expect("start the in-process bank");
+        Self::with_programs(|_| {}).await
+    }
+
+    /// A harness whose bank also runs the programs `extra` adds.
+    pub async fn with_programs(extra: impl FnOnce(&mut solana_program_test::ProgramTest)) -> Self {
+        let bank = LocalBank::start_with(None, &[], extra).await.expect("start the in-process bank");
         let mut h = Harness { bank };
         // Start the clock at a round, realistic time.
         h.warp_to(1_800_000_000).await;

@@ -35,19 +35,23 @@ async fn usage_burns_and_epoch_close_emits_alpha_share_split_three_ways() {
         assert_eq!((ev[0].epoch, ev[0].shard, ev[0].amount, ev[0].shard_usage), (0, shard, U, U));
     }
     assert_eq!(h.balance(&tokens).await, 6 * U);
-    assert_eq!(h.mint_state(&f.keys.mint).await.supply, supply0 - 4 * U);
+    // Paid into the shards' escrows, burned only when the epoch closes.
+    assert_eq!(h.mint_state(&f.keys.mint).await.supply, supply0);
+    for shard in 0..USAGE_SHARDS {
+        assert_eq!(h.balance(&pda::usage_escrow(&f.keys.engine, shard)).await, U);
+    }
 
     // Too early: the epoch has not ended.
     assert_error(f.close(&mut h, 0).await, CoherenceError::EpochNotEnded);
     f.warp_to_epoch(&mut h, 1).await;
     let engine: Engine = f.engine(&mut h).await;
-    let supply = h.mint_state(&f.keys.mint).await.supply;
+    let supply = h.mint_state(&f.keys.mint).await.supply - 4 * U;
     let (outcome, split) = preview::preview_emission(&engine, &shards(&mut h, &f).await, supply, 0).unwrap();
     let payer = h.payer().pubkey();
     let closed = h.send_events::<EpochClosed>(&[ix::close_epoch(&f.keys, &payer, 0, USAGE_SHARDS)], &[]).await;
 
     // Baseline 0: any usage passes; E = U·α = 2 U; no attribution → builders 0.
-    assert_eq!(closed[0].usage, 4 * U);
+    assert_eq!((closed[0].usage, closed[0].escrow_burned), (4 * U, 4 * U));
     assert!(closed[0].gate_passed);
     assert_eq!(closed[0].emission, 2 * U);
     assert_eq!((closed[0].treasury_amount, closed[0].builders_amount, closed[0].stakers_amount), (U / 5, 0, 9 * U / 5));
@@ -55,7 +59,10 @@ async fn usage_burns_and_epoch_close_emits_alpha_share_split_three_ways() {
     assert_eq!(split.stakers, closed[0].stakers_amount);
     assert_eq!(h.balance(&f.keys.treasury).await, U / 5);
     assert_eq!(h.balance(&f.keys.reward_vault).await, 9 * U / 5);
-    assert_eq!(h.mint_state(&f.keys.mint).await.supply, supply + 2 * U);
+    assert_eq!(h.mint_state(&f.keys.mint).await.supply, supply0 - 4 * U + 2 * U, "escrows burned, emission minted");
+    for shard in 0..USAGE_SHARDS {
+        assert_eq!(h.balance(&pda::usage_escrow(&f.keys.engine, shard)).await, 0);
+    }
 
     let record = f.record_of(&mut h, 0).await;
     assert_eq!((record.usage, record.emission, record.baseline, record.gate_passed), (4 * U, 2 * U, 0, true));
@@ -179,7 +186,7 @@ async fn bad_usage_payments_rejected_and_nothing_recorded() {
     assert_error(f.record(&mut h, &user, &foreign, 0, U, None).await, CoherenceError::WrongMint);
     // A fake mint in the mint slot.
     let mut fake = ix::record_usage(&f.keys, &user.pubkey(), &foreign, 0, U, None, None);
-    fake.accounts[3].pubkey = other_mint;
+    fake.accounts[4].pubkey = other_mint;
     assert_error(h.send(&[fake], &[&user]).await, CoherenceError::WrongMint);
     // Without the tokens to burn: the burn fails (InsufficientFunds = 1), nothing is credited.
     assert_eq!(custom_code(&f.record(&mut h, &user, &tokens, 0, 2 * U, None).await), Some(1));

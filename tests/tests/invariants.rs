@@ -10,10 +10,16 @@
 //! - I1: total emitted ≤ 90 % of total usage burned;
 //! - I3: mint supply ≤ max supply;
 //! - I5: every schedule's vested amount and claimed amount ≤ the linear line
-//!   over its declared duration (random cliff, period and duration);
+//!   over its declared duration (random cliff, period and duration); a
+//!   usage-gated schedule's vested amount ≤ rate × usage since creation;
+//! - usage budget: the engine's Σ rate = Σ rates of the gated schedules
+//!   holding budget, and α + Σ rate ≤ 100 %;
 //! - I7: every legitimate exit of every actor would succeed now (simulated):
 //!   start_unbond of a locked position, withdraw of an unlocked one, claims of
 //!   earned rewards, vested tokens and builder rewards;
+//! - escrow: every token paid as usage is in a shard's escrow or burned,
+//!   escrows hold no more than the open epochs' usage, and
+//!   supply = start + emitted − burned (the supply history);
 //! - I8: stake vault = Σ principal (= pool total); reward vault ≥ Σ earned-
 //!   unclaimed rewards (exact SDK preview of every position); vesting vault ≥
 //!   Σ owed-unclaimed; builder vault ≥ Σ sources' claimable;
@@ -28,7 +34,7 @@
 //! sequence. A failure prints the regime, seed and step.
 
 use anchor_lang::prelude::Pubkey;
-use coherence::constants::{DAY, MAX_ALPHA_BPS, MIN_VESTING_CLIFF_FLOOR, MIN_VESTING_DURATION_FLOOR};
+use coherence::constants::{DAY, MAX_ALPHA_BPS, MIN_VESTING_CLIFF_FLOOR, MIN_VESTING_DURATION_FLOOR, MIN_VESTING_GRACE_SECS};
 use coherence::errors::CoherenceError;
 use coherence::instructions::InitEngineArgs;
 use coherence::math::stake::ACC_SCALE;
@@ -207,6 +213,16 @@ struct World {
     poker: Option<Poker>,
     ideal: Ideal,
     paused: bool,
+    /// Mint supply and lifetime counters when the sequence starts.
+    start: Ledger,
+}
+
+/// Where every token paid as usage is: the escrow, or burned.
+#[derive(Clone, Copy, Debug)]
+struct Ledger {
+    supply: u64,
+    emitted: u128,
+    usage_burned: u128,
 }
 
 /// Outcomes a random (not necessarily valid) action may legitimately get.
@@ -244,7 +260,9 @@ impl World {
         }
         let pool: StakePool = h.get(&f.keys.stake_pool).await;
         let ideal = Ideal::of(&pool);
-        World { regime, h, f, actors, builder, builder_tokens, source, schedules: vec![], poker: None, ideal, paused: false }
+        let engine: Engine = h.get(&f.keys.engine).await;
+        let start = Ledger { supply: h.mint_state(&f.keys.mint).await.supply, emitted: engine.total_emitted, usage_burned: engine.total_usage_burned };
+        World { regime, h, f, actors, builder, builder_tokens, source, schedules: vec![], poker: None, ideal, paused: false, start }
     }
 
     async fn step(&mut self, rng: &mut Rng) {
@@ -341,7 +359,12 @@ impl World {
                         2 => duration / (1 + rng.below(12)),
                         _ => 1 + rng.below(DAY),
                     };
-                    let args = vesting_args(kp.pubkey(), regime.amount(rng), now + rng.below(DAY) as i64, cliff, duration, period, rng.below(2) == 0);
+                    let mut args = vesting_args(kp.pubkey(), regime.amount(rng), now + rng.below(DAY) as i64, cliff, duration, period, rng.below(2) == 0);
+                    if rng.below(2) == 0 {
+                        // Usage-gated: random rate, some refused by the budget.
+                        args.usage_rate_bps = 1 + rng.below(4_000) as u16;
+                        args.grace_secs = MIN_VESTING_GRACE_SECS as u32;
+                    }
                     if let Ok(v) = self.f.create_vesting(&mut self.h, args).await {
                         self.schedules.push((v, a));
                     }
@@ -351,7 +374,7 @@ impl World {
                         let who = self.actors[owner].kp.insecure_clone();
                         let to = self.actors[owner].tokens;
                         let now = self.h.now().await;
-                        let owed = preview::preview_vested(&self.h.get::<VestingSchedule>(&v).await, now).unwrap();
+                        let owed = preview::preview_vested(&self.h.get::<VestingSchedule>(&v).await, self.h.get::<Engine>(&k.engine).await.total_usage_burned, now).unwrap();
                         let r = self.h.send(&[ix::claim_vesting(&k, &who.pubkey(), &v, &to)], &[&who]).await;
                         if owed > 0 {
                             r.expect("I7: claiming vested tokens must never fail");
@@ -362,8 +385,13 @@ impl World {
                 }
                 _ => {
                     if let Some(&(v, _)) = self.schedules.get(rng.below(self.schedules.len() as u64 + 1) as usize) {
-                        let r = self.h.send(&[ix::revoke_vesting(&k, &self.f.authority.pubkey(), &v)], &[&self.f.authority]).await;
-                        tolerated(r, &[CoherenceError::NotRevocable, CoherenceError::AlreadyRevoked]);
+                        if rng.below(2) == 0 {
+                            let r = self.h.send(&[ix::revoke_vesting(&k, &self.f.authority.pubkey(), &v)], &[&self.f.authority]).await;
+                            tolerated(r, &[CoherenceError::NotRevocable, CoherenceError::AlreadyRevoked]);
+                        } else {
+                            let r = self.h.send(&[ix::expire_vesting(&k, &v)], &[]).await;
+                            tolerated(r, &[CoherenceError::NotUsageGated, CoherenceError::AlreadyRevoked, CoherenceError::GraceNotElapsed]);
+                        }
                     }
                 }
             },
@@ -506,7 +534,24 @@ impl World {
         let engine: Engine = self.h.get(&k.engine).await;
         let pool: StakePool = self.h.get(&k.stake_pool).await;
         assert!(engine.total_emitted as u128 * 10_000 <= engine.total_usage_burned as u128 * MAX_ALPHA_BPS as u128, "I1");
-        assert!(self.h.mint_state(&k.mint).await.supply <= engine.max_supply, "I3");
+        let supply = self.h.mint_state(&k.mint).await.supply;
+        assert!(supply <= engine.max_supply, "I3");
+        // Escrow (DESIGN §4.5c): every token paid as usage is escrowed or
+        // burned; escrows hold only usage of epochs not yet closed; supply
+        // moves only by emission and escrow burns.
+        let (mut escrowed, mut open_usage) = (0u128, 0u128);
+        for shard in 0..USAGE_SHARDS {
+            escrowed += u128::from(self.h.balance(&pda::usage_escrow(&k.engine, shard)).await);
+            let s: coherence::state::UsageShard = self.h.get(&pda::usage_shard(&k.engine, shard)).await;
+            for slot in s.slots.iter().filter(|sl| sl.epoch != u64::MAX && sl.epoch >= engine.next_epoch) {
+                open_usage += u128::from(slot.usage);
+            }
+        }
+        assert!(escrowed <= open_usage, "escrows {escrowed} hold more than the open epochs' usage {open_usage}");
+        let paid = (engine.total_usage_burned - self.start.usage_burned) + open_usage;
+        let burned = paid - escrowed;
+        let minted = engine.total_emitted - self.start.emitted;
+        assert_eq!(u128::from(supply) + burned, u128::from(self.start.supply) + minted, "supply = start + emitted − (paid − escrowed)");
         let now = self.h.now().await;
         let (mut principal, mut owed) = (0u64, 0u64);
         let mut keys = self.position_keys();
@@ -522,19 +567,22 @@ impl World {
         assert_eq!(self.h.balance(&k.stake_vault).await, principal, "I8: stake vault = Σ principal");
         assert!(self.h.balance(&k.reward_vault).await >= owed, "I8: reward vault ≥ Σ earned-unclaimed");
         let mut vesting_owed = 0u64;
+        let mut budget_held = 0u64;
         for (v, _) in &self.schedules {
             let s: VestingSchedule = self.h.get(v).await;
             let until = s.revoked().map_or(now, |r| r.min(now));
             let linear = linear_vested(&s, until);
-            let vested = s.curve().vested(until).unwrap();
+            let vested = s.vested(now, engine.total_usage_burned).unwrap();
             assert!(vested as u128 <= linear, "I5: schedule {v} vested {vested} > linear {linear} at {until} ({:?})", s.curve());
             assert!(s.claimed as u128 <= linear, "I5: schedule {v} claimed {} > linear {linear}", s.claimed);
-            let total = match s.revoked() {
-                Some(at) => s.curve().vested(at).unwrap(),
-                None => s.total,
-            };
-            vesting_owed += total - s.claimed;
+            if let Some(g) = s.gate().filter(|_| s.revoked().is_none()) {
+                assert!(vested <= g.limit(engine.total_usage_burned), "gated schedule {v} vested {vested} above rate × usage");
+            }
+            budget_held += if s.holds_budget { u64::from(s.usage_rate_bps) } else { 0 };
+            vesting_owed += s.final_amount().unwrap().unwrap_or(s.total) - s.claimed;
         }
+        assert_eq!(u64::from(engine.gated_rate_bps), budget_held, "usage budget = Σ rates of schedules holding it");
+        assert!(u64::from(engine.budget_alpha_bps()) + budget_held <= 10_000, "usage budget: α + Σ rate ≤ 100 %");
         assert!(self.h.balance(&k.vesting_vault).await >= vesting_owed, "I8: vesting vault ≥ Σ owed");
         let src: Source = self.h.get(&self.source).await;
         assert!(self.h.balance(&k.builder_vault).await >= src.claimable, "builder vault ≥ claimable");
@@ -570,9 +618,10 @@ impl World {
                 r.unwrap_or_else(|e| panic!("I7: claiming the rewards of {key} would fail: {e}"));
             }
         }
+        let usage = self.h.get::<Engine>(&k.engine).await.total_usage_burned;
         for (v, owner) in self.schedules.clone() {
             let s: VestingSchedule = self.h.get(&v).await;
-            if preview::preview_vested(&s, now).unwrap() > 0 {
+            if preview::preview_vested(&s, usage, now).unwrap() > 0 {
                 let (who, to) = (self.actors[owner].kp.insecure_clone(), self.actors[owner].tokens);
                 let r = self.h.would_succeed(&[ix::claim_vesting(&k, &who.pubkey(), &v, &to)], &[&who]).await;
                 r.unwrap_or_else(|e| panic!("I7: claiming vested tokens of {v} would fail: {e}"));

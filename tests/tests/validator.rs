@@ -167,7 +167,7 @@ async fn scenarios(client: &mut Client) {
     refused(client.send(&[ix::claim_rewards(&k, &me, &pos, &w.tokens, false)], &[]).await, CoherenceError::NothingToClaim);
 
     // --- vesting -------------------------------------------------------
-    let schedule = |cliff: i64, end: i64, start: i64| CreateVestingArgs { beneficiary: me, total: 10 * UNIT, start, cliff: start + cliff, end: start + end, period: 0, revocable: true };
+    let schedule = |cliff: i64, end: i64, start: i64| CreateVestingArgs { beneficiary: me, total: 10 * UNIT, start, cliff: start + cliff, end: start + end, period: 0, revocable: true, usage_rate_bps: 0, grace_secs: 0 };
     let (cliff, dur) = (MIN_VESTING_CLIFF_FLOOR as i64, MIN_VESTING_DURATION_FLOOR as i64);
     refused(client.send(&[ix::create_vesting(&k, &me, &me, 0, schedule(60, dur, now + 5))], &[]).await, CoherenceError::VestingCliffTooShort);
     refused(client.send(&[ix::create_vesting(&k, &me, &me, 0, schedule(cliff, cliff + 1, now + 5))], &[]).await, CoherenceError::VestingDurationTooShort);

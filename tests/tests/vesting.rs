@@ -60,7 +60,7 @@ async fn claim_at_each_step_gets_exactly_the_math_amount_then_close() {
         let t = start + (step * MONTH) as i64;
         h.warp_to(t).await;
         let s: VestingSchedule = h.get(&v).await;
-        let expected = preview::preview_vested(&s, t).unwrap();
+        let expected = preview::preview_vested(&s, 0, t).unwrap();
         // 12 equal monthly steps after a 3-month cliff.
         let want = if step == 3 { 3 * TOTAL / 12 } else { TOTAL / 12 };
         assert_eq!(expected, want, "step {step}");

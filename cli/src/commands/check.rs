@@ -40,6 +40,10 @@ pub struct Facts {
     pub stake_vault_balance: u64,
     pub pool: StakePool,
     pub schedules: Vec<VestingSchedule>,
+    /// Cluster time, for what time-only schedules have still to vest.
+    pub now: i64,
+    /// Time-only schedules still to vest at least this many base units are reported.
+    pub vesting_threshold: u64,
 }
 
 const SYSTEM: Pubkey = anchor_lang::system_program::ID;
@@ -121,8 +125,35 @@ pub fn assess(f: &Facts) -> Vec<Finding> {
             out.push(finding(Warn, "insider-short-cliff", format!("schedule #{} of {} has a {}-day cliff", s.id, s.beneficiary, (s.cliff - s.start) / DAY as i64)));
         }
     }
+    vesting_findings(f, &mut out);
     out.sort_by_key(|f| std::cmp::Reverse(f.severity));
     out
+}
+
+/// Time-only schedules are value that accrues without usage; the usage
+/// budget (α + Σ rate of gated schedules) must stay within 100 % and match
+/// the schedules that hold it.
+fn vesting_findings(f: &Facts, out: &mut Vec<Finding>) {
+    use Severity::*;
+    let e = &f.engine;
+    let active = f.schedules.iter().filter(|s| s.revoked().is_none());
+    for s in active.clone().filter(|s| s.gate().is_none()) {
+        let to_vest = s.total.saturating_sub(s.curve().vested(f.now).unwrap_or(s.total));
+        if to_vest > 0 && to_vest >= f.vesting_threshold {
+            out.push(finding(Warn, "time-only-vesting", format!("schedule #{} of {} still vests {} base units by {} on time alone, with or without usage (a usage-gated schedule would not)", s.id, s.beneficiary, to_vest, s.end)));
+        }
+    }
+    let held: u64 = active.filter(|s| s.holds_budget && s.gate().is_some()).map(|s| u64::from(s.usage_rate_bps)).sum();
+    let gated = f.schedules.iter().filter(|s| s.holds_budget).count();
+    let (alpha, rate) = (u64::from(e.budget_alpha_bps()), u64::from(e.gated_rate_bps));
+    let pct = |b: u64| format!("{}.{:02} %", b / 100, b % 100);
+    if alpha + rate > 10_000 {
+        out.push(finding(Critical, "usage-budget-exceeded", format!("alpha {} + gated vesting {} > 100 %: washing usage pays", pct(alpha), pct(rate))));
+    }
+    if held != rate {
+        out.push(finding(Critical, "usage-budget-mismatch", format!("engine counts {} of gated rate, its schedules hold {}", pct(rate), pct(held))));
+    }
+    out.push(finding(Info, "usage-budget", format!("usage budget in use: alpha {} + gated vesting {} ({gated} schedules) = {} of 100 %", pct(alpha), pct(rate), pct(alpha + rate))));
 }
 
 async fn owner_of(ctx: &mut Ctx, key: &Pubkey) -> CliResult<Option<Pubkey>> {
@@ -192,7 +223,7 @@ async fn simulate_findings(engine: &Engine, size: SimSize, out: &mut Vec<Finding
     Ok(())
 }
 
-pub async fn run(ctx: &mut Ctx, simulate: Option<SimSize>) -> CliResult {
+pub async fn run(ctx: &mut Ctx, simulate: Option<SimSize>, vesting_threshold_bps: u16) -> CliResult {
     let (keys, engine) = ctx.engine().await?;
     let mint = ctx.client.account(&keys.mint).await?.ok_or_else(|| CliError::Input("mint missing".into()))?;
     let coption = |d: &[u8], at: usize| -> Option<Pubkey> {
@@ -218,6 +249,8 @@ pub async fn run(ctx: &mut Ctx, simulate: Option<SimSize>) -> CliResult {
         stake_vault_balance: coherence_sdk::ops::token_balance(&mut ctx.client, &keys.stake_vault).await?,
         pool: ctx.client.get(&keys.stake_pool).await?,
         schedules: schedules.into_iter().map(|(_, s)| s).collect(),
+        now: ctx.client.now().await?,
+        vesting_threshold: (u128::from(engine.max_supply) * u128::from(vesting_threshold_bps) / 10_000) as u64,
         engine,
     };
     let mut findings = assess(&facts);
@@ -252,7 +285,7 @@ mod tests {
             params: coherence_sdk::defaults::params(10), pending_params: None, pending_eta: 0, next_epoch: 0,
             baseline: 0, cap: 10, total_emitted: 0, total_usage_burned: 0, stake_vault: Pubkey::new_unique(),
             reward_vault: Pubkey::new_unique(), treasury: Pubkey::new_unique(), vesting_vault: Pubkey::new_unique(),
-            builder_vault: Pubkey::new_unique(), vesting_count: 0, source_count: 0, reserved: [0; 112],
+            builder_vault: Pubkey::new_unique(), vesting_count: 0, source_count: 0, gated_rate_bps: 0, reserved: [0; 110],
         };
         Facts {
             engine_key,
@@ -266,7 +299,43 @@ mod tests {
             stake_vault_balance: 0,
             pool: StakePool { version: 1, bump: 0, engine: engine_key, stream: Stream::default(), total_principal: 0, positions: 0, reserved: [0; 32] },
             schedules: vec![],
+            now: 1_000,
+            vesting_threshold: 1,
         }
+    }
+
+    fn schedule(id: u64, rate: u16) -> VestingSchedule {
+        VestingSchedule {
+            version: 2, bump: 0, engine: Pubkey::new_unique(), id, beneficiary: Pubkey::new_unique(), total: 100,
+            claimed: 0, start: 0, cliff: 90 * DAY as i64, end: 365 * DAY as i64, period: 0, revocable: false,
+            revoked_at: 0, usage_rate_bps: rate, usage_snapshot: 0, grace_secs: 0, frozen_vested: 0,
+            holds_budget: rate > 0, reserved: [0; 1],
+        }
+    }
+
+    #[test]
+    fn time_only_schedules_and_the_usage_budget_are_reported() {
+        let mut f = facts();
+        f.schedules = vec![schedule(0, 0), schedule(1, 2_000)];
+        f.engine.gated_rate_bps = 2_000;
+        let all = assess(&f);
+        let time_only: Vec<_> = all.iter().filter(|x| x.code == "time-only-vesting").collect();
+        assert_eq!(time_only.len(), 1, "{all:?}");
+        assert!(time_only[0].reason.contains("schedule #0") && time_only[0].reason.contains("100 base units"));
+        let budget = all.iter().find(|x| x.code == "usage-budget").unwrap();
+        assert!(budget.reason.contains("alpha 50.00 % + gated vesting 20.00 % (1 schedules) = 70.00 %"), "{}", budget.reason);
+        // Under the threshold, or revoked, or fully vested: not reported.
+        f.vesting_threshold = 101;
+        assert!(!codes(&f).contains(&"time-only-vesting"));
+        f.vesting_threshold = 1;
+        f.now = 365 * DAY as i64;
+        assert!(!codes(&f).contains(&"time-only-vesting"));
+        // A budget the schedules do not account for is critical.
+        f.engine.gated_rate_bps = 2_500;
+        assert!(codes(&f).contains(&"usage-budget-mismatch"));
+        f.engine.gated_rate_bps = 6_000;
+        f.schedules[1].usage_rate_bps = 6_000;
+        assert!(codes(&f).contains(&"usage-budget-exceeded"));
     }
 
     fn codes(f: &Facts) -> Vec<&'static str> {

@@ -79,8 +79,8 @@ pub async fn run(output: Output) -> CliResult {
     // Treasury and insider vesting.
     d.client.send(&[ix::deposit_treasury(&keys, &me, &ata, 20_000_000 * TOKEN)], &[]).await?;
     let now = d.client.now().await?;
-    let team_args = CreateVestingArgs { beneficiary: team.pubkey(), total: 10_000_000 * TOKEN, start: now, cliff: now + 90 * DAY as i64, end: now + 365 * DAY as i64, period: 0, revocable: false };
-    let inv_args = CreateVestingArgs { beneficiary: investor.pubkey(), total: 5_000_000 * TOKEN, start: now, cliff: now + 120 * DAY as i64, end: now + 720 * DAY as i64, period: 30 * DAY, revocable: true };
+    let team_args = CreateVestingArgs { beneficiary: team.pubkey(), total: 10_000_000 * TOKEN, start: now, cliff: now + 90 * DAY as i64, end: now + 365 * DAY as i64, period: 0, revocable: false, usage_rate_bps: 0, grace_secs: 0 };
+    let inv_args = CreateVestingArgs { beneficiary: investor.pubkey(), total: 5_000_000 * TOKEN, start: now, cliff: now + 120 * DAY as i64, end: now + 720 * DAY as i64, period: 30 * DAY, revocable: true, usage_rate_bps: 0, grace_secs: 0 };
     for (id, a) in [(0u64, team_args), (1, inv_args)] {
         d.client.send(&[ix::create_vesting(&keys, &me, &authority.pubkey(), id, a)], &[&authority]).await?;
     }

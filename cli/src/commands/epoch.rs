@@ -23,14 +23,19 @@ pub async fn run(ctx: &mut Ctx, cmd: EpochCmd) -> CliResult {
         EpochCmd::Close => {
             let epoch = engine.next_epoch;
             let payer = ctx.signer_key();
-            let sent = ctx.write(&format!("close epoch {epoch}"), vec![ix::close_epoch(&keys, &payer, epoch, engine.usage_shards)], &[]).await?;
-            if sent.is_none() {
-                return Ok(()); // --print-tx: the record does not exist
+            if ctx.print_tx() {
+                let ixs = vec![ix::close_epoch(&keys, &payer, epoch, engine.usage_shards)];
+                ctx.write(&format!("close epoch {epoch}"), ixs, &[]).await?;
+                return Ok(()); // the record does not exist
             }
+            ctx.confirm(&format!("close epoch {epoch}"))?;
+            let before = ctx.client.lookup_table(&keys.engine);
+            ops::close_epoch(&mut ctx.client, &keys, epoch, engine.usage_shards).await?;
+            let (table_text, table) = new_table(ctx, &keys.engine, before);
             let r: EpochRecord = ctx.client.get(&pda::epoch_record(&keys.engine, epoch)).await?;
             ctx.out(
-                format!("epoch {epoch}: usage {} gate {} emission {}", fmt(r.usage), if r.gate_passed { "passed" } else { "failed" }, fmt(r.emission)),
-                serde_json::json!({ "epoch": epoch, "usage": r.usage, "gate_passed": r.gate_passed, "emission": r.emission }),
+                format!("epoch {epoch}: usage {} gate {} emission {}{table_text}", fmt(r.usage), if r.gate_passed { "passed" } else { "failed" }, fmt(r.emission)),
+                serde_json::json!({ "epoch": epoch, "usage": r.usage, "gate_passed": r.gate_passed, "emission": r.emission, "lookup_table": table }),
             );
         }
         EpochCmd::Show { epoch: Some(epoch) } if epoch < engine.next_epoch => {
@@ -81,6 +86,7 @@ pub async fn crank(ctx: &mut Ctx, watch: bool, interval: u64) -> CliResult {
         return Ok(());
     }
     ctx.confirm("close every ended epoch")?;
+    let before = ctx.client.lookup_table(&keys.engine);
     loop {
         let spinner = indicatif::ProgressBar::new_spinner();
         spinner.set_message("closing due epochs");
@@ -88,11 +94,21 @@ pub async fn crank(ctx: &mut Ctx, watch: bool, interval: u64) -> CliResult {
         let closed = ops::crank(&mut ctx.client, &keys).await;
         spinner.finish_and_clear();
         let closed = closed?;
-        ctx.out(format!("closed epochs: {closed:?}"), serde_json::json!({ "closed": closed }));
+        let (table_text, table) = new_table(ctx, &keys.engine, before);
+        ctx.out(format!("closed epochs: {closed:?}{table_text}"), serde_json::json!({ "closed": closed, "lookup_table": table }));
         if !watch {
             return Ok(());
         }
         tokio::time::sleep(std::time::Duration::from_secs(interval)).await;
+    }
+}
+
+/// The lookup table closing created, if it did (text to append, JSON
+/// value): pass it with `--lookup-table` from then on.
+fn new_table(ctx: &Ctx, engine: &anchor_lang::prelude::Pubkey, before: Option<anchor_lang::prelude::Pubkey>) -> (String, Option<String>) {
+    match ctx.client.lookup_table(engine).filter(|t| before != Some(*t)) {
+        Some(table) => (format!("\ncreated the engine's address lookup table {table}: pass --lookup-table {table} from now on"), Some(table.to_string())),
+        None => (String::new(), None),
     }
 }
 

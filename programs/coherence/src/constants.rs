@@ -48,5 +48,24 @@ pub const MAX_TIMELOCK_SECS: u64 = 30 * DAY;
 
 pub const DAY: u64 = 86_400;
 
-/// Layout version written into every account.
+/// Layout version written into accounts whose layout never changed.
 pub const ACCOUNT_VERSION: u8 = 1;
+
+/// Engine layout version 2 uses two reserved bytes for `gated_rate_bps`.
+/// A version-1 engine wrote zeros there, which reads as "no usage-gated
+/// schedule holds budget": exactly true, since version 1 had none.
+pub const ENGINE_VERSION: u8 = 2;
+
+/// Usage shard layout version 2 carries the escrow's address.
+pub const USAGE_SHARD_VERSION: u8 = 2;
+
+/// Vesting layout version 2 carries the usage gate in what version 1 kept
+/// as zeroed reserved bytes. The program reads the gate only from version
+/// ≥ 2 accounts, so a version-1 schedule stays time-only whatever its bytes.
+pub const VESTING_VERSION: u8 = 2;
+
+/// A usage-gated schedule that has not fully vested by `end + grace` can be
+/// expired by anyone; the grace is chosen per schedule within these bounds
+/// (long enough for a bad quarter, short enough that dead grants go back).
+pub const MIN_VESTING_GRACE_SECS: u64 = 30 * DAY;
+pub const MAX_VESTING_GRACE_SECS: u64 = 3 * 365 * DAY;

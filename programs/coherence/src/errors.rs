@@ -99,7 +99,7 @@ pub enum CoherenceError {
     NotBeneficiary,
     #[msg("Schedule is not revocable")]
     NotRevocable,
-    #[msg("Schedule was already revoked")]
+    #[msg("Schedule was already revoked or expired")]
     AlreadyRevoked,
     #[msg("Schedule still holds unclaimed tokens")]
     ScheduleNotEmpty,
@@ -147,4 +147,16 @@ pub enum CoherenceError {
     EpochRecordRequired,
     #[msg("Epoch already closed")]
     EpochAlreadyClosed,
+    #[msg("Usage budget exceeded: alpha_bps + Σ usage_rate_bps of active gated schedules must stay ≤ 10000")]
+    UsageBudgetExceeded,
+    #[msg("usage_rate_bps must be between 0 (time-only) and 10000")]
+    UsageRateOutOfBounds,
+    #[msg("grace_secs must be 0 for a time-only schedule and within [MIN_VESTING_GRACE_SECS, MAX_VESTING_GRACE_SECS] for a gated one")]
+    GraceOutOfBounds,
+    #[msg("Schedule is not usage-gated")]
+    NotUsageGated,
+    #[msg("The schedule's end + grace has not passed yet")]
+    GraceNotElapsed,
+    #[msg("Usage shard has no escrow yet: run init_usage_shard for it again")]
+    ShardWithoutEscrow,
 }

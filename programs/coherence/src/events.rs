@@ -76,6 +76,13 @@ pub struct VestingCreated {
     pub end: i64,
     pub period: u64,
     pub revocable: bool,
+    /// 0 = time-only.
+    pub usage_rate_bps: u16,
+    /// The engine's `total_usage_burned` at creation.
+    pub usage_snapshot: u128,
+    pub grace_secs: u32,
+    /// The engine's Σ rate of active gated schedules, this one included.
+    pub gated_rate_bps: u16,
     pub treasury_balance: u64,
 }
 
@@ -95,6 +102,26 @@ pub struct VestingRevoked {
     pub returned: u64,
     /// Vested tokens that stay claimable by the beneficiary.
     pub vested: u64,
+}
+
+#[event]
+pub struct VestingExpired {
+    pub vesting: Pubkey,
+    pub expired_at: i64,
+    /// Unvested tokens returned to the treasury.
+    pub returned: u64,
+    /// Vested tokens that stay claimable by the beneficiary.
+    pub vested: u64,
+}
+
+/// A gated schedule stopped holding usage budget (finished, revoked or
+/// expired); `gated_rate_bps` is the engine's Σ rate afterwards.
+#[event]
+pub struct UsageBudgetReleased {
+    pub engine: Pubkey,
+    pub vesting: Pubkey,
+    pub rate_bps: u16,
+    pub gated_rate_bps: u16,
 }
 
 #[event]
@@ -181,6 +208,10 @@ pub struct PositionClosed {
 pub struct UsageShardInitialized {
     pub engine: Pubkey,
     pub shard: u8,
+    /// The shard's escrow token account.
+    pub escrow: Pubkey,
+    /// True when an existing version-1 shard was upgraded (escrow added).
+    pub upgraded: bool,
 }
 
 #[event]
@@ -210,6 +241,8 @@ pub struct EpochClosed {
     pub stakers_amount: u64,
     pub next_cap: u64,
     pub total_emitted: u128,
+    /// Burned from the usage escrows at this close.
+    pub escrow_burned: u64,
 }
 
 #[event]

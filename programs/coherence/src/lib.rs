@@ -13,7 +13,9 @@
 //!    checked against the compiled-in bounds. Anyone may then
 //!    [`coherence::deposit_treasury`] (e.g. the genesis allocation).
 //! 2. **Insiders** — the authority funds vesting schedules from the treasury;
-//!    beneficiaries claim what has vested.
+//!    beneficiaries claim what has vested. A usage-gated schedule vests only
+//!    as usage is burned (`min(time, rate · usage)`), within the budget
+//!    `α + Σ rate ≤ 100 %`, and anyone may expire it after `end + grace`.
 //! 3. **Stakers** — holders lock tokens in positions (constant lock, duration
 //!    boost) and earn a streamed share of emission.
 //! 4. **Epochs** — users burn tokens to pay for the service (`record_usage`);
@@ -26,7 +28,8 @@
 //!
 //! Who may do what: the **authority** proposes/cancels parameters, proposes a
 //! new authority, pauses, creates and revokes vesting; **anyone** applies due
-//! parameters, deposits to the treasury, funds rewards and closes epochs;
+//! parameters, deposits to the treasury, funds rewards, closes epochs and
+//! expires overdue gated schedules;
 //! **owners** act on their own positions and schedules. No key can mint or
 //! move vault funds outside these rules (I4).
 
@@ -172,12 +175,14 @@ pub mod coherence {
         FundRewards::fund_rewards(ctx, amount)
     }
 
-    /// Anyone: create usage shard `shard` (all shards must exist before epochs close).
+    /// Anyone: create usage shard `shard` and its escrow (all shards must exist
+    /// before epochs close); on a version-1 shard, adds the escrow.
     pub fn init_usage_shard(ctx: Context<InitUsageShard>, shard: u8) -> Result<()> {
         InitUsageShard::init_usage_shard(ctx, shard)
     }
 
-    /// User: burn tokens to pay for the service; credits the current epoch's usage.
+    /// User: pay tokens for the service into the shard's escrow (burned when
+    /// the epoch closes); credits the current epoch's usage.
     ///
     /// `usage_shard` is any one of the engine's shards, the PDA
     /// `["usage", engine, [shard]]` with `shard < engine.usage_shards`
@@ -190,9 +195,17 @@ pub mod coherence {
     ///
     /// Remaining accounts: the engine's `usage_shards` usage shard accounts, all of
     /// them, in index order 0, 1, …; shard `i` is the PDA
-    /// `["usage", engine, [i]]` (see `init_usage_shard`).
-    pub fn close_epoch<'info>(ctx: Context<'info, CloseEpoch>, epoch: u64) -> Result<()> {
+    /// `["usage", engine, [i]]` (see `init_usage_shard`); then each shard's
+    /// escrow token account in the same order, `["usage_escrow", engine, [i]]`
+    /// (writable: every escrow is burned in full).
+    pub fn close_epoch<'info>(ctx: Context<'info, CloseEpoch<'info>>, epoch: u64) -> Result<()> {
         CloseEpoch::close_epoch(ctx, epoch)
+    }
+
+    /// Anyone: expire a usage-gated schedule after `end + grace_secs`; its
+    /// unvested part returns to the treasury, its vested part stays claimable.
+    pub fn expire_vesting(ctx: Context<ExpireVesting>) -> Result<()> {
+        ExpireVesting::expire_vesting(ctx)
     }
 
     /// Builder: register a usage source.

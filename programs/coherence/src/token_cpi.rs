@@ -35,32 +35,31 @@ pub fn transfer_from_user<'info>(
     token_program: &Interface<'info, TokenInterface>,
     mint: &InterfaceAccount<'info, Mint>,
     from: &InterfaceAccount<'info, TokenAccount>,
-    to: &InterfaceAccount<'info, TokenAccount>,
+    to: &AccountInfo<'info>,
     amount: u64,
 ) -> Result<()> {
     let accounts = TransferChecked {
         from: from.to_account_info(),
         mint: mint.to_account_info(),
-        to: to.to_account_info(),
+        to: to.clone(),
         authority: owner.to_account_info(),
     };
     token_interface::transfer_checked(CpiContext::new(token_program.key(), accounts), amount, mint.decimals)
 }
 
-/// Burns `amount` from a wallet's token account, signed by the wallet.
-pub fn burn_from_user<'info>(
-    owner: &Signer<'info>,
+/// Burns `amount` from an engine-owned usage escrow, signed by the engine
+/// PDA. Only `close_epoch` calls this.
+pub fn burn_escrow<'info>(
+    engine: &Account<'info, Engine>,
     token_program: &Interface<'info, TokenInterface>,
     mint: &InterfaceAccount<'info, Mint>,
-    from: &InterfaceAccount<'info, TokenAccount>,
+    escrow: &AccountInfo<'info>,
     amount: u64,
 ) -> Result<()> {
-    let accounts = BurnChecked {
-        mint: mint.to_account_info(),
-        from: from.to_account_info(),
-        authority: owner.to_account_info(),
-    };
-    token_interface::burn_checked(CpiContext::new(token_program.key(), accounts), amount, mint.decimals)
+    let seeds = engine.signer_seeds();
+    let signer: &[&[&[u8]]] = &[&seeds];
+    let accounts = BurnChecked { mint: mint.to_account_info(), from: escrow.clone(), authority: engine.to_account_info() };
+    token_interface::burn_checked(CpiContext::new_with_signer(token_program.key(), accounts, signer), amount, mint.decimals)
 }
 
 /// Mints `amount` into an engine vault, signed by the engine PDA (the mint

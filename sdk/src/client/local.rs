@@ -15,6 +15,8 @@ use solana_compute_budget_interface::ComputeBudgetInstruction;
 use solana_keypair::Keypair;
 use solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext};
 use solana_signer::Signer;
+use solana_message::{v0, AddressLookupTableAccount, VersionedMessage};
+use solana_transaction::versioned::VersionedTransaction;
 use solana_transaction::Transaction;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -143,6 +145,12 @@ impl LocalBank {
     /// # Ok(()) }
     /// ```
     pub async fn start(state: Option<LocalState>, wallets: &[Pubkey]) -> ClientResult<LocalBank> {
+        Self::start_with(state, wallets, |_| {}).await
+    }
+
+    /// [`LocalBank::start`], letting `extra` add programs (e.g. a program
+    /// that calls Coherence by CPI) before the bank starts.
+    pub async fn start_with(state: Option<LocalState>, wallets: &[Pubkey], extra: impl FnOnce(&mut ProgramTest)) -> ClientResult<LocalBank> {
         let mut pt = ProgramTest::default();
         agave_logger::setup_with_default("error");
         if sbf_program()?.is_some() {
@@ -153,6 +161,7 @@ impl LocalBank {
             pt.prefer_bpf(false);
             pt.add_program("coherence", coherence::ID, processor!(coherence_entry));
         }
+        extra(&mut pt);
         let state = state.unwrap_or_default();
         let mut known = BTreeSet::new();
         for saved in &state.accounts {
@@ -282,6 +291,49 @@ impl LocalBank {
             return Err(Self::map_err(e));
         }
         Ok(signature)
+    }
+
+    /// Sends a v0 transaction compiled against `tables` (a legacy one when
+    /// `tables` is empty); a failure carries its program logs.
+    pub async fn send_with_tables(&mut self, ixs: &[Instruction], signers: &[&Keypair], tables: &[AddressLookupTableAccount]) -> ClientResult<String> {
+        if tables.is_empty() {
+            return self.send(ixs, signers).await;
+        }
+        if self.nonce.is_multiple_of(TXS_PER_SLOT) {
+            self.next_slot().await?;
+        }
+        self.remember(ixs);
+        let tx = self.transaction_v0(ixs, signers, tables)?;
+        let signature = tx.signatures[0].to_string();
+        if let Err(e) = self.ctx.banks_client.process_transaction(tx).await {
+            let replay = self.transaction_v0(ixs, signers, tables)?;
+            if let Ok(sim) = self.ctx.banks_client.simulate_transaction(replay).await {
+                if let (Err(err), Some(details)) = (sim.result.unwrap_or(Ok(())), sim.simulation_details) {
+                    return Err(ClientError::from_transaction(err, details.logs));
+                }
+            }
+            return Err(Self::map_err(e));
+        }
+        Ok(signature)
+    }
+
+    /// A signed v0 transaction against `tables` (`signers[0]` pays), led by
+    /// the same distinct compute-budget instruction as [`LocalBank::transaction`].
+    pub fn transaction_v0(&mut self, ixs: &[Instruction], signers: &[&Keypair], tables: &[AddressLookupTableAccount]) -> ClientResult<VersionedTransaction> {
+        self.nonce += 1;
+        let payer = signers.first().ok_or_else(|| ClientError::Rpc("no payer".into()))?.pubkey();
+        let mut all = vec![ComputeBudgetInstruction::set_compute_unit_limit(CU_LIMIT - self.nonce % NONCE_SPAN)];
+        all.extend_from_slice(ixs);
+        let err = |e: &dyn std::fmt::Display| ClientError::Rpc(e.to_string());
+        let message = v0::Message::try_compile(&payer, &all, tables, self.ctx.last_blockhash).map_err(|e| err(&e))?;
+        VersionedTransaction::try_new(VersionedMessage::V0(message), signers).map_err(|e| err(&e))
+    }
+
+    /// A slot the bank lists in `SlotHashes` (for `create_lookup_table`):
+    /// moves to a new slot and returns the previous one.
+    pub async fn recent_slot(&mut self) -> ClientResult<u64> {
+        self.next_slot().await?;
+        Ok(self.clock().await?.slot.saturating_sub(1))
     }
 
     /// Simulates; returns the compute units used.

@@ -55,6 +55,8 @@ enum Backend {
 pub struct Client {
     backend: Backend,
     payer: Keypair,
+    /// Address lookup table known for each engine (see [`crate::lookup`]).
+    tables: std::collections::HashMap<Pubkey, Pubkey>,
 }
 
 impl Client {
@@ -66,7 +68,7 @@ impl Client {
     /// let client = coherence_sdk::Client::rpc(backend, solana_keypair::Keypair::new());
     /// ```
     pub fn rpc(backend: rpc::RpcBackend, payer: Keypair) -> Self {
-        Client { backend: Backend::Rpc(backend), payer }
+        Client { backend: Backend::Rpc(backend), payer, tables: Default::default() }
     }
 
     /// A client over an in-process bank; `payer` is funded in it.
@@ -83,7 +85,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn local(bank: local::LocalBank, payer: Keypair) -> Self {
-        Client { backend: Backend::Local(Box::new(bank)), payer }
+        Client { backend: Backend::Local(Box::new(bank)), payer, tables: Default::default() }
     }
 
     /// The fee payer (and default signer).
@@ -138,6 +140,57 @@ impl Client {
             #[cfg(feature = "local")]
             Backend::Local(bank) => bank.send(ixs, &all).await,
         }
+    }
+
+    /// [`Client::send`] as a v0 transaction compiled against `tables`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys) -> coherence_sdk::client::ClientResult<()> {
+    /// let table = coherence_sdk::ops::ensure_lookup_table(client, &keys, 16).await?;
+    /// let me = solana_signer::Signer::pubkey(client.payer());
+    /// client.send_with_tables(&[coherence_sdk::instructions::close_epoch(&keys, &me, 0, 16)], &[], &[table]).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_with_tables(&mut self, ixs: &[Instruction], signers: &[&Keypair], tables: &[crate::lookup::AddressLookupTableAccount]) -> ClientResult<String> {
+        let mut all: Vec<&Keypair> = vec![&self.payer];
+        all.extend(signers.iter().copied().filter(|k| k.pubkey() != self.payer.pubkey()));
+        match &mut self.backend {
+            Backend::Rpc(rpc) => rpc.send_with_tables(ixs, &all, tables).await,
+            #[cfg(feature = "local")]
+            Backend::Local(bank) => bank.send_with_tables(ixs, &all, tables).await,
+        }
+    }
+
+    /// A recent slot for `create_lookup_table`.
+    pub async fn recent_slot(&mut self) -> ClientResult<u64> {
+        match &mut self.backend {
+            Backend::Rpc(rpc) => rpc.slot().await,
+            #[cfg(feature = "local")]
+            Backend::Local(bank) => bank.recent_slot().await,
+        }
+    }
+
+    /// Returns once the cluster has moved past the current slot (lookup
+    /// table addresses become usable one slot after they are added).
+    pub async fn next_slot(&mut self) -> ClientResult<()> {
+        match &mut self.backend {
+            Backend::Rpc(rpc) => {
+                let now = rpc.slot().await?;
+                rpc.wait_past(now).await
+            }
+            #[cfg(feature = "local")]
+            Backend::Local(bank) => bank.next_slot().await,
+        }
+    }
+
+    /// Remembers `table` as `engine`'s lookup table (e.g. from a deployment file).
+    pub fn set_lookup_table(&mut self, engine: Pubkey, table: Pubkey) {
+        self.tables.insert(engine, table);
+    }
+
+    /// The lookup table this client knows for `engine`, if any.
+    pub fn lookup_table(&self, engine: &Pubkey) -> Option<Pubkey> {
+        self.tables.get(engine).copied()
     }
 
     /// Simulates without committing; returns the compute units consumed.

@@ -9,7 +9,7 @@ use solana_commitment_config::CommitmentConfig;
 use solana_compute_budget_interface::ComputeBudgetInstruction;
 use solana_hash::Hash;
 use solana_keypair::Keypair;
-use solana_message::{v0, VersionedMessage};
+use solana_message::{v0, AddressLookupTableAccount, VersionedMessage};
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_rpc_client_api::config::{
     RpcAccountInfoConfig, RpcProgramAccountsConfig, RpcSendTransactionConfig, RpcSimulateTransactionConfig,
@@ -77,7 +77,7 @@ impl RpcBackend {
         ClientError::Rpc(e.to_string())
     }
 
-    fn message(ixs: &[Instruction], payer: &Pubkey, cu: Option<u32>, price: u64, blockhash: Hash) -> ClientResult<VersionedMessage> {
+    fn message(ixs: &[Instruction], payer: &Pubkey, cu: Option<u32>, price: u64, blockhash: Hash, tables: &[AddressLookupTableAccount]) -> ClientResult<VersionedMessage> {
         let mut all = Vec::with_capacity(ixs.len() + 2);
         if let Some(cu) = cu {
             all.push(ComputeBudgetInstruction::set_compute_unit_limit(cu));
@@ -86,7 +86,7 @@ impl RpcBackend {
             all.push(ComputeBudgetInstruction::set_compute_unit_price(price));
         }
         all.extend_from_slice(ixs);
-        let message = v0::Message::try_compile(payer, &all, &[], blockhash).map_err(Self::rpc_err)?;
+        let message = v0::Message::try_compile(payer, &all, tables, blockhash).map_err(Self::rpc_err)?;
         Ok(VersionedMessage::V0(message))
     }
 
@@ -120,9 +120,14 @@ impl RpcBackend {
     /// # Ok(()) }
     /// ```
     pub async fn simulate(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> ClientResult<u64> {
+        self.simulate_with_tables(ixs, signers, &[]).await
+    }
+
+    /// [`RpcBackend::simulate`] with a v0 message compiled against `tables`.
+    pub async fn simulate_with_tables(&mut self, ixs: &[Instruction], signers: &[&Keypair], tables: &[AddressLookupTableAccount]) -> ClientResult<u64> {
         let payer = signers.first().ok_or_else(|| ClientError::Rpc("no payer".into()))?;
         let blockhash = self.client.get_latest_blockhash().await.map_err(Self::rpc_err)?;
-        let message = Self::message(ixs, &solana_signer::Signer::pubkey(*payer), Some(MAX_CU), 0, blockhash)?;
+        let message = Self::message(ixs, &solana_signer::Signer::pubkey(*payer), Some(MAX_CU), 0, blockhash, tables)?;
         let tx = VersionedTransaction::try_new(message, signers).map_err(Self::rpc_err)?;
         let config = RpcSimulateTransactionConfig {
             sig_verify: false,
@@ -149,7 +154,12 @@ impl RpcBackend {
     /// # Ok(()) }
     /// ```
     pub async fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> ClientResult<String> {
-        let units = self.simulate(ixs, signers).await?;
+        self.send_with_tables(ixs, signers, &[]).await
+    }
+
+    /// [`RpcBackend::send`] with a v0 message compiled against `tables`.
+    pub async fn send_with_tables(&mut self, ixs: &[Instruction], signers: &[&Keypair], tables: &[AddressLookupTableAccount]) -> ClientResult<String> {
+        let units = self.simulate_with_tables(ixs, signers, tables).await?;
         let price = self.price(ixs).await?;
         let payer = signers.first().ok_or_else(|| ClientError::Rpc("no payer".into()))?;
         let (blockhash, last_valid) = self
@@ -161,7 +171,7 @@ impl RpcBackend {
         // an accrual that found nothing to release then may release now and
         // cost more. The measured worst case (`compute::limit_for`) is the floor.
         let limit = with_margin(units).max(crate::compute::limit_for(ixs)).min(MAX_CU);
-        let message = Self::message(ixs, &solana_signer::Signer::pubkey(*payer), Some(limit), price, blockhash)?;
+        let message = Self::message(ixs, &solana_signer::Signer::pubkey(*payer), Some(limit), price, blockhash, tables)?;
         let tx = VersionedTransaction::try_new(message, signers).map_err(Self::rpc_err)?;
         let signature = tx.signatures[0];
         let config = RpcSendTransactionConfig { skip_preflight: true, max_retries: Some(0), ..Default::default() };
@@ -185,6 +195,19 @@ impl RpcBackend {
                 return Err(ClientError::Expired);
             }
         }
+    }
+
+    /// The cluster's current slot at the client's commitment.
+    pub async fn slot(&mut self) -> ClientResult<u64> {
+        self.client.get_slot().await.map_err(Self::rpc_err)
+    }
+
+    /// Waits (polling) until the cluster is past `slot`.
+    pub async fn wait_past(&mut self, slot: u64) -> ClientResult<()> {
+        while self.slot().await? <= slot {
+            tokio::time::sleep(Duration::from_millis(400)).await;
+        }
+        Ok(())
     }
 
     /// Raw account at the client's commitment, if it exists.

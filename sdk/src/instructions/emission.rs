@@ -8,7 +8,9 @@ use coherence::{accounts as acc, instruction as ix};
 
 use crate::pda::{self, EngineKeys};
 
-/// Anyone creates usage shard `shard`. Accounts: `[w,s] payer, engine, [w] usage_shard, system_program`.
+/// Anyone creates usage shard `shard` and its escrow (or adds the escrow to
+/// a version-1 shard). Accounts: `[w,s] payer, engine, [w] usage_shard,
+/// [w] usage_escrow, mint, token_program, system_program`.
 ///
 /// ```
 /// # use anchor_lang::prelude::Pubkey;
@@ -23,6 +25,9 @@ pub fn init_usage_shard(keys: &EngineKeys, payer: &Pubkey, shard: u8) -> Instruc
             payer: *payer,
             engine: keys.engine,
             usage_shard: pda::usage_shard(&keys.engine, shard),
+            usage_escrow: pda::usage_escrow(&keys.engine, shard),
+            mint: keys.mint,
+            token_program: keys.token_program,
             system_program: system_program::ID,
             event_authority: event_authority(),
             program: coherence::ID,
@@ -31,8 +36,9 @@ pub fn init_usage_shard(keys: &EngineKeys, payer: &Pubkey, shard: u8) -> Instruc
     )
 }
 
-/// User burns `amount` from `payer_tokens` as usage, in shard `shard`,
-/// optionally attributed to `source`. `source_record` is the epoch record of
+/// User pays `amount` from `payer_tokens` as usage into shard `shard`'s
+/// escrow (burned when the epoch closes), optionally attributed to `source`.
+/// Writes only `payer_tokens`, the shard, its escrow and `source`. `source_record` is the epoch record of
 /// the source's last epoch when that usage still has to be settled.
 ///
 /// ```
@@ -56,6 +62,7 @@ pub fn record_usage(
             payer: *payer,
             engine: keys.engine,
             usage_shard: pda::usage_shard(&keys.engine, shard),
+            usage_escrow: pda::usage_escrow(&keys.engine, shard),
             mint: keys.mint,
             payer_tokens: *payer_tokens,
             source,
@@ -69,7 +76,9 @@ pub fn record_usage(
 }
 
 /// Anyone closes `epoch`. The engine's `usage_shards` shard accounts follow
-/// as read-only remaining accounts, in index order.
+/// as read-only remaining accounts, in index order, then their escrows
+/// (writable: burned) in the same order. With 16 shards the transaction
+/// needs an address lookup table (see [`crate::lookup`]).
 ///
 /// ```
 /// # use anchor_lang::prelude::Pubkey;
@@ -99,6 +108,7 @@ pub fn close_epoch(keys: &EngineKeys, payer: &Pubkey, epoch: u64, usage_shards: 
     instruction
         .accounts
         .extend((0..usage_shards).map(|i| AccountMeta::new_readonly(pda::usage_shard(&keys.engine, i), false)));
+    instruction.accounts.extend((0..usage_shards).map(|i| AccountMeta::new(pda::usage_escrow(&keys.engine, i), false)));
     instruction
 }
 

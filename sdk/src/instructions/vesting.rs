@@ -17,7 +17,9 @@ use crate::pda::{self, EngineKeys};
 /// # use anchor_lang::prelude::Pubkey;
 /// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
 /// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
-/// let ix = coherence_sdk::instructions::create_vesting(&keys, &a, &a, 0, coherence::instructions::CreateVestingArgs { beneficiary: b, total: 1_000, start: 0, cliff: 90 * 86_400, end: 365 * 86_400, period: 0, revocable: false });
+/// let args = coherence::instructions::CreateVestingArgs { beneficiary: b, total: 1_000, start: 0, cliff: 90 * 86_400,
+///     end: 365 * 86_400, period: 0, revocable: false, usage_rate_bps: 0, grace_secs: 0 };
+/// let ix = coherence_sdk::instructions::create_vesting(&keys, &a, &a, 0, args);
 /// assert_eq!(ix.program_id, coherence::ID);
 /// ```
 pub fn create_vesting(keys: &EngineKeys, payer: &Pubkey, authority: &Pubkey, id: u64, args: CreateVestingArgs) -> Instruction {
@@ -39,7 +41,9 @@ pub fn create_vesting(keys: &EngineKeys, payer: &Pubkey, authority: &Pubkey, id:
     )
 }
 
-/// Beneficiary claims vested tokens into `destination` (its own token account).
+/// Beneficiary claims vested tokens into `destination` (its own token
+/// account). The engine is writable: the claim that finishes a usage-gated
+/// schedule gives its rate back to the engine's usage budget.
 ///
 /// ```
 /// # use anchor_lang::prelude::Pubkey;
@@ -88,6 +92,31 @@ pub fn revoke_vesting(keys: &EngineKeys, authority: &Pubkey, vesting: &Pubkey) -
             program: coherence::ID,
         },
         ix::RevokeVesting {},
+    )
+}
+
+/// Anyone expires a usage-gated schedule after its `end + grace_secs`.
+/// Accounts: `[w] engine, [w] vesting, mint, [w] treasury, [w] vesting_vault, token_program`.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// let ix = coherence_sdk::instructions::expire_vesting(&keys, &coherence_sdk::pda::vesting(&keys.engine, 0));
+/// assert_eq!(ix.program_id, coherence::ID);
+/// ```
+pub fn expire_vesting(keys: &EngineKeys, vesting: &Pubkey) -> Instruction {
+    build(
+        acc::ExpireVesting {
+            engine: keys.engine,
+            vesting: *vesting,
+            mint: keys.mint,
+            treasury: keys.treasury,
+            vesting_vault: keys.vesting_vault,
+            token_program: keys.token_program,
+            event_authority: event_authority(),
+            program: coherence::ID,
+        },
+        ix::ExpireVesting {},
     )
 }
 

@@ -145,7 +145,8 @@ async fn baseline_pumping_costs_the_attacker_and_only_suppresses() {
     let r2 = f.record_of(&mut h, 2).await;
     assert!(!r2.gate_passed);
     assert_eq!(r2.emission, 0);
-    assert_eq!(h.mint_state(&f.keys.mint).await.supply, supply);
+    assert_eq!(r2.escrow_burned, U, "the honest payment is burned, nothing minted");
+    assert_eq!(h.mint_state(&f.keys.mint).await.supply, supply - U);
     for (v, b) in vaults.iter().zip(before) {
         assert_eq!(h.balance(v).await, b, "nothing redirected");
     }
@@ -268,7 +269,7 @@ async fn usage_with_fake_mint_or_without_burn_rejected() {
     let foreign = h.token_account(&other_mint, &user.pubkey()).await;
     h.mint_to(&other_mint, &foreign, &user, 10 * U).await;
     let mut fake_mint = ix::record_usage(&f.keys, &user.pubkey(), &foreign, 0, U, None, None);
-    fake_mint.accounts[3].pubkey = other_mint;
+    fake_mint.accounts[4].pubkey = other_mint;
     assert_error(h.send(&[fake_mint], &[&user]).await, CoherenceError::WrongMint);
     assert_error(f.record(&mut h, &user, &foreign, 0, U, None).await, CoherenceError::WrongMint);
     let (_, victim_tokens) = f.user(&mut h, U).await;

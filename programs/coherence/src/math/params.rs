@@ -104,6 +104,27 @@ pub fn validate_params(p: &Params, epoch_secs: u64, max_supply: u64) -> Result<(
     check((MIN_TIMELOCK_SECS..=MAX_TIMELOCK_SECS).contains(&p.timelock_secs), TimelockOutOfBounds)
 }
 
+/// The wash-proof usage budget (DESIGN §4.5b): one unit of burned usage
+/// unlocks at most `alpha` through emission and `Σ rate` through gated
+/// vesting, so washing usage can only pay if `alpha + Σ rate > 100 %`.
+pub fn check_usage_budget(alpha_bps: u16, gated_rate_bps: u64) -> Result<(), CoherenceError> {
+    match u64::from(alpha_bps).checked_add(gated_rate_bps) {
+        Some(sum) if sum <= BPS => Ok(()),
+        _ => Err(CoherenceError::UsageBudgetExceeded),
+    }
+}
+
+/// A schedule's gate: `rate == 0` is time-only and takes no grace; a gated
+/// schedule takes a rate ≤ 100 % and a grace inside the compiled bounds.
+pub fn validate_usage_gate(rate_bps: u16, grace_secs: u32) -> Result<(), CoherenceError> {
+    if u64::from(rate_bps) > BPS {
+        return Err(CoherenceError::UsageRateOutOfBounds);
+    }
+    let grace = u64::from(grace_secs);
+    let ok = if rate_bps == 0 { grace == 0 } else { (MIN_VESTING_GRACE_SECS..=MAX_VESTING_GRACE_SECS).contains(&grace) };
+    if ok { Ok(()) } else { Err(CoherenceError::GraceOutOfBounds) }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -137,5 +158,21 @@ pub(crate) mod tests {
         assert_eq!(validate_genesis(DAY, 17, 1), Err(CoherenceError::UsageShardsOutOfBounds));
         assert_eq!(validate_genesis(59, 1, 1), Err(CoherenceError::EpochSecsOutOfBounds));
         assert_eq!(validate_genesis(DAY, 1, 0), Err(CoherenceError::InvalidMaxSupply));
+    }
+
+    #[test]
+    fn usage_budget_and_gate_bounds_are_named() {
+        assert_eq!(check_usage_budget(9_000, 1_000), Ok(()));
+        assert_eq!(check_usage_budget(9_000, 1_001), Err(CoherenceError::UsageBudgetExceeded));
+        assert_eq!(check_usage_budget(0, 10_000), Ok(()));
+        assert_eq!(check_usage_budget(1, u64::MAX), Err(CoherenceError::UsageBudgetExceeded));
+        let grace = MIN_VESTING_GRACE_SECS as u32;
+        assert_eq!(validate_usage_gate(0, 0), Ok(()));
+        assert_eq!(validate_usage_gate(0, grace), Err(CoherenceError::GraceOutOfBounds));
+        assert_eq!(validate_usage_gate(10_000, grace), Ok(()));
+        assert_eq!(validate_usage_gate(10_001, grace), Err(CoherenceError::UsageRateOutOfBounds));
+        assert_eq!(validate_usage_gate(1, grace - 1), Err(CoherenceError::GraceOutOfBounds));
+        assert_eq!(validate_usage_gate(1, MAX_VESTING_GRACE_SECS as u32), Ok(()));
+        assert_eq!(validate_usage_gate(1, MAX_VESTING_GRACE_SECS as u32 + 1), Err(CoherenceError::GraceOutOfBounds));
     }
 }

@@ -59,7 +59,7 @@ macro_rules! impl_safe_math {
         }
     )*};
 }
-impl_safe_math!(u64, u128);
+impl_safe_math!(u16, u64, u128);
 
 /// Checked narrowing / widening conversions with a logged location.
 pub trait Cast: Sized {

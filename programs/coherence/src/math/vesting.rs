@@ -9,6 +9,17 @@
 //! claimable   = vested(min(now, revoked_at)) - claimed
 //! ```
 //!
+//! A **usage-gated** schedule (DESIGN §4.5b) adds a second limit:
+//!
+//! ```text
+//! usage_limit(U) = floor(U * rate_bps / 10_000)   U = usage burned in closed
+//!                                                 epochs since creation
+//! vested(t, U)   = min(vested(t), usage_limit(U))
+//! ```
+//!
+//! Both limits are monotone, so the gated amount is monotone in `t` and in
+//! `U`, never exceeds either, and reaches `total` only when both allow it.
+//!
 //! Steps are measured against the *declared* duration `end - start`, not
 //! against the number of whole periods in it. Because
 //! `floor(x / p) * p <= x`, a schedule never vests ahead of the linear line
@@ -18,6 +29,7 @@
 //! 365-day schedule with 183-day periods vest 100 % at day 183.)
 
 use super::safe_math::{Cast, SafeMath};
+use crate::constants::BPS;
 use crate::errors::CoherenceError;
 
 /// The time shape of a schedule. Times are unix seconds.
@@ -91,6 +103,59 @@ impl Curve {
     pub fn claimable(&self, claimed: u64, revoked_at: Option<i64>, now: i64) -> Result<u64, CoherenceError> {
         let t = revoked_at.map_or(now, |r| r.min(now));
         self.vested(t)?.safe_sub(claimed)
+    }
+}
+
+/// The usage limit of a gated schedule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UsageGate {
+    /// Base units unlocked per 10 000 base units of usage burned.
+    pub rate_bps: u16,
+    /// The engine's `total_usage_burned` when the schedule was created.
+    pub snapshot: u128,
+}
+
+impl UsageGate {
+    /// `U`: usage burned in epochs closed since the schedule was created.
+    pub fn usage_since(&self, lifetime_usage: u128) -> u128 {
+        lifetime_usage.saturating_sub(self.snapshot)
+    }
+
+    /// `floor(U * rate / 10 000)`, exact for every `U` (split as
+    /// `q * 10 000 + m` so nothing overflows) and clamped to `u64::MAX`,
+    /// which is above any schedule's `total`.
+    pub fn limit(&self, lifetime_usage: u128) -> u64 {
+        let usage = self.usage_since(lifetime_usage);
+        let (bps, rate) = (u128::from(BPS), u128::from(self.rate_bps));
+        let (q, m) = (usage.checked_div(bps).unwrap_or(0), usage.checked_rem(bps).unwrap_or(0));
+        // m · rate < 10 000², so the product cannot saturate.
+        let part = m.saturating_mul(rate).checked_div(bps).unwrap_or(0);
+        u64::try_from(q.saturating_mul(rate).saturating_add(part)).unwrap_or(u64::MAX)
+    }
+}
+
+/// Both limits of a schedule at one instant, and the amount vested.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// What the time curve alone would have vested.
+    pub time: u64,
+    /// What usage alone would have unlocked (`None`: time-only schedule).
+    pub usage: Option<u64>,
+}
+
+impl Limits {
+    pub fn of(curve: &Curve, gate: Option<UsageGate>, t: i64, lifetime_usage: u128) -> Result<Self, CoherenceError> {
+        Ok(Self { time: curve.vested(t)?, usage: gate.map(|g| g.limit(lifetime_usage)) })
+    }
+
+    /// `min(time, usage)`.
+    pub fn vested(&self) -> u64 {
+        self.usage.map_or(self.time, |u| u.min(self.time))
+    }
+
+    /// True when usage, not time, is what holds the schedule back.
+    pub fn usage_binds(&self) -> bool {
+        self.usage.is_some_and(|u| u < self.time)
     }
 }
 
@@ -172,7 +237,65 @@ mod tests {
         )
     }
 
+    #[test]
+    fn usage_gate_is_exact_and_never_overflows() {
+        let g = UsageGate { rate_bps: 2_500, snapshot: 1_000 };
+        assert_eq!(g.limit(0), 0);
+        assert_eq!(g.limit(1_000), 0);
+        assert_eq!(g.limit(1_003), 0);
+        assert_eq!(g.limit(1_004), 1);
+        assert_eq!(g.limit(41_000), 10_000);
+        assert_eq!(g.limit(u128::MAX), u64::MAX);
+        let full = UsageGate { rate_bps: 10_000, snapshot: 0 };
+        assert_eq!(full.limit(u128::from(u64::MAX)), u64::MAX);
+        assert_eq!(full.limit(12_345), 12_345);
+        // A gated schedule vests nothing without usage, however long one waits.
+        let c = linear();
+        let none = Limits::of(&c, Some(UsageGate { rate_bps: 10_000, snapshot: 7 }), i64::MAX, 7).unwrap();
+        assert_eq!((none.time, none.usage, none.vested(), none.usage_binds()), (c.total, Some(0), 0, true));
+        let time_only = Limits::of(&c, None, c.end, 0).unwrap();
+        assert_eq!((time_only.vested(), time_only.usage_binds()), (c.total, false));
+    }
+
+    fn gate() -> impl Strategy<Value = UsageGate> {
+        (0u16..=10_000, any::<u64>()).prop_map(|(rate_bps, s)| UsageGate { rate_bps, snapshot: u128::from(s) })
+    }
+
+    fn usage() -> impl Strategy<Value = u128> {
+        prop_oneof![0u128..10_000_000_000, any::<u64>().prop_map(u128::from), any::<u128>()]
+    }
+
     proptest! {
+        /// Gated vesting is monotone in time and in usage.
+        #[test]
+        fn gated_vesting_is_monotone_in_time_and_usage(
+            c in curve(), g in gate(), a in 0i64..200_000_000, b in 0i64..200_000_000, u1 in usage(), u2 in usage(),
+        ) {
+            let (t0, t1) = (a.min(b), a.max(b));
+            let (v0, v1) = (u1.min(u2), u1.max(u2));
+            let at = |t, u| Limits::of(&c, Some(g), t, u).unwrap().vested();
+            prop_assert!(at(t0, v0) <= at(t1, v0));
+            prop_assert!(at(t0, v0) <= at(t0, v1));
+            prop_assert!(at(t0, v0) <= at(t1, v1));
+        }
+
+        /// Never above either limit; `total` only when both allow it.
+        #[test]
+        fn gated_vesting_respects_both_limits(c in curve(), g in gate(), t in 0i64..200_000_000, u in usage()) {
+            let l = Limits::of(&c, Some(g), t, u).unwrap();
+            let v = l.vested();
+            prop_assert!(v <= l.time);
+            prop_assert!(v <= g.limit(u));
+            prop_assert!(v <= c.total);
+            let both_allow = l.time == c.total && g.limit(u) >= c.total;
+            prop_assert_eq!(v == c.total, both_allow);
+            // The limit is floor(U·r/10 000), computed without overflow.
+            let usage = g.usage_since(u);
+            if let Some(exact) = usage.checked_mul(u128::from(g.rate_bps)) {
+                prop_assert_eq!(u128::from(g.limit(u)), (exact / 10_000).min(u128::from(u64::MAX)));
+            }
+        }
+
         #[test]
         fn monotone_bounded_and_complete(c in curve(), a in 0i64..200_000_000, b in 0i64..200_000_000) {
             let (lo, hi) = if a <= b { (a, b) } else { (b, a) };

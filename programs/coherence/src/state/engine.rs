@@ -1,3 +1,4 @@
+use crate::errors::CoherenceError;
 use crate::math::Params;
 use crate::state::seeds;
 use anchor_lang::prelude::*;
@@ -56,9 +57,12 @@ pub struct Engine {
     pub vesting_count: u64,
     /// Next builder source id.
     pub source_count: u64,
-    /// Free space for later versions (was 128 bytes before the lifetime
-    /// counters became u128; the account size is unchanged).
-    pub reserved: [u8; 112],
+    /// Σ `usage_rate_bps` of the usage-gated schedules that still hold
+    /// budget (version 2; zero bytes in version 1). `alpha_bps` plus this
+    /// never exceeds 10 000 (DESIGN §4.5b).
+    pub gated_rate_bps: u16,
+    /// Free space for later versions (the account size never changes).
+    pub reserved: [u8; 110],
 }
 
 impl Engine {
@@ -72,6 +76,18 @@ impl Engine {
     pub fn epoch_at(&self, now: i64) -> u64 {
         let elapsed = now.saturating_sub(self.genesis_ts).max(0) as u64;
         elapsed.checked_div(self.epoch_secs).unwrap_or(0)
+    }
+
+    /// α that the usage budget must allow for: the live one, or a pending
+    /// proposal's if higher (it could be applied at any time after its eta).
+    pub fn budget_alpha_bps(&self) -> u16 {
+        self.pending_params.map_or(self.params.alpha_bps, |p| p.alpha_bps.max(self.params.alpha_bps))
+    }
+
+    /// Returns a gated schedule's rate to the budget.
+    pub fn release_budget(&mut self, rate_bps: u16) -> core::result::Result<(), CoherenceError> {
+        self.gated_rate_bps = self.gated_rate_bps.checked_sub(rate_bps).ok_or(CoherenceError::MathOverflow)?;
+        Ok(())
     }
 
     /// Seeds to sign as the engine PDA (mint authority, vault owner).

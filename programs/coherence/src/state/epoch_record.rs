@@ -27,5 +27,8 @@ pub struct EpochRecord {
     pub builders_amount: u64,
     pub stakers_amount: u64,
     pub closed_at: i64,
-    pub reserved: [u8; 32],
+    /// Tokens burned from the shards' escrows at this close: this epoch's
+    /// usage plus any already paid into the next epoch (version ≥ 2 records).
+    pub escrow_burned: u64,
+    pub reserved: [u8; 24],
 }

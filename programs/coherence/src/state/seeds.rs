@@ -21,6 +21,9 @@ pub const POSITION: &[u8] = b"position";
 pub const VESTING: &[u8] = b"vesting";
 /// `["usage", engine, shard]` (`shard` is one byte: `shard.to_le_bytes()`)
 pub const USAGE: &[u8] = b"usage";
+/// `["usage_escrow", engine, shard]`: the shard's token account, owned by the
+/// engine PDA; `record_usage` pays into it and `close_epoch` burns it.
+pub const USAGE_ESCROW: &[u8] = b"usage_escrow";
 /// `["epoch", engine, epoch_le]`
 pub const EPOCH: &[u8] = b"epoch";
 /// `["source", engine, id_le]`; id from `Engine::source_count`.

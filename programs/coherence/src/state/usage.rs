@@ -6,7 +6,8 @@ use anchor_lang::prelude::*;
 #[derive(AnchorSerialize, AnchorDeserialize, InitSpace, Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct UsageSlot {
     pub epoch: u64,
-    /// Tokens burned in `epoch` through this shard, base units.
+    /// Tokens paid in `epoch` through this shard, base units (escrowed at
+    /// payment, burned by `close_epoch`).
     pub usage: u64,
     /// Part of `usage` attributed to builder sources.
     pub attributed: u64,
@@ -16,6 +17,12 @@ pub struct UsageSlot {
 /// payers do not all write-lock one account. Two slots (by epoch parity) let
 /// the current epoch record while the previous one waits to be closed.
 /// Seeds: `["usage", engine, shard]`.
+///
+/// Version 2 adds `escrow` in what were 32 reserved bytes: payments go to
+/// the shard's own escrow token account instead of being burned at once
+/// (a burn writes the mint, which every payer would then share), and
+/// `close_epoch` burns every escrow. A version-1 shard (escrow zero) is
+/// upgraded in place by `init_usage_shard`.
 #[account]
 #[derive(InitSpace, Debug)]
 pub struct UsageShard {
@@ -24,7 +31,9 @@ pub struct UsageShard {
     pub engine: Pubkey,
     pub shard: u8,
     pub slots: [UsageSlot; 2],
-    pub reserved: [u8; 32],
+    /// The escrow token account `["usage_escrow", engine, shard]`
+    /// (`Pubkey::default()` until created).
+    pub escrow: Pubkey,
 }
 
 impl UsageShard {

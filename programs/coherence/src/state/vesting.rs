@@ -1,4 +1,6 @@
-use crate::math::vesting::Curve;
+use crate::errors::CoherenceError;
+use crate::math::vesting::{Curve, Limits, UsageGate};
+use crate::math::SafeMath;
 use anchor_lang::prelude::*;
 
 /// A vesting schedule funded from the treasury.
@@ -21,9 +23,21 @@ pub struct VestingSchedule {
     /// Seconds per unlock step; 0 = linear.
     pub period: u64,
     pub revocable: bool,
-    /// Unix time of revocation; 0 = not revoked.
+    /// Unix time of revocation or expiry; 0 = neither. Vesting stops here.
     pub revoked_at: i64,
-    pub reserved: [u8; 32],
+    // ---- version 2 (was `reserved: [u8; 32]`, all zero, in version 1) ----
+    /// Usage gate rate: at most `rate · U / 10 000` is vested, `U` being
+    /// the usage burned in epochs closed since creation; 0 = time-only.
+    pub usage_rate_bps: u16,
+    /// The engine's `total_usage_burned` at creation (`U = now − this`).
+    pub usage_snapshot: u128,
+    /// A gated schedule not fully vested by `end + grace_secs` can be expired.
+    pub grace_secs: u32,
+    /// Amount vested when the schedule was revoked or expired (version 2).
+    pub frozen_vested: u64,
+    /// True while `usage_rate_bps` counts in the engine's `gated_rate_bps`.
+    pub holds_budget: bool,
+    pub reserved: [u8; 1],
 }
 
 impl VestingSchedule {
@@ -32,5 +46,57 @@ impl VestingSchedule {
     }
     pub fn revoked(&self) -> Option<i64> {
         (self.revoked_at != 0).then_some(self.revoked_at)
+    }
+
+    /// The usage gate, read only from version ≥ 2 accounts.
+    pub fn gate(&self) -> Option<UsageGate> {
+        (self.version >= 2 && self.usage_rate_bps > 0)
+            .then_some(UsageGate { rate_bps: self.usage_rate_bps, snapshot: self.usage_snapshot })
+    }
+
+    /// Both limits at `now` given the engine's `total_usage_burned`.
+    pub fn limits(&self, now: i64, lifetime_usage: u128) -> core::result::Result<Limits, CoherenceError> {
+        Limits::of(&self.curve(), self.gate(), now, lifetime_usage)
+    }
+
+    /// Amount vested at `now`: frozen at revocation or expiry.
+    pub fn vested(&self, now: i64, lifetime_usage: u128) -> core::result::Result<u64, CoherenceError> {
+        match self.revoked() {
+            Some(_) if self.version >= 2 => Ok(self.frozen_vested),
+            Some(at) => self.curve().vested(at.min(now)),
+            None => Ok(self.limits(now, lifetime_usage)?.vested()),
+        }
+    }
+
+    /// What `claim_vesting` would transfer at `now`.
+    pub fn claimable(&self, now: i64, lifetime_usage: u128) -> core::result::Result<u64, CoherenceError> {
+        self.vested(now, lifetime_usage)?.safe_sub(self.claimed)
+    }
+
+    /// Stops vesting at `now` (revocation or expiry). Returns
+    /// `(vested, returned)`: what stays claimable and what goes back.
+    pub fn freeze(&mut self, now: i64, lifetime_usage: u128) -> core::result::Result<(u64, u64), CoherenceError> {
+        let vested = self.vested(now, lifetime_usage)?;
+        let returned = self.total.safe_sub(vested)?;
+        self.revoked_at = now;
+        self.frozen_vested = vested;
+        Ok((vested, returned))
+    }
+
+    /// The rate to give back to the engine's budget, once: when the
+    /// schedule has finished, or was revoked or expired.
+    pub fn take_budget(&mut self) -> Option<u16> {
+        let held = core::mem::take(&mut self.holds_budget);
+        held.then_some(self.usage_rate_bps)
+    }
+
+    /// Everything the schedule will ever owe its beneficiary, when that is
+    /// already fixed (`None` while it can still vest).
+    pub fn final_amount(&self) -> core::result::Result<Option<u64>, CoherenceError> {
+        Ok(match self.revoked() {
+            Some(_) if self.version >= 2 => Some(self.frozen_vested),
+            Some(at) => Some(self.curve().vested(at)?),
+            None => None,
+        })
     }
 }

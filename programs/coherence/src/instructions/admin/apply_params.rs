@@ -1,9 +1,10 @@
 //! Governance step 2 (permissionless): apply pending parameters once the
-//! timelock has elapsed. The running emission cap can only go down here.
+//! timelock has elapsed. The running emission cap can only go down here, and
+//! α may not rise above what the usage budget leaves (`α + Σ rate ≤ 100 %`).
 
 use crate::errors::CoherenceError;
 use crate::events::ParamsApplied;
-use crate::math::params::validate_params;
+use crate::math::params::{check_usage_budget, validate_params};
 use crate::state::Engine;
 use anchor_lang::prelude::*;
 
@@ -21,6 +22,8 @@ impl ApplyParams<'_> {
         require!(Clock::get()?.unix_timestamp >= engine.pending_eta, CoherenceError::TimelockNotElapsed);
         // Bounds are compiled in; re-check so no stored value can bypass them.
         validate_params(&pending, engine.epoch_secs, engine.max_supply)?;
+        // Gated schedules may have taken budget since the proposal.
+        check_usage_budget(pending.alpha_bps, u64::from(engine.gated_rate_bps))?;
         Ok(())
     }
 

@@ -2,10 +2,15 @@
 //! (I5). The schedule's cliff and duration must be at least the engine's
 //! minimums, and it may not start in the past (a back-dated start would
 //! release tokens without waiting out the cliff).
+//!
+//! With `usage_rate_bps > 0` the schedule is usage-gated (DESIGN §4.5b): it
+//! vests `min(time_vested, rate · U)` and takes `rate` from the engine's
+//! usage budget, which must keep `α + Σ rate ≤ 100 %` (`UsageBudgetExceeded`).
 
-use crate::constants::ACCOUNT_VERSION;
+use crate::constants::VESTING_VERSION;
 use crate::errors::CoherenceError;
 use crate::events::VestingCreated;
+use crate::math::params::{check_usage_budget, validate_usage_gate};
 use crate::math::vesting::Curve;
 use crate::math::SafeMath;
 use crate::pda_init::init_program_account;
@@ -25,6 +30,12 @@ pub struct CreateVestingArgs {
     /// Seconds per unlock step; 0 = linear.
     pub period: u64,
     pub revocable: bool,
+    /// 0 = time-only; otherwise base units unlocked per 10 000 base units
+    /// of usage burned in epochs closed after creation.
+    pub usage_rate_bps: u16,
+    /// Gated schedules only (0 otherwise): seconds after `end` before an
+    /// unfinished schedule can be expired.
+    pub grace_secs: u32,
 }
 
 impl CreateVestingArgs {
@@ -66,6 +77,11 @@ impl CreateVesting<'_> {
         args.curve().validate(p.min_vesting_cliff, p.min_vesting_duration)?;
         require!(args.start >= Clock::get()?.unix_timestamp, CoherenceError::VestingStartInPast);
         require!(self.treasury.amount >= args.total, CoherenceError::InsufficientTreasury);
+        validate_usage_gate(args.usage_rate_bps, args.grace_secs)?;
+        if args.usage_rate_bps > 0 {
+            let gated = u64::from(self.engine.gated_rate_bps).safe_add(u64::from(args.usage_rate_bps))?;
+            check_usage_budget(self.engine.budget_alpha_bps(), gated)?;
+        }
         Ok(())
     }
 
@@ -75,7 +91,7 @@ impl CreateVesting<'_> {
         let id = a.engine.vesting_count;
         let engine_key = a.engine.key();
         let schedule = VestingSchedule {
-            version: ACCOUNT_VERSION,
+            version: VESTING_VERSION,
             bump: ctx.bumps.vesting,
             engine: engine_key,
             id,
@@ -88,7 +104,12 @@ impl CreateVesting<'_> {
             period: args.period,
             revocable: args.revocable,
             revoked_at: 0,
-            reserved: [0; 32],
+            usage_rate_bps: args.usage_rate_bps,
+            usage_snapshot: a.engine.total_usage_burned,
+            grace_secs: args.grace_secs,
+            frozen_vested: 0,
+            holds_budget: args.usage_rate_bps > 0,
+            reserved: [0; 1],
         };
         let id_bytes = id.to_le_bytes();
         let vesting_seeds: &[&[u8]] = &[seeds::VESTING, engine_key.as_ref(), &id_bytes, &[ctx.bumps.vesting]];
@@ -101,6 +122,7 @@ impl CreateVesting<'_> {
         )?;
         transfer_from_vault(&a.engine, &a.token_program, &a.mint, &a.treasury, &a.vesting_vault, args.total)?;
         a.engine.vesting_count = id.safe_add(1)?;
+        a.engine.gated_rate_bps = a.engine.gated_rate_bps.safe_add(args.usage_rate_bps)?;
         a.treasury.reload()?;
         let event = VestingCreated {
             engine: engine_key,
@@ -113,6 +135,10 @@ impl CreateVesting<'_> {
             end: args.end,
             period: args.period,
             revocable: args.revocable,
+            usage_rate_bps: args.usage_rate_bps,
+            usage_snapshot: schedule.usage_snapshot,
+            grace_secs: args.grace_secs,
+            gated_rate_bps: a.engine.gated_rate_bps,
             treasury_balance: a.treasury.amount,
         };
         emit_cpi!(event);

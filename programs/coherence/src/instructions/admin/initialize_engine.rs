@@ -3,7 +3,7 @@
 //! hand-over, and the engine PDA is derived from the mint, so there is exactly
 //! one engine per mint and nobody can front-run genesis.
 
-use crate::constants::ACCOUNT_VERSION;
+use crate::constants::{ACCOUNT_VERSION, ENGINE_VERSION};
 use crate::errors::CoherenceError;
 use crate::events::EngineInitialized;
 use crate::math::params::{validate_genesis, validate_params};
@@ -93,7 +93,7 @@ impl InitializeEngine<'_> {
         let (payer, system) = (a.payer.to_account_info(), a.system_program.to_account_info());
 
         let engine = Box::new(Engine {
-            version: ACCOUNT_VERSION,
+            version: ENGINE_VERSION,
             bump: bumps.engine,
             mint: mint_key,
             token_program: a.token_program.key(),
@@ -119,7 +119,8 @@ impl InitializeEngine<'_> {
             builder_vault: a.builder_vault.key(),
             vesting_count: 0,
             source_count: 0,
-            reserved: [0; 112],
+            gated_rate_bps: 0,
+            reserved: [0; 110],
         });
         let engine_seeds: &[&[u8]] = &[seeds::ENGINE, mint_key.as_ref(), &[bumps.engine]];
         init_program_account(&payer, &a.engine, &system, engine_seeds, engine.as_ref())?;

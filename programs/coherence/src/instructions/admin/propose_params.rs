@@ -3,7 +3,7 @@
 
 use crate::errors::CoherenceError;
 use crate::events::ParamsProposed;
-use crate::math::params::validate_params;
+use crate::math::params::{check_usage_budget, validate_params};
 use crate::math::Params;
 use crate::state::Engine;
 use anchor_lang::prelude::*;
@@ -19,6 +19,8 @@ pub struct ProposeParams<'info> {
 impl ProposeParams<'_> {
     fn validate(&self, params: &Params) -> Result<()> {
         validate_params(params, self.engine.epoch_secs, self.engine.max_supply)?;
+        // Refused now rather than at apply: α + Σ rate of gated schedules ≤ 100 %.
+        check_usage_budget(params.alpha_bps, u64::from(self.engine.gated_rate_bps))?;
         Ok(())
     }
 

@@ -1,9 +1,11 @@
 //! Anyone: close epoch `epoch` once it has ended — strictly in order, exactly
-//! once. Sums the usage shards (passed as remaining accounts, in shard order),
-//! applies the usage gate, α, the decaying cap and max supply (pure rule in
-//! `math::emission`), mints the emission with the engine PDA and splits it:
-//! treasury, the epoch's builders' pool, and a new stakers' reward stream.
-//! This is the only instruction that mints (I1, I4).
+//! once. Sums the usage shards and burns their escrows (passed as remaining
+//! accounts: the shards in index order, then their escrows in the same
+//! order), applies the usage gate, α, the decaying cap and max supply (pure
+//! rule in `math::emission`, on the supply after the burn), mints the
+//! emission with the engine PDA and splits it: treasury, the epoch's
+//! builders' pool, and a new stakers' reward stream. This is the only
+//! instruction that mints (I1, I4) and the only one that burns usage.
 
 use crate::constants::ACCOUNT_VERSION;
 use crate::errors::CoherenceError;
@@ -12,7 +14,7 @@ use crate::math::emission::{self, Split};
 use crate::math::SafeMath;
 use crate::pda_init::init_program_account;
 use crate::state::{seeds, Engine, EpochRecord, StakePool, UsageShard};
-use crate::token_cpi::mint_to_vault;
+use crate::token_cpi::{burn_escrow, mint_to_vault};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
@@ -48,12 +50,21 @@ pub struct CloseEpoch<'info> {
     pub system_program: Program<'info, System>,
 }
 
+/// What the shards say about `epoch`.
+struct ShardSums {
+    usage: u64,
+    attributed: u64,
+    /// Each shard's escrow address, in shard order.
+    escrows: Vec<Pubkey>,
+}
+
 /// Σ usage and Σ attributed usage of `epoch` over the engine's shards, which
 /// must be exactly its `usage_shards` shard accounts in index order (each
 /// shard's own data proves its engine and index, so none can repeat).
-fn sum_shards(engine: &Account<Engine>, shards: &[AccountInfo], epoch: u64) -> Result<(u64, u64)> {
+fn sum_shards(engine: &Account<Engine>, shards: &[AccountInfo], epoch: u64) -> Result<ShardSums> {
     require!(shards.len() == engine.usage_shards as usize, CoherenceError::WrongShardAccounts);
     let (mut usage, mut attributed) = (0u64, 0u64);
+    let mut escrows = Vec::with_capacity(shards.len());
     for (index, info) in shards.iter().enumerate() {
         require_keys_eq!(*info.owner, crate::ID, CoherenceError::WrongShardAccounts);
         let shard = UsageShard::try_deserialize(&mut &info.try_borrow_data()?[..])
@@ -62,14 +73,24 @@ fn sum_shards(engine: &Account<Engine>, shards: &[AccountInfo], epoch: u64) -> R
             shard.engine == engine.key() && shard.shard as usize == index,
             CoherenceError::WrongShardAccounts
         );
+        require!(shard.escrow != Pubkey::default(), CoherenceError::ShardWithoutEscrow);
         let slot = shard.usage_of(epoch);
         usage = usage.safe_add(slot.usage)?;
         attributed = attributed.safe_add(slot.attributed)?;
+        escrows.push(shard.escrow);
     }
-    Ok((usage, attributed))
+    Ok(ShardSums { usage, attributed, escrows })
 }
 
-impl CloseEpoch<'_> {
+/// Token amount of a base-layout token account (SPL Token and Token-2022
+/// share it: mint 32, owner 32, amount 8).
+fn token_amount(info: &AccountInfo) -> Result<u64> {
+    let data = info.try_borrow_data()?;
+    let bytes: [u8; 8] = data.get(64..72).and_then(|b| b.try_into().ok()).ok_or(CoherenceError::WrongShardAccounts)?;
+    Ok(u64::from_le_bytes(bytes))
+}
+
+impl<'info> CloseEpoch<'info> {
     fn validate(&self, epoch: u64) -> Result<()> {
         let engine = &self.engine;
         require!(!engine.paused, CoherenceError::Paused);
@@ -81,10 +102,25 @@ impl CloseEpoch<'_> {
     }
 
     #[access_control(ctx.accounts.validate(epoch))]
-    pub fn close_epoch<'info>(ctx: Context<'info, Self>, epoch: u64) -> Result<()> {
+    pub fn close_epoch(ctx: Context<'info, Self>, epoch: u64) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
-        let (usage, attributed) = sum_shards(&ctx.accounts.engine, ctx.remaining_accounts, epoch)?;
+        let n = usize::from(ctx.accounts.engine.usage_shards);
+        require!(ctx.remaining_accounts.len() == 2 * n, CoherenceError::WrongShardAccounts);
+        let (shards, escrows) = ctx.remaining_accounts.split_at(n);
+        let ShardSums { usage, attributed, escrows: expected } = sum_shards(&ctx.accounts.engine, shards, epoch)?;
         let a = &mut *ctx.accounts;
+        // Burn every escrow in full: this epoch's usage, and whatever was
+        // already paid into the next one (burned early, never late).
+        let mut escrow_burned = 0u64;
+        for (info, key) in escrows.iter().zip(&expected) {
+            require_keys_eq!(info.key(), *key, CoherenceError::WrongShardAccounts);
+            let amount = token_amount(info)?;
+            if amount > 0 {
+                burn_escrow(&a.engine, &a.token_program, &a.mint, info, amount)?;
+                escrow_burned = escrow_burned.safe_add(amount)?;
+            }
+        }
+        a.mint.reload()?;
         let engine_key = a.engine.key();
         let (baseline, cap, supply) = (a.engine.baseline, a.engine.cap, a.mint.supply);
         let params = a.engine.params;
@@ -126,7 +162,8 @@ impl CloseEpoch<'_> {
             builders_amount: split.builders,
             stakers_amount: split.stakers,
             closed_at: now,
-            reserved: [0; 32],
+            escrow_burned,
+            reserved: [0; 24],
         };
         let epoch_bytes = epoch.to_le_bytes();
         let record_seeds: &[&[u8]] = &[seeds::EPOCH, engine_key.as_ref(), &epoch_bytes, &[ctx.bumps.epoch_record]];
@@ -146,6 +183,7 @@ impl CloseEpoch<'_> {
             stakers_amount: split.stakers,
             next_cap: outcome.next_cap,
             total_emitted: a.engine.total_emitted,
+            escrow_burned,
         };
         emit_cpi!(event);
         Ok(())

@@ -53,7 +53,7 @@ impl AddToPosition<'_> {
             Ok(())
         })?;
         a.stake_pool.total_principal = a.stake_pool.total_principal.safe_add(amount)?;
-        transfer_from_user(&a.owner, &a.token_program, &a.mint, &a.from, &a.stake_vault, amount)?;
+        transfer_from_user(&a.owner, &a.token_program, &a.mint, &a.from, &a.stake_vault.to_account_info(), amount)?;
 
         let event = PositionIncreased {
             position: a.position.key(),

@@ -1,8 +1,11 @@
 //! Beneficiary: claim what has vested. Never blocked by pause (I7).
-//! `claimable = vested(min(now, revoked_at)) - claimed`.
+//! `claimable = vested(min(now, revoked_at)) - claimed`, where a usage-gated
+//! schedule's vested amount is `min(time, rate · U)`. The claim that takes
+//! the last token gives the schedule's rate back to the usage budget.
 
 use crate::errors::CoherenceError;
 use crate::events::VestingClaimed;
+use crate::instructions::admin::revoke_vesting::release_budget;
 use crate::math::SafeMath;
 use crate::state::{Engine, VestingSchedule};
 use crate::token_cpi::transfer_from_vault;
@@ -13,7 +16,7 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 #[derive(Accounts)]
 pub struct ClaimVesting<'info> {
     pub beneficiary: Signer<'info>,
-    #[account(has_one = mint @ CoherenceError::WrongMint, has_one = vesting_vault @ CoherenceError::EngineMismatch)]
+    #[account(mut, has_one = mint @ CoherenceError::WrongMint, has_one = vesting_vault @ CoherenceError::EngineMismatch)]
     pub engine: Box<Account<'info, Engine>>,
     #[account(
         mut,
@@ -38,9 +41,11 @@ impl ClaimVesting<'_> {
     pub fn claim_vesting(ctx: Context<Self>) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
         let a = &mut *ctx.accounts;
-        let amount = a.vesting.curve().claimable(a.vesting.claimed, a.vesting.revoked(), now)?;
+        let amount = a.vesting.claimable(now, a.engine.total_usage_burned)?;
         require!(amount > 0, CoherenceError::NothingToClaim);
         a.vesting.claimed = a.vesting.claimed.safe_add(amount)?;
+        let finished = a.vesting.claimed == a.vesting.total;
+        let released = if finished { release_budget(&mut a.engine, &mut a.vesting)? } else { None };
         transfer_from_vault(&a.engine, &a.token_program, &a.mint, &a.vesting_vault, &a.destination, amount)?;
         let event = VestingClaimed {
             vesting: a.vesting.key(),
@@ -49,6 +54,9 @@ impl ClaimVesting<'_> {
             claimed: a.vesting.claimed,
         };
         emit_cpi!(event);
+        if let Some(event) = released {
+            emit_cpi!(event);
+        }
         Ok(())
     }
 }

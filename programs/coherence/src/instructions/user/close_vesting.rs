@@ -19,11 +19,9 @@ pub struct CloseVesting<'info> {
 impl CloseVesting<'_> {
     fn validate(&self) -> Result<()> {
         let v = &self.vesting;
-        let owed_total = match v.revoked() {
-            Some(at) => v.curve().vested(at)?,
-            None => v.total,
-        };
-        require!(v.claimed >= owed_total, CoherenceError::ScheduleNotEmpty);
+        let owed_total = v.final_amount()?.unwrap_or(v.total);
+        // A schedule that still holds usage budget is still vesting.
+        require!(v.claimed >= owed_total && !v.holds_budget, CoherenceError::ScheduleNotEmpty);
         Ok(())
     }
 

@@ -37,7 +37,7 @@ impl DepositTreasury<'_> {
     #[access_control(ctx.accounts.validate(amount))]
     pub fn deposit_treasury(ctx: Context<Self>, amount: u64) -> Result<()> {
         let a = &mut *ctx.accounts;
-        transfer_from_user(&a.depositor, &a.token_program, &a.mint, &a.from, &a.treasury, amount)?;
+        transfer_from_user(&a.depositor, &a.token_program, &a.mint, &a.from, &a.treasury.to_account_info(), amount)?;
         a.treasury.reload()?;
         let event = TreasuryDeposited {
             engine: a.engine.key(),

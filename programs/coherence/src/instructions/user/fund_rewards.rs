@@ -40,7 +40,7 @@ impl FundRewards<'_> {
     pub fn fund_rewards(ctx: Context<Self>, amount: u64) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
         let a = &mut *ctx.accounts;
-        transfer_from_user(&a.funder, &a.token_program, &a.mint, &a.from, &a.reward_vault, amount)?;
+        transfer_from_user(&a.funder, &a.token_program, &a.mint, &a.from, &a.reward_vault.to_account_info(), amount)?;
         a.stake_pool.stream.fund(amount, now, a.engine.epoch_secs)?;
         let event = RewardsFunded {
             engine: a.engine.key(),

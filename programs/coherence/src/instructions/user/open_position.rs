@@ -87,7 +87,7 @@ impl OpenPosition<'_> {
             position_seeds,
             &position,
         )?;
-        transfer_from_user(&a.owner, &a.token_program, &a.mint, &a.from, &a.stake_vault, amount)?;
+        transfer_from_user(&a.owner, &a.token_program, &a.mint, &a.from, &a.stake_vault.to_account_info(), amount)?;
 
         let event = PositionOpened {
             engine: engine_key,

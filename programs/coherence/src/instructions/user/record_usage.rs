@@ -1,17 +1,21 @@
-//! User: pay for the service by burning `amount` from the payer's token
-//! account; the usage is credited to the current epoch (by Clock) in the
-//! chosen shard, and optionally attributed to a builder source.
+//! User: pay for the service with `amount` from the payer's token account;
+//! the usage is credited to the current epoch (by Clock) in the chosen
+//! shard, and optionally attributed to a builder source.
 //!
-//! The engine account is read-only here, so payers only contend on their
-//! shard (and on the mint, which every burn writes). At most one ended epoch
-//! may still be open: otherwise `EpochBacklog` asks for a (permissionless)
+//! The tokens move into the shard's escrow, which only `close_epoch` can
+//! empty, by burning it (DESIGN §4.5c). A burn here would write the mint,
+//! which every payer of the engine would then share; a transfer writes only
+//! the payer's token account, the shard and the shard's escrow (plus the
+//! builder's source when attributed), and reads the mint and the engine. So
+//! payers on different shards never contend. At most one ended epoch may
+//! still be open: otherwise `EpochBacklog` asks for a (permissionless)
 //! `close_epoch` first.
 
 use crate::errors::CoherenceError;
 use crate::events::UsageRecorded;
 use crate::math::SafeMath;
 use crate::state::{Engine, EpochRecord, Source, UsageShard};
-use crate::token_cpi::burn_from_user;
+use crate::token_cpi::transfer_from_user;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
@@ -23,9 +27,18 @@ pub struct RecordUsage<'info> {
     pub engine: Box<Account<'info, Engine>>,
     /// One of the engine's shards: `["usage", engine, [shard]]`, any `shard`
     /// below `engine.usage_shards` (see `init_usage_shard`).
-    #[account(mut, has_one = engine @ CoherenceError::EngineMismatch)]
+    #[account(
+        mut,
+        has_one = engine @ CoherenceError::EngineMismatch,
+        constraint = usage_shard.escrow != Pubkey::default() @ CoherenceError::ShardWithoutEscrow,
+    )]
     pub usage_shard: Box<Account<'info, UsageShard>>,
-    #[account(mut)]
+    /// CHECK: the shard's escrow token account, `["usage_escrow", engine,
+    /// [shard]]`, pinned by the address the shard stores (the token program
+    /// checks its mint). Unchecked so that a shard without one fails with
+    /// `ShardWithoutEscrow`, not with a decoding error.
+    #[account(mut, address = usage_shard.escrow @ CoherenceError::WrongShardAccounts)]
+    pub usage_escrow: UncheckedAccount<'info>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(
         mut,
@@ -75,7 +88,7 @@ impl RecordUsage<'_> {
         }
 
         let slot = a.usage_shard.credit(epoch, amount, source_key.is_some())?;
-        burn_from_user(&a.payer, &a.token_program, &a.mint, &a.payer_tokens, amount)?;
+        transfer_from_user(&a.payer, &a.token_program, &a.mint, &a.payer_tokens, &a.usage_escrow.to_account_info(), amount)?;
 
         let event = UsageRecorded {
             engine: a.engine.key(),
