@@ -1,5 +1,5 @@
 //! Compute-unit budgets from measurement, not guesses: each Coherence
-//! instruction's worst case over three runs of the SBF benchmark (figures
+//! instruction's worst case over runs of the SBF benchmark (figures
 //! move by up to ~1,500 CU per extra PDA bump iteration, as keys are random)
 //! (`cargo run -p coherence-tests --example cu` with `COHERENCE_SBF=1`; the
 //! README's table), plus 25 % and 5,000 units of margin for the difference
@@ -29,10 +29,10 @@ const MEASURED: [(&[u8], u32); 27] = [
     (ixs::SetPause::DISCRIMINATOR, 6_053),
     (ixs::DepositTreasury::DISCRIMINATOR, 16_088),
     (ixs::CreateVesting::DISCRIMINATOR, 29_133),
-    (ixs::ClaimVesting::DISCRIMINATOR, 24_336),
+    (ixs::ClaimVesting::DISCRIMINATOR, 18_572),
     (ixs::RevokeVesting::DISCRIMINATOR, 20_939),
     (ixs::TransferVesting::DISCRIMINATOR, 5_433),
-    (ixs::CloseVesting::DISCRIMINATOR, 4_706),
+    (ixs::CloseVesting::DISCRIMINATOR, 10_192),
     (ixs::OpenPosition::DISCRIMINATOR, 36_721),
     (ixs::AddToPosition::DISCRIMINATOR, 23_651),
     (ixs::ExtendLock::DISCRIMINATOR, 10_678),

@@ -62,7 +62,7 @@ pub const ALL_ERRORS: &[CoherenceError] = &{
         InvalidShard, WrongShardAccounts, SourceMismatch, NotBuilder, WrongEpochRecord,
         AccountAlreadyInitialized, VestingStartInPast, EpochBacklog, SourceEpochNotClosed,
         EpochRecordRequired, EpochAlreadyClosed, UsageBudgetExceeded, UsageRateOutOfBounds,
-        GraceOutOfBounds, NotUsageGated, GraceNotElapsed, ShardWithoutEscrow,
+        GraceOutOfBounds, NotUsageGated, GraceNotElapsed, ShardWithoutEscrow, ExpiryEpochOpen,
     ]
 };
 

@@ -215,10 +215,21 @@ async fn main() {
     b.run(&mut h, "transfer_vesting", ix::transfer_vesting(&w1.pubkey(), &schedules[1], w2.pubkey()), &[w1]).await;
     h.warp_by(p.min_vesting_duration as i64).await;
     b.run(&mut h, "claim_vesting", ix::claim_vesting(&k, &w2.pubkey(), &schedules[2], t2), &[w2]).await;
-    b.run(&mut h, "close_vesting", ix::close_vesting(&w2.pubkey(), &schedules[2]), &[w2]).await;
+    b.run(&mut h, "close_vesting", ix::close_vesting(&k, &w2.pubkey(), &schedules[2]), &[w2]).await;
     b.run(&mut h, "claim_vesting (usage-gated)", ix::claim_vesting(&k, &w0.pubkey(), &schedules[3], t0), &[w0]).await;
-    b.run(&mut h, "claim_vesting (usage-gated, last: releases budget)", ix::claim_vesting(&k, &w0.pubkey(), &schedules[4], t0), &[w0]).await;
-    h.warp_by(coherence::constants::MIN_VESTING_GRACE_SECS as i64).await;
+    b.run(&mut h, "claim_vesting (usage-gated)", ix::claim_vesting(&k, &w0.pubkey(), &schedules[4], t0), &[w0]).await;
+    b.run(&mut h, "close_vesting (usage-gated: releases its budget)", ix::close_vesting(&k, &w0.pubkey(), &schedules[4]), &[w0]).await;
+    // Expiry needs the epoch containing end + grace closed: close every
+    // ended epoch (not measured) with the lookup table.
+    h.warp_by(coherence::constants::MIN_VESTING_GRACE_SECS as i64 + DAY as i64).await;
+    loop {
+        let (engine, now) = (f.engine(&mut h).await, h.now().await);
+        if engine.epoch_start(engine.next_epoch + 1).is_none_or(|end| now < end) {
+            break;
+        }
+        let close = ix::close_epoch(&k, &me, engine.next_epoch, 16);
+        h.bank.send_with_tables(&[close], &[&payer], std::slice::from_ref(&table)).await.expect("close");
+    }
     b.run(&mut h, "expire_vesting", ix::expire_vesting(&k, &schedules[3]), &[]).await;
 
     // Governance.

@@ -75,7 +75,7 @@ async fn gated_schedule_vests_nothing_without_usage_however_long() {
     let before = h.balance(&f.keys.treasury).await;
     h.send(&[ix::expire_vesting(&f.keys, &v)], &[]).await.unwrap();
     assert_eq!(h.balance(&f.keys.treasury).await - before, 1_000 * UNIT);
-    h.send(&[ix::close_vesting(&who.pubkey(), &v)], &[&who]).await.unwrap();
+    h.send(&[ix::close_vesting(&f.keys, &who.pubkey(), &v)], &[&who]).await.unwrap();
     assert!(!h.exists(&v).await);
 }
 
@@ -172,16 +172,19 @@ async fn usage_budget_refuses_schedules_and_alpha_raises_beyond_100_percent() {
     e.gated_rate_bps = 4_000;
     h.overwrite(&f.keys.engine, &e).await;
 
-    // A schedule that finishes gives its rate back with its last claim.
+    // A finished schedule keeps its rate until it is closed (claims never
+    // write the engine), and gives it back then.
     let (payer, paying) = f.user(&mut h, 10_000 * UNIT).await;
     let end = h.get::<VestingSchedule>(&a).await.end;
     h.warp_to(end).await;
     burn_and_close(&mut h, &f, &payer, &paying, 2_500 * UNIT, None).await;
     let to = h.token_account(&f.keys.mint, &who.pubkey()).await;
-    let released = h.send_events::<UsageBudgetReleased>(&[ix::claim_vesting(&f.keys, &who.pubkey(), &a, &to)], &[&who]).await;
-    assert_eq!((released[0].rate_bps, released[0].gated_rate_bps), (4_000, 0));
+    claim(&mut h, &f, &who, &a, &to).await.unwrap();
     assert_eq!(h.balance(&to).await, 1_000 * UNIT);
-    h.send(&[ix::close_vesting(&who.pubkey(), &a)], &[&who]).await.unwrap();
+    assert_eq!(f.engine(&mut h).await.gated_rate_bps, 4_000);
+    let released = h.send_events::<UsageBudgetReleased>(&[ix::close_vesting(&f.keys, &who.pubkey(), &a)], &[&who]).await;
+    assert_eq!((released[0].rate_bps, released[0].gated_rate_bps), (4_000, 0));
+    assert!(!h.exists(&a).await);
 }
 
 #[tokio::test]
@@ -206,7 +209,7 @@ async fn revoke_returns_exactly_the_part_neither_time_nor_usage_vested() {
     claim(&mut h, &f, &who, &v, &tokens).await.unwrap();
     assert_eq!(h.balance(&tokens).await, 150 * UNIT);
     assert_error(claim(&mut h, &f, &who, &v, &tokens).await, CoherenceError::NothingToClaim);
-    h.send(&[ix::close_vesting(&who.pubkey(), &v)], &[&who]).await.unwrap();
+    h.send(&[ix::close_vesting(&f.keys, &who.pubkey(), &v)], &[&who]).await.unwrap();
 }
 
 #[tokio::test]
@@ -226,6 +229,11 @@ async fn expiry_after_end_plus_grace_returns_exactly_the_unvested_part() {
     assert_error(h.send(&[ix::expire_vesting(&f.keys, &v)], &[]).await, CoherenceError::GraceNotElapsed);
     h.warp_to(expiry).await;
     assert_error(h.send(&[ix::expire_vesting(&f.keys, &time_only)], &[]).await, CoherenceError::NotUsageGated);
+    // Usage paid up to the expiry must count first: its epoch has to be closed.
+    assert_error(h.send(&[ix::expire_vesting(&f.keys, &v)], &[]).await, CoherenceError::ExpiryEpochOpen);
+    let engine = f.engine(&mut h).await;
+    f.warp_to_epoch(&mut h, engine.epoch_at(expiry) + 1).await;
+    f.crank(&mut h).await.unwrap();
     let treasury = h.balance(&f.keys.treasury).await;
     // Anyone: no authority or beneficiary signs, the harness payer cranks.
     let e = h.send_events::<VestingExpired>(&[ix::expire_vesting(&f.keys, &v)], &[]).await;
@@ -237,7 +245,7 @@ async fn expiry_after_end_plus_grace_returns_exactly_the_unvested_part() {
     burn_and_close(&mut h, &f, &payer, &paying, 1_000 * UNIT, None).await;
     claim(&mut h, &f, &who, &v, &tokens).await.unwrap();
     assert_eq!(h.balance(&tokens).await, e[0].vested);
-    h.send(&[ix::close_vesting(&who.pubkey(), &v)], &[&who]).await.unwrap();
+    h.send(&[ix::close_vesting(&f.keys, &who.pubkey(), &v)], &[&who]).await.unwrap();
 }
 
 /// The wash bound, end to end: one party is the only staker, the only

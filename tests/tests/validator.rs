@@ -153,7 +153,7 @@ async fn scenarios(client: &mut Client) {
         ix::deposit_treasury(&k, &t, &thief_tokens, 1),
         ix::claim_vesting(&k, &t, &v0, &thief_tokens),
         ix::transfer_vesting(&t, &v0, t),
-        ix::close_vesting(&t, &v0),
+        ix::close_vesting(&k, &t, &v0),
         ix::record_usage(&k, &t, &thief_tokens, 0, 1, None, None),
         ix::set_pause(&k, &t, true),
     ];
@@ -177,7 +177,7 @@ async fn scenarios(client: &mut Client) {
     let v = pda::vesting(&k.engine, 0);
     refused(client.send(&[ix::claim_vesting(&k, &me, &v, &w.tokens)], &[]).await, CoherenceError::NothingToClaim);
     refused(client.send(&[ix::claim_vesting(&k, &thief.pubkey(), &v, &thief_tokens)], &[&thief]).await, CoherenceError::NotBeneficiary);
-    refused(client.send(&[ix::close_vesting(&me, &v)], &[]).await, CoherenceError::ScheduleNotEmpty);
+    refused(client.send(&[ix::close_vesting(&k, &me, &v)], &[]).await, CoherenceError::ScheduleNotEmpty);
     refused(client.send(&[ix::revoke_vesting(&k, &thief.pubkey(), &v)], &[&thief]).await, CoherenceError::NotAuthority);
 
     // --- governance and minting ----------------------------------------

@@ -81,7 +81,7 @@ async fn claim_at_each_step_gets_exactly_the_math_amount_then_close() {
 
     let rent = h.lamports(&v).await;
     let before = h.lamports(&who.pubkey()).await;
-    h.send(&[ix::close_vesting(&who.pubkey(), &v)], &[&who]).await.unwrap();
+    h.send(&[ix::close_vesting(&f.keys, &who.pubkey(), &v)], &[&who]).await.unwrap();
     assert!(!h.exists(&v).await);
     assert_eq!(h.lamports(&who.pubkey()).await, before + rent);
 }
@@ -93,7 +93,7 @@ async fn linear_claim_after_end_gets_the_rest() {
     h.warp_to(start + 6 * MONTH as i64).await;
     claim(&mut h, &f, &who, &v, &tokens).await.unwrap();
     assert_eq!(h.balance(&tokens).await, TOTAL / 2);
-    assert_error(h.send(&[ix::close_vesting(&who.pubkey(), &v)], &[&who]).await, CoherenceError::ScheduleNotEmpty);
+    assert_error(h.send(&[ix::close_vesting(&f.keys, &who.pubkey(), &v)], &[&who]).await, CoherenceError::ScheduleNotEmpty);
     h.warp_to(start + 13 * MONTH as i64).await;
     claim(&mut h, &f, &who, &v, &tokens).await.unwrap();
     assert_eq!(h.balance(&tokens).await, TOTAL);
@@ -151,7 +151,7 @@ async fn revoke_returns_exactly_the_unvested_part_and_vested_stays_claimable() {
     assert_eq!(h.balance(&tokens).await, vested);
     assert_error(claim(&mut h, &f, &who, &v, &tokens).await, CoherenceError::NothingToClaim);
     assert_eq!(h.balance(&f.keys.vesting_vault).await, 0);
-    h.send(&[ix::close_vesting(&who.pubkey(), &v)], &[&who]).await.unwrap();
+    h.send(&[ix::close_vesting(&f.keys, &who.pubkey(), &v)], &[&who]).await.unwrap();
 }
 
 #[tokio::test]
@@ -177,7 +177,7 @@ async fn another_wallet_cannot_claim_revoke_or_transfer() {
         h.send(&[ix::transfer_vesting(&thief.pubkey(), &v, thief.pubkey())], &[&thief]).await,
         CoherenceError::NotBeneficiary,
     );
-    assert_error(h.send(&[ix::close_vesting(&thief.pubkey(), &v)], &[&thief]).await, CoherenceError::NotBeneficiary);
+    assert_error(h.send(&[ix::close_vesting(&f.keys, &thief.pubkey(), &v)], &[&thief]).await, CoherenceError::NotBeneficiary);
     assert_eq!(h.balance(&thief_tokens).await, 0);
 }
 

@@ -162,7 +162,7 @@ pub async fn run(ctx: &mut Ctx, cmd: VestingCmd) -> CliResult {
         }
         VestingCmd::Close { id } => {
             let v = pda::vesting(&keys.engine, id);
-            ctx.write(&format!("close schedule #{id}"), vec![ix::close_vesting(&me, &v)], &[]).await?;
+            ctx.write(&format!("close schedule #{id}"), vec![ix::close_vesting(&keys, &me, &v)], &[]).await?;
         }
         VestingCmd::Show { id, beneficiary } => {
             let now = ctx.client.now().await?;

@@ -159,4 +159,6 @@ pub enum CoherenceError {
     GraceNotElapsed,
     #[msg("Usage shard has no escrow yet: run init_usage_shard for it again")]
     ShardWithoutEscrow,
+    #[msg("The epoch containing the schedule's end + grace is not closed yet: close it first, so its usage counts")]
+    ExpiryEpochOpen,
 }

@@ -41,9 +41,7 @@ pub fn create_vesting(keys: &EngineKeys, payer: &Pubkey, authority: &Pubkey, id:
     )
 }
 
-/// Beneficiary claims vested tokens into `destination` (its own token
-/// account). The engine is writable: the claim that finishes a usage-gated
-/// schedule gives its rate back to the engine's usage budget.
+/// Beneficiary claims vested tokens into `destination` (its own token account).
 ///
 /// ```
 /// # use anchor_lang::prelude::Pubkey;
@@ -136,18 +134,19 @@ pub fn transfer_vesting(beneficiary: &Pubkey, vesting: &Pubkey, new_beneficiary:
     )
 }
 
-/// Beneficiary closes a schedule that owes nothing more.
+/// Beneficiary closes a schedule that owes nothing more; a finished
+/// usage-gated schedule gives its rate back to the engine's budget.
 ///
 /// ```
 /// # use anchor_lang::prelude::Pubkey;
 /// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
 /// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
-/// let ix = coherence_sdk::instructions::close_vesting(&a, &coherence_sdk::pda::vesting(&keys.engine, 0));
+/// let ix = coherence_sdk::instructions::close_vesting(&keys, &a, &coherence_sdk::pda::vesting(&keys.engine, 0));
 /// assert_eq!(ix.program_id, coherence::ID);
 /// ```
-pub fn close_vesting(beneficiary: &Pubkey, vesting: &Pubkey) -> Instruction {
+pub fn close_vesting(keys: &EngineKeys, beneficiary: &Pubkey, vesting: &Pubkey) -> Instruction {
     build(
-        acc::CloseVesting { beneficiary: *beneficiary, vesting: *vesting, event_authority: event_authority(), program: coherence::ID },
+        acc::CloseVesting { beneficiary: *beneficiary, engine: keys.engine, vesting: *vesting, event_authority: event_authority(), program: coherence::ID },
         ix::CloseVesting {},
     )
 }

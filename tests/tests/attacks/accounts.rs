@@ -56,7 +56,7 @@ async fn missing_signer_on_every_owner_instruction() {
         ("deposit_treasury", ix::deposit_treasury(k, &o, &tokens, 1)),
         ("claim_vesting", ix::claim_vesting(k, &o, &vesting, &tokens)),
         ("transfer_vesting", ix::transfer_vesting(&o, &vesting, Pubkey::new_unique())),
-        ("close_vesting", ix::close_vesting(&o, &vesting)),
+        ("close_vesting", ix::close_vesting(k, &o, &vesting)),
         ("create_vesting", ix::without_signer(
             ix::create_vesting(k, &h.payer().pubkey(), &f.authority.pubkey(), 1, vesting_args(o, 1, 0, 0, 0, 0, false)),
             &f.authority.pubkey(),
@@ -87,7 +87,7 @@ async fn another_users_position_or_schedule_rejected() {
         (ix::close_position(k, &t, &position), CoherenceError::NotPositionOwner),
         (ix::claim_vesting(k, &t, &vesting, &thief_tokens), CoherenceError::NotBeneficiary),
         (ix::transfer_vesting(&t, &vesting, t), CoherenceError::NotBeneficiary),
-        (ix::close_vesting(&t, &vesting), CoherenceError::NotBeneficiary),
+        (ix::close_vesting(k, &t, &vesting), CoherenceError::NotBeneficiary),
     ];
     for (instruction, err) in cases {
         assert_error(h.send(&[instruction], &[&thief]).await, err);

@@ -130,7 +130,7 @@ async fn closed_schedule_cannot_be_revived() {
     h.warp_to(start + 12 * MONTH as i64).await;
     let claim = ix::claim_vesting(&f.keys, &who.pubkey(), &v, &tokens);
     h.send(std::slice::from_ref(&claim), &[&who]).await.unwrap();
-    h.send(&[ix::close_vesting(&who.pubkey(), &v)], &[&who]).await.unwrap();
+    h.send(&[ix::close_vesting(&f.keys, &who.pubkey(), &v)], &[&who]).await.unwrap();
     assert_anchor_error(h.send(&[claim], &[&who]).await, AnchorError::AccountNotInitialized);
 
     // Reusing the old id's address for a new schedule is refused by its seeds.

@@ -1,4 +1,3 @@
-use crate::errors::CoherenceError;
 use crate::math::Params;
 use crate::state::seeds;
 use anchor_lang::prelude::*;
@@ -84,10 +83,11 @@ impl Engine {
         self.pending_params.map_or(self.params.alpha_bps, |p| p.alpha_bps.max(self.params.alpha_bps))
     }
 
-    /// Returns a gated schedule's rate to the budget.
-    pub fn release_budget(&mut self, rate_bps: u16) -> core::result::Result<(), CoherenceError> {
-        self.gated_rate_bps = self.gated_rate_bps.checked_sub(rate_bps).ok_or(CoherenceError::MathOverflow)?;
-        Ok(())
+    /// Returns a gated schedule's rate to the budget. Saturating: this runs
+    /// on exits (close, revoke, expire), which an accounting error must
+    /// never block; `coherence check` compares the sum with the schedules.
+    pub fn release_budget(&mut self, rate_bps: u16) {
+        self.gated_rate_bps = self.gated_rate_bps.saturating_sub(rate_bps);
     }
 
     /// Seeds to sign as the engine PDA (mint authority, vault owner).

@@ -28,7 +28,8 @@ pub struct EpochRecord {
     pub stakers_amount: u64,
     pub closed_at: i64,
     /// Tokens burned from the shards' escrows at this close: this epoch's
-    /// usage plus any already paid into the next epoch (version ≥ 2 records).
+    /// usage plus any already paid into the next epoch (0 in records closed
+    /// before escrows existed: these bytes were reserved, all zero).
     pub escrow_burned: u64,
     pub reserved: [u8; 24],
 }

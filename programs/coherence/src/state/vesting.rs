@@ -86,8 +86,15 @@ impl VestingSchedule {
     /// The rate to give back to the engine's budget, once: when the
     /// schedule has finished, or was revoked or expired.
     pub fn take_budget(&mut self) -> Option<u16> {
-        let held = core::mem::take(&mut self.holds_budget);
+        let held = self.in_budget();
+        self.holds_budget = false;
         held.then_some(self.usage_rate_bps)
+    }
+
+    /// Whether the schedule's rate counts in the engine's budget (version ≥ 2
+    /// only: a version-1 account's bytes there mean nothing).
+    pub fn in_budget(&self) -> bool {
+        self.version >= 2 && self.holds_budget
     }
 
     /// Everything the schedule will ever owe its beneficiary, when that is

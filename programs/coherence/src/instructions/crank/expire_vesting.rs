@@ -1,5 +1,5 @@
 //! Anyone: expire a usage-gated schedule once `end + grace_secs` has passed
-//! (DESIGN §4.5b). Vesting stops now: what usage and time have vested stays
+//! and the epoch containing that moment is closed (DESIGN §4.2b). Vesting stops now: what usage and time have vested stays
 //! claimable by the beneficiary; the rest returns to the treasury, and the
 //! schedule's rate goes back to the usage budget. A grant the product never
 //! earned does not stay locked, nor hold budget, forever.
@@ -39,6 +39,10 @@ impl ExpireVesting<'_> {
         require!(v.revoked().is_none(), CoherenceError::AlreadyRevoked);
         let expiry = v.end.checked_add(i64::from(v.grace_secs)).ok_or(CoherenceError::MathOverflow)?;
         require!(Clock::get()?.unix_timestamp >= expiry, CoherenceError::GraceNotElapsed);
+        // Usage counts once its epoch is closed: every payment made up to the
+        // expiry must have had its chance to vest (and a paused engine, which
+        // cannot close epochs, cannot expire schedules either).
+        require!(self.engine.epoch_at(expiry) < self.engine.next_epoch, CoherenceError::ExpiryEpochOpen);
         Ok(())
     }
 

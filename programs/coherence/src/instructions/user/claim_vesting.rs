@@ -1,11 +1,11 @@
 //! Beneficiary: claim what has vested. Never blocked by pause (I7).
 //! `claimable = vested(min(now, revoked_at)) - claimed`, where a usage-gated
-//! schedule's vested amount is `min(time, rate · U)`. The claim that takes
-//! the last token gives the schedule's rate back to the usage budget.
+//! schedule's vested amount is `min(time, rate · U)`. The engine is only
+//! read, so claims never contend with usage payments (which read it too); a
+//! finished gated schedule gives its rate back when it is closed.
 
 use crate::errors::CoherenceError;
 use crate::events::VestingClaimed;
-use crate::instructions::admin::revoke_vesting::release_budget;
 use crate::math::SafeMath;
 use crate::state::{Engine, VestingSchedule};
 use crate::token_cpi::transfer_from_vault;
@@ -16,7 +16,7 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 #[derive(Accounts)]
 pub struct ClaimVesting<'info> {
     pub beneficiary: Signer<'info>,
-    #[account(mut, has_one = mint @ CoherenceError::WrongMint, has_one = vesting_vault @ CoherenceError::EngineMismatch)]
+    #[account(has_one = mint @ CoherenceError::WrongMint, has_one = vesting_vault @ CoherenceError::EngineMismatch)]
     pub engine: Box<Account<'info, Engine>>,
     #[account(
         mut,
@@ -44,8 +44,6 @@ impl ClaimVesting<'_> {
         let amount = a.vesting.claimable(now, a.engine.total_usage_burned)?;
         require!(amount > 0, CoherenceError::NothingToClaim);
         a.vesting.claimed = a.vesting.claimed.safe_add(amount)?;
-        let finished = a.vesting.claimed == a.vesting.total;
-        let released = if finished { release_budget(&mut a.engine, &mut a.vesting)? } else { None };
         transfer_from_vault(&a.engine, &a.token_program, &a.mint, &a.vesting_vault, &a.destination, amount)?;
         let event = VestingClaimed {
             vesting: a.vesting.key(),
@@ -54,9 +52,6 @@ impl ClaimVesting<'_> {
             claimed: a.vesting.claimed,
         };
         emit_cpi!(event);
-        if let Some(event) = released {
-            emit_cpi!(event);
-        }
         Ok(())
     }
 }

@@ -1,10 +1,15 @@
 //! Beneficiary: close a schedule that owes nothing more (fully claimed, or
-//! revoked and its vested part claimed); the rent returns to the beneficiary.
-//! Ids come from a counter, so a closed schedule's address is never reused.
+//! revoked or expired and its vested part claimed); the rent returns to the
+//! beneficiary. A fully claimed usage-gated schedule gives its rate back to
+//! the engine's usage budget here (until then it keeps holding it, the
+//! strict side; after `end + grace` anyone can release it with
+//! `expire_vesting`). Ids come from a counter, so a closed schedule's
+//! address is never reused.
 
 use crate::errors::CoherenceError;
 use crate::events::VestingClosed;
-use crate::state::VestingSchedule;
+use crate::instructions::admin::revoke_vesting::release_budget;
+use crate::state::{Engine, VestingSchedule};
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -12,7 +17,14 @@ use anchor_lang::prelude::*;
 pub struct CloseVesting<'info> {
     #[account(mut)]
     pub beneficiary: Signer<'info>,
-    #[account(mut, close = beneficiary, has_one = beneficiary @ CoherenceError::NotBeneficiary)]
+    #[account(mut)]
+    pub engine: Box<Account<'info, Engine>>,
+    #[account(
+        mut,
+        close = beneficiary,
+        has_one = beneficiary @ CoherenceError::NotBeneficiary,
+        has_one = engine @ CoherenceError::EngineMismatch,
+    )]
     pub vesting: Box<Account<'info, VestingSchedule>>,
 }
 
@@ -20,15 +32,19 @@ impl CloseVesting<'_> {
     fn validate(&self) -> Result<()> {
         let v = &self.vesting;
         let owed_total = v.final_amount()?.unwrap_or(v.total);
-        // A schedule that still holds usage budget is still vesting.
-        require!(v.claimed >= owed_total && !v.holds_budget, CoherenceError::ScheduleNotEmpty);
+        require!(v.claimed >= owed_total, CoherenceError::ScheduleNotEmpty);
         Ok(())
     }
 
     #[access_control(ctx.accounts.validate())]
     pub fn close_vesting(ctx: Context<Self>) -> Result<()> {
-        let event = VestingClosed { vesting: ctx.accounts.vesting.key(), beneficiary: ctx.accounts.beneficiary.key() };
+        let a = &mut *ctx.accounts;
+        let released = release_budget(&mut a.engine, &mut a.vesting)?;
+        let event = VestingClosed { vesting: a.vesting.key(), beneficiary: a.beneficiary.key() };
         emit_cpi!(event);
+        if let Some(event) = released {
+            emit_cpi!(event);
+        }
         Ok(())
     }
 }
