@@ -354,6 +354,9 @@ fn demo_runs_a_full_lifecycle_in_process() {
     assert!(log.iter().any(|l| l.ends_with("-> NotBeneficiary")));
     let earned = &report["earned"];
     assert!(earned["long staker"].as_u64().unwrap() > earned["short staker"].as_u64().unwrap(), "the longer lock earns more");
+    // The usage-gated advisor gets exactly 5 % of the usage burned, far less than time allowed.
+    let usage = report["total_usage_burned"].as_u64().unwrap();
+    assert_eq!(earned["advisor (usage-gated)"].as_u64().unwrap(), usage / 20);
     assert!(report["total_emitted"].as_u64().unwrap() * 10 <= report["total_usage_burned"].as_u64().unwrap() * 9);
 }
 

@@ -56,11 +56,12 @@ fn fmt(v: u64) -> String {
 }
 
 pub async fn run(output: Output) -> CliResult {
-    let names = ["creator", "authority", "team", "investor", "long staker", "short staker", "user 1", "user 2", "builder", "attacker"];
+    let names = ["creator", "authority", "team", "investor", "advisor", "long staker", "short staker", "user 1", "user 2", "builder", "attacker"];
     let wallets: Vec<Keypair> = names.iter().map(|_| Keypair::new()).collect();
-    let [creator, authority, team, investor, long, short, user1, user2, builder, attacker] =
-        <[Keypair; 10]>::try_from(wallets).map_err(|_| CliError::Input("wallets".into()))?;
-    let all: Vec<Pubkey> = [&creator, &authority, &team, &investor, &long, &short, &user1, &user2, &builder, &attacker].iter().map(|k| k.pubkey()).collect();
+    let [creator, authority, team, investor, advisor, long, short, user1, user2, builder, attacker] =
+        <[Keypair; 11]>::try_from(wallets).map_err(|_| CliError::Input("wallets".into()))?;
+    let all: Vec<Pubkey> =
+        [&creator, &authority, &team, &investor, &advisor, &long, &short, &user1, &user2, &builder, &attacker].iter().map(|k| k.pubkey()).collect();
     let bank = LocalBank::start(None, &all).await?;
     let mut client = Client::local(bank, creator.insecure_clone());
     let mut log = Vec::new();
@@ -81,10 +82,13 @@ pub async fn run(output: Output) -> CliResult {
     let now = d.client.now().await?;
     let team_args = CreateVestingArgs { beneficiary: team.pubkey(), total: 10_000_000 * TOKEN, start: now, cliff: now + 90 * DAY as i64, end: now + 365 * DAY as i64, period: 0, revocable: false, usage_rate_bps: 0, grace_secs: 0 };
     let inv_args = CreateVestingArgs { beneficiary: investor.pubkey(), total: 5_000_000 * TOKEN, start: now, cliff: now + 120 * DAY as i64, end: now + 720 * DAY as i64, period: 30 * DAY, revocable: true, usage_rate_bps: 0, grace_secs: 0 };
-    for (id, a) in [(0u64, team_args), (1, inv_args)] {
+    // The advisor's grant is usage-gated: it vests min(time, 5 % of the usage
+    // burned from now on), within the budget α 50 % + 5 % ≤ 100 %.
+    let advisor_args = CreateVestingArgs { beneficiary: advisor.pubkey(), usage_rate_bps: 500, grace_secs: 180 * DAY as u32, total: 2_000_000 * TOKEN, ..team_args };
+    for (id, a) in [(0u64, team_args), (1, inv_args), (2, advisor_args)] {
         d.client.send(&[ix::create_vesting(&keys, &me, &authority.pubkey(), id, a)], &[&authority]).await?;
     }
-    log.push("vesting: team 10M (90-day cliff, 1 year linear); investor 5M (120-day cliff, monthly steps, revocable)".into());
+    log.push("vesting: team 10M (90-day cliff, 1 year linear); investor 5M (120-day cliff, monthly steps, revocable); advisor 2M like the team's but usage-gated at 5 % of usage".into());
 
     // Holders, stakers, users.
     for (who, amount) in [(&long, 5_000_000), (&short, 5_000_000), (&user1, 3_000_000), (&user2, 3_000_000), (&attacker, 1_000_000)] {
@@ -162,6 +166,21 @@ pub async fn run(output: Output) -> CliResult {
     let claim_team = [ops::create_ata_ix(&keys, &me, &team.pubkey()), ix::claim_vesting(&keys, &team.pubkey(), &team_v, &ops::ata(&keys, &team.pubkey()))];
     d.client.send(&claim_team, &[&team]).await?;
     earned.push(("team (vested so far)", d.balance(&team.pubkey()).await?));
+    // The advisor: time alone would have vested as much as the team's share;
+    // usage (5 % of what was burned) is what binds.
+    let advisor_v = pda::vesting(&keys.engine, 2);
+    let s: coherence::state::VestingSchedule = d.client.get(&advisor_v).await?;
+    let usage = d.client.get::<Engine>(&keys.engine).await?.total_usage_burned;
+    let limits = preview::preview_limits(&s, usage, d.client.now().await?)?;
+    let owed = preview::preview_vested(&s, usage, d.client.now().await?)?;
+    let claim_advisor = [ops::create_ata_ix(&keys, &me, &advisor.pubkey()), ix::claim_vesting(&keys, &advisor.pubkey(), &advisor_v, &ops::ata(&keys, &advisor.pubkey()))];
+    d.client.send(&claim_advisor, &[&advisor]).await?;
+    let got = d.balance(&advisor.pubkey()).await?;
+    if got != owed || !limits.usage_binds() {
+        return Err(CliError::Input(format!("advisor: preview {owed} != claimed {got}, or usage did not bind ({limits:?})")));
+    }
+    log.push(format!("advisor (usage-gated): time would allow {}, 5 % of usage allows {}: claimed {}", fmt(limits.time), fmt(limits.usage.unwrap_or(0)), fmt(got)));
+    earned.push(("advisor (usage-gated)", got));
     let engine: Engine = d.client.get(&keys.engine).await?;
     let treasury = ops::token_balance(&mut d.client, &keys.treasury).await?;
 
