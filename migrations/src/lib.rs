@@ -104,6 +104,11 @@ pub struct Report {
     pub engine_created: bool,
     pub deposited: u64,
     pub schedules_created: Vec<u64>,
+    /// The engine's address lookup table for `close_epoch`: the one the
+    /// client already knew (e.g. from an earlier deployment record), or one
+    /// created now because a legacy `close_epoch` would not fit (more than
+    /// `lookup::LEGACY_MAX_SHARDS` shards).
+    pub lookup_table: Option<Pubkey>,
 }
 
 fn key(text: &str) -> Result<Pubkey, ClientError> {
@@ -160,6 +165,9 @@ pub async fn deploy(client: &mut Client, g: &Genesis) -> Result<Report, ClientEr
         };
         client.send(&[ix::create_vesting(&keys, &me, &me, id, args)], &[]).await?;
         report.schedules_created.push(id);
+    }
+    if client.lookup_table(&keys.engine).is_some() || engine.usage_shards > coherence_sdk::lookup::LEGACY_MAX_SHARDS {
+        report.lookup_table = Some(ops::ensure_lookup_table(client, &keys, engine.usage_shards).await?.key);
     }
     Ok(report)
 }

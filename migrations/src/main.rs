@@ -26,7 +26,8 @@ struct Args {
     /// Ledger file for `--url local`.
     #[arg(long, default_value = ".coherence/ledger.bin")]
     ledger: PathBuf,
-    /// Where to write the deployment record (cluster, program id, engine).
+    /// Where to write the deployment record (cluster, program id, engine,
+    /// lookup table); an existing record of the same engine is read first.
     #[arg(long)]
     out: Option<PathBuf>,
 }
@@ -52,6 +53,12 @@ async fn run(args: Args) -> Result<(), String> {
         }
         Some(url) => Client::rpc(RpcBackend::new(url, CommitmentConfig::confirmed(), PriorityFee::Recent), keypair),
     };
+    // An earlier record of this engine names its lookup table: reuse it.
+    let engine = coherence_sdk::pda::engine(&genesis.mint.parse().map_err(|e| format!("mint: {e}"))?);
+    let earlier: Option<Deployment> = args.out.as_ref().and_then(|p| std::fs::read_to_string(p).ok()).and_then(|t| serde_json::from_str(&t).ok());
+    if let Some(d) = earlier.filter(|d| d.engine == engine) {
+        d.apply(&mut client);
+    }
     let report = coherence_migrations::deploy(&mut client, &genesis).await;
     if let Some(bank) = client.local_bank() {
         bank.snapshot().await.and_then(|s| s.save(&args.ledger)).map_err(|e| e.to_string())?;
@@ -65,7 +72,8 @@ async fn run(args: Args) -> Result<(), String> {
         report.schedules_created
     );
     if let Some(out) = &args.out {
-        let record = serde_json::to_string_pretty(&Deployment::new(cluster, report.engine)).map_err(|e| e.to_string())?;
+        let record = Deployment { lookup_table: report.lookup_table, ..Deployment::new(cluster, report.engine) };
+        let record = serde_json::to_string_pretty(&record).map_err(|e| e.to_string())?;
         std::fs::write(out, record).map_err(|e| format!("{}: {e}", out.display()))?;
     }
     Ok(())
