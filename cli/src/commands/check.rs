@@ -136,15 +136,16 @@ pub fn assess(f: &Facts) -> Vec<Finding> {
 fn vesting_findings(f: &Facts, out: &mut Vec<Finding>) {
     use Severity::*;
     let e = &f.engine;
-    let active = f.schedules.iter().filter(|s| s.revoked().is_none());
-    for s in active.clone().filter(|s| s.gate().is_none()) {
+    for s in f.schedules.iter().filter(|s| s.revoked().is_none() && s.gate().is_none()) {
         let to_vest = s.total.saturating_sub(s.curve().vested(f.now).unwrap_or(s.total));
         if to_vest > 0 && to_vest >= f.vesting_threshold {
             out.push(finding(Warn, "time-only-vesting", format!("schedule #{} of {} still vests {} base units by {} on time alone, with or without usage (a usage-gated schedule would not)", s.id, s.beneficiary, to_vest, s.end)));
         }
     }
-    let held: u64 = active.filter(|s| s.holds_budget && s.gate().is_some()).map(|s| u64::from(s.usage_rate_bps)).sum();
-    let gated = f.schedules.iter().filter(|s| s.holds_budget).count();
+    // The schedules the program counts in `gated_rate_bps` (VestingSchedule::in_budget).
+    let holding: Vec<&VestingSchedule> = f.schedules.iter().filter(|s| s.in_budget()).collect();
+    let held: u64 = holding.iter().map(|s| u64::from(s.usage_rate_bps)).sum();
+    let gated = holding.len();
     let (alpha, rate) = (u64::from(e.budget_alpha_bps()), u64::from(e.gated_rate_bps));
     let pct = |b: u64| format!("{}.{:02} %", b / 100, b % 100);
     if alpha + rate > 10_000 {

@@ -46,6 +46,7 @@ pub mod pda_init;
 pub mod state;
 pub mod token_cpi;
 pub mod token_policy;
+pub mod vesting_exit;
 
 use anchor_lang::prelude::*;
 use instructions::*;

@@ -230,24 +230,60 @@ impl LocalBank {
     /// A signed transaction (`signers[0]` pays) led by a compute-budget
     /// instruction whose per-call value keeps identical transactions distinct.
     pub fn transaction(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> ClientResult<Transaction> {
-        self.nonce += 1;
-        let payer = signers.first().ok_or_else(|| ClientError::Rpc("no payer".into()))?.pubkey();
-        let mut all = vec![ComputeBudgetInstruction::set_compute_unit_limit(CU_LIMIT - self.nonce % NONCE_SPAN)];
-        all.extend_from_slice(ixs);
+        let (payer, all) = self.budgeted(ixs, signers)?;
         let mut tx = Transaction::new_with_payer(&all, Some(&payer));
         tx.try_sign(&signers.to_vec(), self.ctx.last_blockhash).map_err(|e| ClientError::Rpc(e.to_string()))?;
         Ok(tx)
     }
 
-    /// Builds the next transaction, first moving to a fresh slot every few
-    /// transactions so per-block cost limits never stall long runs.
-    pub async fn prepare(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<Transaction, BanksClientError> {
-        let io = |e: ClientError| BanksClientError::Io(std::io::Error::other(e.to_string()));
+    /// The payer and `ixs` led by the compute-budget instruction, whose
+    /// per-call value keeps otherwise identical transactions distinct.
+    fn budgeted(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> ClientResult<(Pubkey, Vec<Instruction>)> {
+        self.nonce += 1;
+        let payer = signers.first().ok_or_else(|| ClientError::Rpc("no payer".into()))?.pubkey();
+        let mut all = vec![ComputeBudgetInstruction::set_compute_unit_limit(CU_LIMIT - self.nonce % NONCE_SPAN)];
+        all.extend_from_slice(ixs);
+        Ok((payer, all))
+    }
+
+    /// Before each transaction: move to a fresh slot every few transactions
+    /// (so per-block cost limits never stall long runs) and remember the
+    /// accounts it names (for snapshots and `program_accounts`).
+    async fn before_send(&mut self, ixs: &[Instruction]) -> ClientResult<()> {
         if self.nonce.is_multiple_of(TXS_PER_SLOT) {
-            self.next_slot().await.map_err(io)?;
+            self.next_slot().await?;
         }
         self.remember(ixs);
+        Ok(())
+    }
+
+    /// Builds the next transaction (see [`LocalBank::transaction`]), first
+    /// moving to a fresh slot when due.
+    pub async fn prepare(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<Transaction, BanksClientError> {
+        let io = |e: ClientError| BanksClientError::Io(std::io::Error::other(e.to_string()));
+        self.before_send(ixs).await.map_err(io)?;
         self.transaction(ixs, signers).map_err(io)
+    }
+
+    /// Processes `tx`. A failed transaction commits nothing but its fee:
+    /// `replay` rebuilds it (same instructions, new signature) to simulate
+    /// it for the program logs the error then carries.
+    async fn submit(
+        &mut self,
+        tx: VersionedTransaction,
+        replay: impl FnOnce(&mut Self) -> ClientResult<VersionedTransaction>,
+    ) -> ClientResult<String> {
+        let signature = tx.signatures[0].to_string();
+        if let Err(e) = self.ctx.banks_client.process_transaction(tx).await {
+            let replay = replay(self)?;
+            if let Ok(sim) = self.ctx.banks_client.simulate_transaction(replay).await {
+                if let (Err(err), Some(details)) = (sim.result.unwrap_or(Ok(())), sim.simulation_details) {
+                    return Err(ClientError::from_transaction(err, details.logs));
+                }
+            }
+            return Err(Self::map_err(e));
+        }
+        Ok(signature)
     }
 
     /// Sends and confirms, returning the bank's own error (tests assert on it).
@@ -278,19 +314,7 @@ impl LocalBank {
     /// ```
     pub async fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> ClientResult<String> {
         let tx = self.prepare(ixs, signers).await.map_err(Self::map_err)?;
-        let signature = tx.signatures[0].to_string();
-        if let Err(e) = self.ctx.banks_client.process_transaction(tx).await {
-            // A failed transaction commits nothing but its fee; replay the same
-            // instructions (under a new signature) in simulation for the logs.
-            let replay = self.transaction(ixs, signers)?;
-            if let Ok(sim) = self.ctx.banks_client.simulate_transaction(replay).await {
-                if let (Err(err), Some(details)) = (sim.result.unwrap_or(Ok(())), sim.simulation_details) {
-                    return Err(ClientError::from_transaction(err, details.logs));
-                }
-            }
-            return Err(Self::map_err(e));
-        }
-        Ok(signature)
+        self.submit(tx.into(), |bank| Ok(bank.transaction(ixs, signers)?.into())).await
     }
 
     /// Sends a v0 transaction compiled against `tables` (a legacy one when
@@ -299,31 +323,15 @@ impl LocalBank {
         if tables.is_empty() {
             return self.send(ixs, signers).await;
         }
-        if self.nonce.is_multiple_of(TXS_PER_SLOT) {
-            self.next_slot().await?;
-        }
-        self.remember(ixs);
+        self.before_send(ixs).await?;
         let tx = self.transaction_v0(ixs, signers, tables)?;
-        let signature = tx.signatures[0].to_string();
-        if let Err(e) = self.ctx.banks_client.process_transaction(tx).await {
-            let replay = self.transaction_v0(ixs, signers, tables)?;
-            if let Ok(sim) = self.ctx.banks_client.simulate_transaction(replay).await {
-                if let (Err(err), Some(details)) = (sim.result.unwrap_or(Ok(())), sim.simulation_details) {
-                    return Err(ClientError::from_transaction(err, details.logs));
-                }
-            }
-            return Err(Self::map_err(e));
-        }
-        Ok(signature)
+        self.submit(tx, |bank| bank.transaction_v0(ixs, signers, tables)).await
     }
 
     /// A signed v0 transaction against `tables` (`signers[0]` pays), led by
     /// the same distinct compute-budget instruction as [`LocalBank::transaction`].
     pub fn transaction_v0(&mut self, ixs: &[Instruction], signers: &[&Keypair], tables: &[AddressLookupTableAccount]) -> ClientResult<VersionedTransaction> {
-        self.nonce += 1;
-        let payer = signers.first().ok_or_else(|| ClientError::Rpc("no payer".into()))?.pubkey();
-        let mut all = vec![ComputeBudgetInstruction::set_compute_unit_limit(CU_LIMIT - self.nonce % NONCE_SPAN)];
-        all.extend_from_slice(ixs);
+        let (payer, all) = self.budgeted(ixs, signers)?;
         let err = |e: &dyn std::fmt::Display| ClientError::Rpc(e.to_string());
         let message = v0::Message::try_compile(&payer, &all, tables, self.ctx.last_blockhash).map_err(|e| err(&e))?;
         VersionedTransaction::try_new(VersionedMessage::V0(message), signers).map_err(|e| err(&e))

@@ -99,11 +99,6 @@ impl Curve {
             .cast()
     }
 
-    /// What the beneficiary may claim now: vesting stops at `revoked_at`.
-    pub fn claimable(&self, claimed: u64, revoked_at: Option<i64>, now: i64) -> Result<u64, CoherenceError> {
-        let t = revoked_at.map_or(now, |r| r.min(now));
-        self.vested(t)?.safe_sub(claimed)
-    }
 }
 
 /// The usage limit of a gated schedule.
@@ -207,13 +202,6 @@ mod tests {
         assert_eq!(c.vested(183 * day), Ok(1_000_000 * 183 / 365));
         assert_eq!(c.vested(365 * day - 1), Ok(1_000_000 * 183 / 365));
         assert_eq!(c.vested(365 * day), Ok(1_000_000));
-    }
-
-    #[test]
-    fn revocation_freezes_vesting() {
-        let c = linear();
-        let at = c.start + 6 * MONTH;
-        assert_eq!(c.claimable(100, Some(at), c.end), Ok(500));
     }
 
     #[test]

@@ -100,10 +100,39 @@ impl VestingSchedule {
     /// Everything the schedule will ever owe its beneficiary, when that is
     /// already fixed (`None` while it can still vest).
     pub fn final_amount(&self) -> core::result::Result<Option<u64>, CoherenceError> {
-        Ok(match self.revoked() {
-            Some(_) if self.version >= 2 => Some(self.frozen_vested),
-            Some(at) => Some(self.curve().vested(at)?),
-            None => None,
-        })
+        // Once stopped, `vested` no longer depends on the time or the usage.
+        self.revoked().map(|at| self.vested(at, 0)).transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MONTH: i64 = 30 * 86_400;
+
+    /// 1,200 over 12 months from 1,000, 3-month cliff, 100 claimed.
+    fn schedule(version: u8) -> VestingSchedule {
+        VestingSchedule {
+            version, bump: 0, engine: Pubkey::default(), id: 0, beneficiary: Pubkey::default(), total: 1_200, claimed: 100,
+            start: 1_000, cliff: 1_000 + 3 * MONTH, end: 1_000 + 12 * MONTH, period: 0, revocable: true, revoked_at: 0,
+            usage_rate_bps: 0, usage_snapshot: 0, grace_secs: 0, frozen_vested: 0, holds_budget: false, reserved: [0; 1],
+        }
+    }
+
+    #[test]
+    fn revocation_freezes_vesting() {
+        // Version 1: vesting stops at `revoked_at` on the time curve.
+        let mut v1 = schedule(1);
+        v1.revoked_at = v1.start + 6 * MONTH;
+        assert_eq!(v1.claimable(v1.end, 0), Ok(500));
+        assert_eq!(v1.final_amount(), Ok(Some(600)));
+        // Version 2: the amount frozen by `freeze` (time and usage at that moment).
+        let mut v2 = schedule(2);
+        v2.usage_rate_bps = 5_000;
+        assert_eq!(v2.freeze(v2.start + 6 * MONTH, 800), Ok((400, 800)));
+        assert_eq!(v2.claimable(v2.end, u128::MAX), Ok(300));
+        assert_eq!(v2.final_amount(), Ok(Some(400)));
+        assert_eq!(schedule(2).final_amount(), Ok(None));
     }
 }

@@ -6,7 +6,7 @@
 
 use crate::errors::CoherenceError;
 use crate::events::VestingExpired;
-use crate::instructions::admin::revoke_vesting::stop_vesting;
+use crate::vesting_exit::stop_vesting;
 use crate::state::{Engine, VestingSchedule};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};

@@ -8,7 +8,7 @@
 
 use crate::errors::CoherenceError;
 use crate::events::VestingClosed;
-use crate::instructions::admin::revoke_vesting::release_budget;
+use crate::vesting_exit::release_budget;
 use crate::state::{Engine, VestingSchedule};
 use anchor_lang::prelude::*;
 
