@@ -6,7 +6,7 @@
 //!             = total * unlocked(t) / (end - start)     otherwise, rounded down
 //! unlocked(t) = floor((t - start) / period) * period    if period > 0 (step unlocks)
 //!             = t - start                               if period == 0 (linear)
-//! claimable   = vested(min(now, revoked_at)) - claimed
+//! claimable   = vested(min(now, revoked_at)) - claimed   (VestingSchedule::claimable)
 //! ```
 //!
 //! A **usage-gated** schedule (DESIGN §4.5b) adds a second limit:
