@@ -2,7 +2,6 @@
 //! ledger), the signer, output mode, confirmation and `--print-tx`.
 
 use crate::error::{CliError, CliResult};
-use crate::Global;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use base64::Engine as _;
@@ -15,6 +14,38 @@ use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+
+/// The global flags every command takes.
+#[derive(clap::Args, Clone)]
+pub struct Global {
+    /// Cluster: local (in process), localnet, devnet, mainnet, or an RPC URL.
+    #[arg(long, global = true, default_value = "local")]
+    pub url: String,
+    /// Signer and fee payer (default: the Solana CLI config's keypair).
+    #[arg(long, global = true)]
+    pub keypair: Option<PathBuf>,
+    /// Ledger file of the in-process cluster (`--url local`).
+    #[arg(long, global = true, default_value = ".coherence/ledger.bin")]
+    pub ledger: PathBuf,
+    /// Engine address.
+    #[arg(long, global = true)]
+    pub engine: Option<Pubkey>,
+    #[arg(long, global = true, value_enum, default_value = "text")]
+    pub output: Output,
+    /// Send without asking for confirmation.
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+    /// Print the unsigned transaction (base64) instead of sending (for multisigs).
+    #[arg(long, global = true)]
+    pub print_tx: bool,
+    /// Priority fee in micro-lamports per compute unit (default: recent median).
+    #[arg(long, global = true)]
+    pub priority_fee: Option<u64>,
+    /// The engine's address lookup table for `close_epoch` (printed when
+    /// `crank` or `epoch close` creates one; needed above 9 shards).
+    #[arg(long, global = true)]
+    pub lookup_table: Option<Pubkey>,
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Output {

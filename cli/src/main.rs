@@ -13,8 +13,8 @@ mod error;
 mod output;
 
 use anchor_lang::prelude::Pubkey;
-use clap::{Args, Parser, Subcommand};
-use context::{Ctx, Output};
+use clap::{Parser, Subcommand};
+use context::{Ctx, Global};
 use error::{CliError, CliResult};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,37 +26,6 @@ struct Cli {
     global: Global,
     #[command(subcommand)]
     command: Command,
-}
-
-#[derive(Args, Clone)]
-pub struct Global {
-    /// Cluster: local (in process), localnet, devnet, mainnet, or an RPC URL.
-    #[arg(long, global = true, default_value = "local")]
-    pub url: String,
-    /// Signer and fee payer (default: the Solana CLI config's keypair).
-    #[arg(long, global = true)]
-    pub keypair: Option<PathBuf>,
-    /// Ledger file of the in-process cluster (`--url local`).
-    #[arg(long, global = true, default_value = ".coherence/ledger.bin")]
-    pub ledger: PathBuf,
-    /// Engine address.
-    #[arg(long, global = true)]
-    pub engine: Option<Pubkey>,
-    #[arg(long, global = true, value_enum, default_value = "text")]
-    pub output: Output,
-    /// Send without asking for confirmation.
-    #[arg(short = 'y', long, global = true)]
-    pub yes: bool,
-    /// Print the unsigned transaction (base64) instead of sending (for multisigs).
-    #[arg(long, global = true)]
-    pub print_tx: bool,
-    /// Priority fee in micro-lamports per compute unit (default: recent median).
-    #[arg(long, global = true)]
-    pub priority_fee: Option<u64>,
-    /// The engine's address lookup table for `close_epoch` (printed when
-    /// `crank` or `epoch close` creates one; needed above 9 shards).
-    #[arg(long, global = true)]
-    pub lookup_table: Option<Pubkey>,
 }
 
 #[derive(Subcommand)]
@@ -73,35 +42,35 @@ enum Command {
     Local(commands::local::LocalCmd),
     /// Create or inspect an engine.
     #[command(subcommand)]
-    Engine(commands::engine::EngineCmd),
+    Engine(commands::governance::engine::EngineCmd),
     /// Propose, cancel, apply or show parameters.
     #[command(subcommand)]
-    Params(commands::governance::ParamsCmd),
+    Params(commands::governance::params::ParamsCmd),
     /// Two-step authority transfer.
     #[command(subcommand)]
-    Authority(commands::governance::AuthorityCmd),
+    Authority(commands::governance::params::AuthorityCmd),
     /// Pause new stakes, usage and emission (never exits).
     Pause,
     /// Resume.
     Unpause,
     /// Deposit into the treasury.
     #[command(subcommand)]
-    Treasury(commands::treasury::TreasuryCmd),
+    Treasury(commands::governance::treasury::TreasuryCmd),
     /// Vesting schedules.
     #[command(subcommand)]
     Vesting(commands::vesting::VestingCmd),
     /// Staking positions.
     #[command(subcommand)]
-    Stake(commands::stake::StakeCmd),
+    Stake(commands::staking::StakeCmd),
     /// Fund the stakers' reward stream.
     #[command(subcommand)]
-    Rewards(commands::stake::RewardsCmd),
+    Rewards(commands::staking::RewardsCmd),
     /// Pay for usage (burn).
     #[command(subcommand)]
-    Usage(commands::usage::UsageCmd),
+    Usage(commands::emission::usage::UsageCmd),
     /// Close or show epochs.
     #[command(subcommand)]
-    Epoch(commands::epoch::EpochCmd),
+    Epoch(commands::emission::epoch::EpochCmd),
     /// Close every ended epoch; with --watch, keep doing it.
     Crank {
         #[arg(long)]
@@ -111,7 +80,7 @@ enum Command {
     },
     /// Builder sources.
     #[command(subcommand)]
-    Source(commands::source::SourceCmd),
+    Source(commands::emission::source::SourceCmd),
     /// Engine, epoch and wallet status.
     Status {
         #[arg(long)]
@@ -149,19 +118,19 @@ async fn run(cli: Cli) -> CliResult {
     let result = match cli.command {
         Command::Demo | Command::Simulate(_) | Command::Keygen { .. } => unreachable!("handled above"),
         Command::Local(cmd) => commands::local::run(&mut ctx, cmd).await,
-        Command::Engine(cmd) => commands::engine::run(&mut ctx, cmd).await,
-        Command::Params(cmd) => commands::governance::params(&mut ctx, cmd).await,
-        Command::Authority(cmd) => commands::governance::authority(&mut ctx, cmd).await,
-        Command::Pause => commands::governance::pause(&mut ctx, true).await,
-        Command::Unpause => commands::governance::pause(&mut ctx, false).await,
-        Command::Treasury(cmd) => commands::treasury::run(&mut ctx, cmd).await,
+        Command::Engine(cmd) => commands::governance::engine::run(&mut ctx, cmd).await,
+        Command::Params(cmd) => commands::governance::params::params(&mut ctx, cmd).await,
+        Command::Authority(cmd) => commands::governance::params::authority(&mut ctx, cmd).await,
+        Command::Pause => commands::governance::params::pause(&mut ctx, true).await,
+        Command::Unpause => commands::governance::params::pause(&mut ctx, false).await,
+        Command::Treasury(cmd) => commands::governance::treasury::run(&mut ctx, cmd).await,
         Command::Vesting(cmd) => commands::vesting::run(&mut ctx, cmd).await,
-        Command::Stake(cmd) => commands::stake::run(&mut ctx, cmd).await,
-        Command::Rewards(cmd) => commands::stake::rewards(&mut ctx, cmd).await,
-        Command::Usage(cmd) => commands::usage::run(&mut ctx, cmd).await,
-        Command::Epoch(cmd) => commands::epoch::run(&mut ctx, cmd).await,
-        Command::Crank { watch, interval } => commands::epoch::crank(&mut ctx, watch, interval).await,
-        Command::Source(cmd) => commands::source::run(&mut ctx, cmd).await,
+        Command::Stake(cmd) => commands::staking::run(&mut ctx, cmd).await,
+        Command::Rewards(cmd) => commands::staking::rewards(&mut ctx, cmd).await,
+        Command::Usage(cmd) => commands::emission::usage::run(&mut ctx, cmd).await,
+        Command::Epoch(cmd) => commands::emission::epoch::run(&mut ctx, cmd).await,
+        Command::Crank { watch, interval } => commands::emission::epoch::crank(&mut ctx, watch, interval).await,
+        Command::Source(cmd) => commands::emission::source::run(&mut ctx, cmd).await,
         Command::Status { wallet } => commands::status::run(&mut ctx, wallet).await,
         Command::Check { simulate, sim_epochs, sim_agents, vesting_threshold_bps } => {
             let sim = simulate.then_some(commands::check::SimSize { epochs: sim_epochs, agents: sim_agents });

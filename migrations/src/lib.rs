@@ -29,8 +29,9 @@ pub struct Genesis {
     pub epoch_secs: u64,
     #[serde(default = "four")]
     pub usage_shards: u8,
-    /// Parameters (default: `coherence_sdk::defaults::params` with a cap of 1 % of max supply).
-    pub params: Option<ParamsFile>,
+    /// Parameters, every field (default: `coherence_sdk::defaults::params`
+    /// with a cap of 1 % of max supply); names as in `coherence_sdk::params`.
+    pub params: Option<Params>,
     /// Moved from the deployer into the treasury on the first run.
     #[serde(default)]
     pub treasury_deposit: u64,
@@ -43,36 +44,6 @@ fn day() -> u64 {
 }
 fn four() -> u8 {
     4
-}
-
-/// Every governable parameter.
-#[derive(Clone, Copy, Debug, Deserialize)]
-pub struct ParamsFile {
-    pub alpha_bps: u16,
-    pub gate_bps: u16,
-    pub ema_bps: u16,
-    pub cap: u64,
-    pub cap_decay_bps: u16,
-    pub min_lock: u64,
-    pub max_lock: u64,
-    pub max_boost_bps: u16,
-    pub stakers_bps: u16,
-    pub builders_bps: u16,
-    pub treasury_bps: u16,
-    pub min_vesting_cliff: u64,
-    pub min_vesting_duration: u64,
-    pub timelock_secs: u64,
-}
-
-impl From<ParamsFile> for Params {
-    fn from(p: ParamsFile) -> Params {
-        Params {
-            alpha_bps: p.alpha_bps, gate_bps: p.gate_bps, ema_bps: p.ema_bps, cap: p.cap, cap_decay_bps: p.cap_decay_bps,
-            min_lock: p.min_lock, max_lock: p.max_lock, max_boost_bps: p.max_boost_bps, stakers_bps: p.stakers_bps,
-            builders_bps: p.builders_bps, treasury_bps: p.treasury_bps, min_vesting_cliff: p.min_vesting_cliff,
-            min_vesting_duration: p.min_vesting_duration, timelock_secs: p.timelock_secs,
-        }
-    }
 }
 
 /// One vesting schedule; allocation `i` becomes schedule id `i`.
@@ -131,7 +102,7 @@ pub async fn deploy(client: &mut Client, g: &Genesis) -> Result<Report, ClientEr
     args.epoch_secs = g.epoch_secs;
     args.usage_shards = g.usage_shards;
     if let Some(p) = g.params {
-        args.params = p.into();
+        args.params = p;
     }
     ops::init_engine(client, mint, token_program, args).await?;
     let mut report = Report { engine: keys.engine, engine_created: !existed, ..Report::default() };

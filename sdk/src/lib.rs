@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod accounts;
+pub mod audit;
 pub mod client;
 pub mod compute;
 pub mod defaults;
@@ -16,6 +17,7 @@ pub mod error;
 pub mod instructions;
 pub mod lookup;
 pub mod ops;
+pub mod params;
 pub mod pda;
 pub mod preview;
 

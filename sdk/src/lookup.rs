@@ -15,7 +15,7 @@ use solana_address_lookup_table_interface::instruction as alt;
 use solana_address_lookup_table_interface::state::AddressLookupTable;
 pub use solana_message::AddressLookupTableAccount;
 
-use crate::client::ClientError;
+use crate::error::SdkError;
 use crate::pda::{self, EngineKeys};
 
 /// The address lookup table program.
@@ -87,8 +87,8 @@ pub fn create_txs(authority: &Pubkey, recent_slot: u64, addresses: &[Pubkey]) ->
 /// # use anchor_lang::prelude::Pubkey;
 /// assert!(coherence_sdk::lookup::decode(Pubkey::new_unique(), &[1, 2, 3]).is_err());
 /// ```
-pub fn decode(key: Pubkey, data: &[u8]) -> Result<AddressLookupTableAccount, ClientError> {
-    let table = AddressLookupTable::deserialize(data).map_err(|e| ClientError::Decode(format!("{key}: not a lookup table ({e})")))?;
+pub fn decode(key: Pubkey, data: &[u8]) -> Result<AddressLookupTableAccount, SdkError> {
+    let table = AddressLookupTable::deserialize(data).map_err(|e| SdkError::Decode(format!("{key}: not a lookup table ({e})")))?;
     Ok(AddressLookupTableAccount { key, addresses: table.addresses.to_vec() })
 }
 

@@ -71,16 +71,6 @@ pub fn preview_emission(
     supply: u64,
     epoch: u64,
 ) -> Result<(coherence::math::emission::EpochOutcome, coherence::math::emission::Split), SdkError> {
-    use coherence::math::emission;
-    let (mut usage, mut attributed) = (0u64, 0u64);
-    for shard in shards {
-        let slot = shard.usage_of(epoch);
-        usage = usage.checked_add(slot.usage).ok_or(SdkError::Program(coherence::errors::CoherenceError::MathOverflow))?;
-        attributed = attributed
-            .checked_add(slot.attributed)
-            .ok_or(SdkError::Program(coherence::errors::CoherenceError::MathOverflow))?;
-    }
-    let outcome = emission::close_epoch(usage, engine.baseline, engine.cap, supply, engine.max_supply, &engine.params)?;
-    let split = emission::split(outcome.emission, attributed, usage, &engine.params)?;
-    Ok((outcome, split))
+    let close = engine.close_outcome(shards.iter().map(|shard| shard.usage_of(epoch)), supply)?;
+    Ok((close.outcome, close.split))
 }

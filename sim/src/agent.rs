@@ -1,5 +1,6 @@
 //! Agents: who they are, what they start with, and their ledger.
 
+use crate::rng::Rng;
 use serde::Serialize;
 use solana_keypair::Keypair;
 
@@ -121,4 +122,20 @@ pub struct Agent {
     pub next_position: u64,
     /// Principal put into each position: (id, amount).
     pub contributed: Vec<(u64, u64)>,
+}
+
+impl Agent {
+    /// A fresh agent with `start` tokens and a key drawn from `rng`.
+    pub fn new(name: String, class: Class, kind: Kind, rng: &mut Rng, start: u64) -> Agent {
+        Agent {
+            name,
+            class,
+            kind,
+            key: Keypair::new_from_array(rng.bytes32()),
+            ledger: Ledger { start, ..Ledger::default() },
+            positions: Vec::new(),
+            next_position: 0,
+            contributed: Vec::new(),
+        }
+    }
 }

@@ -60,12 +60,8 @@ async fn pay_usage(w: &mut World, i: usize, amount: u64, source: Option<u64>, bu
     let who = w.agents[i].key.pubkey();
     let mut ixs = if buy { w.buy_from_market(&who, amount)? } else { Vec::new() };
     let source = source.map(|s| pda::source(&w.keys.engine, s));
-    let record = match source {
-        Some(s) => ops::source_record(&mut w.client, &w.keys, &s).await?,
-        None => None,
-    };
     let shard = (i % 4) as u8;
-    ixs.push(ix::record_usage(&w.keys, &who, &ops::ata(&w.keys, &who), shard, amount, source, record));
+    ixs.extend(ops::record_usage_ixs(&mut w.client, &w.keys, &who, shard, amount, source).await?);
     w.send_as(i, ixs).await?;
     let l = &mut w.agents[i].ledger;
     l.bought += if buy { amount } else { 0 };
@@ -77,14 +73,13 @@ async fn pay_usage(w: &mut World, i: usize, amount: u64, source: Option<u64>, bu
 pub async fn claim_source(w: &mut World, i: usize, id: u64) -> Result<(), SimError> {
     let who = w.agents[i].key.pubkey();
     let source = pda::source(&w.keys.engine, id);
-    let record = ops::source_record(&mut w.client, &w.keys, &source).await?;
     let src: coherence::state::Source = w.client.get(&source).await?;
-    if src.claimable == 0 && record.is_none() {
+    if src.claimable == 0 && ops::source_record(&mut w.client, &w.keys, &source).await?.is_none() {
         return Ok(());
     }
     let before = w.balance(i).await?;
-    let claim = ix::claim_source_rewards(&w.keys, &who, &source, record, &ops::ata(&w.keys, &who));
-    w.claim_as(i, vec![claim]).await?;
+    let claim = ops::claim_source_rewards_ixs(&mut w.client, &w.keys, &who, &source).await?;
+    w.claim_as(i, claim).await?;
     let got = w.balance(i).await? - before;
     w.agents[i].ledger.received += got;
     Ok(())
@@ -104,7 +99,7 @@ pub async fn claim_vested(w: &mut World, i: usize, id: u64, sell: bool, always_t
         return Ok(());
     }
     let me = w.client.payer().pubkey();
-    let mut ixs = vec![ops::create_ata_ix(&w.keys, &me, &who), ix::claim_vesting(&w.keys, &who, &vesting, &ops::ata(&w.keys, &who))];
+    let mut ixs = ops::claim_vesting_ixs(&w.keys, &me, &who, &vesting);
     if sell && claimable > 0 {
         ixs.push(w.to_market(i, claimable)?);
     }

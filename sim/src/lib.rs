@@ -18,6 +18,7 @@
 pub mod agent;
 mod behave;
 pub mod chart;
+mod genesis;
 mod population;
 mod positions;
 pub mod report;

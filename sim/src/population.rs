@@ -4,7 +4,6 @@
 use crate::agent::{Agent, Class, Kind};
 use crate::rng::Rng;
 use crate::scenario::{Scenario, TOKEN};
-use crate::world::agent;
 
 /// Vesting for each honest insider, and for the early seller and its twin.
 const INSIDER_GRANT: u64 = 5_000_000 * TOKEN;
@@ -28,7 +27,7 @@ pub fn gated_rate_bps(s: &Scenario) -> u16 {
     let gated = (s.population.insiders / 2).max(1);
     let left = 10_000u64.saturating_sub(u64::from(s.params.alpha_bps)) / u64::from(gated);
     let planned: u128 = s.usage().iter().map(|&u| u128::from(u)).sum();
-    // Insiders vest over twice the minimum duration (see `World::genesis`).
+    // Insiders vest over twice the minimum duration (see `genesis::genesis`).
     let duration = u128::from(2 * s.params.min_vesting_duration);
     let run = u128::from(s.epochs) * u128::from(s.epoch_secs);
     let on_pace = u128::from(INSIDER_GRANT) * run.min(duration) / duration.max(1);
@@ -47,18 +46,18 @@ pub fn build(s: &Scenario, usage: &[u64], rng: &mut Rng) -> Vec<Agent> {
     if p.wash_only {
         // Alone, the coalition pays the scenario's whole usage plan itself.
         let kind = Kind::WashCoalition { source: 0, share_bps: 10_000 };
-        out.push(agent("wash coalition".into(), Class::Strategic, kind, rng, STRATEGY_CAPITAL + usage.iter().sum::<u64>()));
+        out.push(Agent::new("wash coalition".into(), Class::Strategic, kind, rng, STRATEGY_CAPITAL + usage.iter().sum::<u64>()));
         return out;
     }
     let (mut schedules, mut sources) = (0u64, 0u64);
     for b in 0..p.builders {
-        out.push(agent(format!("builder {b}"), Class::Builder, Kind::Builder { source: sources }, rng, 0));
+        out.push(Agent::new(format!("builder {b}"), Class::Builder, Kind::Builder { source: sources }, rng, 0));
         sources += 1;
     }
     for u in 0..p.users {
         let source = (p.builders > 0 && rng.chance(6_000)).then(|| rng.range(0, p.builders as u64 - 1));
         let weight = rng.range(1, 10);
-        out.push(agent(format!("user {u}"), Class::User, Kind::User { weight, source }, rng, 0));
+        out.push(Agent::new(format!("user {u}"), Class::User, Kind::User { weight, source }, rng, 0));
     }
     let (min, max) = (s.params.min_lock, s.params.max_lock);
     for k in 0..p.stakers {
@@ -66,7 +65,7 @@ pub fn build(s: &Scenario, usage: &[u64], rng: &mut Rng) -> Vec<Agent> {
         let claim_every = [1, 4, 13][rng.range(0, 2) as usize];
         let kind = Kind::Staker { lock_secs, claim_every, restake: rng.chance(5_000) };
         let stake = rng.range(1_000_000, 10_000_000) * TOKEN;
-        out.push(agent(format!("staker {k}"), Class::Staker, kind, rng, stake));
+        out.push(Agent::new(format!("staker {k}"), Class::Staker, kind, rng, stake));
     }
     // Every other insider is on a usage-gated schedule (insider 1, 3, …).
     let rate = gated_rate_bps(s);
@@ -76,7 +75,7 @@ pub fn build(s: &Scenario, usage: &[u64], rng: &mut Rng) -> Vec<Agent> {
             0 => (format!("insider {k}"), Class::Insider),
             _ => (format!("gated insider {k}"), Class::GatedInsider),
         };
-        out.push(agent(name, class, Kind::Insider { schedule: schedules, usage_rate_bps }, rng, 0));
+        out.push(Agent::new(name, class, Kind::Insider { schedule: schedules, usage_rate_bps }, rng, 0));
         schedules += 1;
     }
     if !p.strategic {
@@ -85,17 +84,17 @@ pub fn build(s: &Scenario, usage: &[u64], rng: &mut Rng) -> Vec<Agent> {
     // In a population the coalition burns a tenth of each epoch's planned usage.
     let wash = Kind::WashCoalition { source: sources, share_bps: 1_000 };
     let budget: u64 = usage.iter().map(|u| u / 10).sum();
-    out.push(agent("wash coalition".into(), Class::Strategic, wash, rng, STRATEGY_CAPITAL + budget));
-    out.push(agent("wash twin".into(), Class::Twin, Kind::StakingTwin { of: "wash coalition".into() }, rng, STRATEGY_CAPITAL));
-    out.push(agent("jit sniper".into(), Class::Strategic, Kind::Sniper, rng, STRATEGY_CAPITAL));
-    out.push(agent("sniper twin".into(), Class::Twin, Kind::StakingTwin { of: "jit sniper".into() }, rng, STRATEGY_CAPITAL));
+    out.push(Agent::new("wash coalition".into(), Class::Strategic, wash, rng, STRATEGY_CAPITAL + budget));
+    out.push(Agent::new("wash twin".into(), Class::Twin, Kind::StakingTwin { of: "wash coalition".into() }, rng, STRATEGY_CAPITAL));
+    out.push(Agent::new("jit sniper".into(), Class::Strategic, Kind::Sniper, rng, STRATEGY_CAPITAL));
+    out.push(Agent::new("sniper twin".into(), Class::Twin, Kind::StakingTwin { of: "jit sniper".into() }, rng, STRATEGY_CAPITAL));
     let pump = Kind::BaselinePumper { pump_epoch: s.epochs / 4 };
-    out.push(agent("baseline pumper".into(), Class::Strategic, pump, rng, STRATEGY_CAPITAL + 3 * peak.max(TOKEN)));
-    out.push(agent("pumper twin".into(), Class::Twin, Kind::StakingTwin { of: "baseline pumper".into() }, rng, STRATEGY_CAPITAL));
-    out.push(agent("1-unit griefer".into(), Class::Strategic, Kind::Griefer, rng, 1_000 * TOKEN));
-    out.push(agent("churner".into(), Class::Strategic, Kind::Churner, rng, STRATEGY_CAPITAL));
-    out.push(agent("churner twin".into(), Class::Twin, Kind::StakingTwin { of: "churner".into() }, rng, STRATEGY_CAPITAL));
-    out.push(agent("early seller".into(), Class::Strategic, Kind::EarlySeller { schedule: schedules }, rng, 0));
-    out.push(agent("early seller twin".into(), Class::Twin, Kind::PatientInsider { schedule: schedules + 1 }, rng, 0));
+    out.push(Agent::new("baseline pumper".into(), Class::Strategic, pump, rng, STRATEGY_CAPITAL + 3 * peak.max(TOKEN)));
+    out.push(Agent::new("pumper twin".into(), Class::Twin, Kind::StakingTwin { of: "baseline pumper".into() }, rng, STRATEGY_CAPITAL));
+    out.push(Agent::new("1-unit griefer".into(), Class::Strategic, Kind::Griefer, rng, 1_000 * TOKEN));
+    out.push(Agent::new("churner".into(), Class::Strategic, Kind::Churner, rng, STRATEGY_CAPITAL));
+    out.push(Agent::new("churner twin".into(), Class::Twin, Kind::StakingTwin { of: "churner".into() }, rng, STRATEGY_CAPITAL));
+    out.push(Agent::new("early seller".into(), Class::Strategic, Kind::EarlySeller { schedule: schedules }, rng, 0));
+    out.push(Agent::new("early seller twin".into(), Class::Twin, Kind::PatientInsider { schedule: schedules + 1 }, rng, 0));
     out
 }

@@ -3,7 +3,6 @@
 
 use crate::agent::{Agent, Class, Ledger};
 use crate::scenario::{Scenario, TOKEN};
-use coherence::math::Params;
 use coherence::state::EpochRecord;
 use serde::Serialize;
 
@@ -191,14 +190,7 @@ pub fn signed(v: i128) -> String {
     }
 }
 
-/// Serializes `Params` (an Anchor type without serde) as a JSON object.
-pub fn params_json<S: serde::Serializer>(p: &Params, s: S) -> Result<S::Ok, S::Error> {
-    let v = serde_json::json!({
-        "alpha_bps": p.alpha_bps, "gate_bps": p.gate_bps, "ema_bps": p.ema_bps, "cap": p.cap,
-        "cap_decay_bps": p.cap_decay_bps, "min_lock": p.min_lock, "max_lock": p.max_lock,
-        "max_boost_bps": p.max_boost_bps, "stakers_bps": p.stakers_bps, "builders_bps": p.builders_bps,
-        "treasury_bps": p.treasury_bps, "min_vesting_cliff": p.min_vesting_cliff,
-        "min_vesting_duration": p.min_vesting_duration, "timelock_secs": p.timelock_secs,
-    });
-    v.serialize(s)
+/// Honest agents of `class` in a run.
+pub fn class_rows(run: &Run, class: Class) -> impl Iterator<Item = &AgentRow> {
+    run.agents.iter().filter(move |a| a.class == class)
 }

@@ -2,7 +2,7 @@
 //! crank, reading each closed epoch's record; then every agent exits and
 //! the ledgers are checked against the wallets.
 
-use crate::agent::{Class, Kind};
+use crate::agent::Kind;
 use crate::behave;
 use crate::report::{AgentRow, EpochRow, Run};
 use crate::scenario::Scenario;
@@ -19,7 +19,7 @@ pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 pub async fn run(scenario: Scenario, usage: Vec<u64>, progress: Progress<'_>) -> Result<Run, SimError> {
     let started = Instant::now();
     let epochs = scenario.epochs;
-    let mut w = World::genesis(scenario, usage).await?;
+    let mut w = crate::genesis::genesis(scenario, usage).await?;
     let mut rows = Vec::new();
     let mut acc = w.client.get::<StakePool>(&w.keys.stake_pool).await?.stream.acc;
     for epoch in 0..epochs {
@@ -104,9 +104,4 @@ async fn ledgers(w: &mut World) -> Result<Vec<AgentRow>, SimError> {
         out.push(AgentRow::new(a));
     }
     Ok(out)
-}
-
-/// Honest agents of `class` in a run.
-pub fn class_rows(run: &Run, class: Class) -> impl Iterator<Item = &AgentRow> {
-    run.agents.iter().filter(move |a| a.class == class)
 }

@@ -62,7 +62,6 @@ pub struct Scenario {
     pub name: String,
     pub path: UsagePath,
     pub population: Population,
-    #[serde(serialize_with = "crate::report::params_json")]
     pub params: Params,
     pub epochs: u64,
     pub seed: u64,
@@ -137,47 +136,6 @@ pub fn adapt_params(live: &Params, live_max_supply: u64) -> Params {
     Params { cap, ..*live }
 }
 
-/// Names of the parameters `set_param` and `--sweep` accept.
-pub const PARAM_NAMES: [&str; 14] = [
-    "alpha_bps", "gate_bps", "ema_bps", "cap", "cap_decay_bps", "min_lock", "max_lock", "max_boost_bps",
-    "stakers_bps", "builders_bps", "treasury_bps", "min_vesting_cliff", "min_vesting_duration", "timelock_secs",
-];
-
-/// Sets one parameter by its field name. Bounds are the program's to check:
-/// an out-of-bounds value fails genesis with the program's named error.
-pub fn set_param(p: &mut Params, name: &str, value: u64) -> Result<(), String> {
-    let bps = |v: u64| u16::try_from(v).map_err(|_| format!("{name} = {v} does not fit in basis points (u16)"));
-    match name {
-        "alpha_bps" => p.alpha_bps = bps(value)?,
-        "gate_bps" => p.gate_bps = bps(value)?,
-        "ema_bps" => p.ema_bps = bps(value)?,
-        "cap" => p.cap = value,
-        "cap_decay_bps" => p.cap_decay_bps = bps(value)?,
-        "min_lock" => p.min_lock = value,
-        "max_lock" => p.max_lock = value,
-        "max_boost_bps" => p.max_boost_bps = bps(value)?,
-        "stakers_bps" => p.stakers_bps = bps(value)?,
-        "builders_bps" => p.builders_bps = bps(value)?,
-        "treasury_bps" => p.treasury_bps = bps(value)?,
-        "min_vesting_cliff" => p.min_vesting_cliff = value,
-        "min_vesting_duration" => p.min_vesting_duration = value,
-        "timelock_secs" => p.timelock_secs = value,
-        other => return Err(format!("unknown parameter {other}; one of: {}", PARAM_NAMES.join(", "))),
-    }
-    Ok(())
-}
-
-/// Applies a JSON object of parameters (`{"alpha_bps": 7000, …}`, or the same
-/// under a `"params"` key as in a genesis file) over `p`.
-pub fn apply_params_json(p: &mut Params, json: &serde_json::Value) -> Result<(), String> {
-    let obj = json.get("params").unwrap_or(json).as_object().ok_or("the params file must hold a JSON object")?;
-    for (k, v) in obj {
-        let v = v.as_u64().ok_or_else(|| format!("{k}: expected a non-negative integer, got {v}"))?;
-        set_param(p, k, v)?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,17 +147,5 @@ mod tests {
         }
         assert_eq!(Scenario::built_in("wash", 1).unwrap().population.agents(), 1);
         assert!(Scenario::built_in("nope", 1).is_none());
-    }
-
-    #[test]
-    fn parameters_set_by_name_and_from_json() {
-        let mut p = recommended_params();
-        set_param(&mut p, "alpha_bps", 7_000).unwrap();
-        assert_eq!(p.alpha_bps, 7_000);
-        assert!(set_param(&mut p, "alpha_bps", 70_000).unwrap_err().contains("u16"));
-        assert!(set_param(&mut p, "beta", 1).unwrap_err().contains("unknown parameter"));
-        apply_params_json(&mut p, &serde_json::json!({"params": {"gate_bps": 10_000}})).unwrap();
-        assert_eq!(p.gate_bps, 10_000);
-        assert!(apply_params_json(&mut p, &serde_json::json!({"gate_bps": -1})).is_err());
     }
 }

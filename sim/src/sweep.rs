@@ -1,7 +1,8 @@
 //! `--sweep PARAM=FROM:TO:STEP`: the same scenario once per parameter value,
 //! with its verdicts and key figures in one table.
 
-use crate::scenario::{set_param, Scenario};
+use crate::scenario::Scenario;
+use coherence_sdk::params::set as set_param;
 use crate::{simulate, Outcome, SimError};
 use serde::Serialize;
 
@@ -71,7 +72,7 @@ pub async fn run(base: &Scenario, sweep: &Sweep, progress: &mut dyn FnMut(u64, u
 
 fn point(value: u64, o: &Outcome) -> Point {
     let wash = o.verdicts.extraction.iter().find(|e| e.agent == "wash coalition");
-    let stakers: Vec<_> = crate::run::class_rows(&o.main, crate::agent::Class::Staker).collect();
+    let stakers: Vec<_> = crate::report::class_rows(&o.main, crate::agent::Class::Staker).collect();
     let (net, capital) = stakers.iter().fold((0i128, 0u64), |(n, c), a| (n + a.net, c + a.ledger.staked_max));
     Point {
         value,

@@ -3,8 +3,8 @@
 //! what still gains value when nobody uses the system.
 
 use crate::agent::Class;
-use crate::report::{tokens, EpochRow, Run};
-use crate::run::class_rows;
+use crate::report::{class_rows, tokens, EpochRow, Run};
+
 use serde::Serialize;
 
 /// Each strategic agent and the honest twin it is judged against

@@ -3,18 +3,15 @@
 //! authority and the agents. Every action is a real transaction sent through
 //! the SDK's local client; time moves only by warping the bank's clock.
 
-use crate::agent::{Agent, Class, Kind, Ledger};
-use crate::rng::Rng;
-use crate::scenario::{Scenario, DECIMALS, GENESIS_SUPPLY, MAX_SUPPLY, TOKEN};
+use crate::agent::Agent;
+use crate::scenario::{Scenario, DECIMALS, TOKEN};
 use crate::SimError;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_spl::token_2022::spl_token_2022 as t22;
-use coherence::instructions::{CreateVestingArgs, InitEngineArgs};
 use coherence::errors::CoherenceError;
 use coherence::state::Engine;
-use coherence_sdk::client::local::LocalBank;
-use coherence_sdk::{instructions as ix, ops, Client, ClientError, EngineKeys};
+use coherence_sdk::{ops, Client, ClientError, EngineKeys};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -32,51 +29,15 @@ pub struct World {
     pub usage: Vec<u64>,
     /// Transactions sent (successful and refused).
     pub txs: u64,
+    /// The engine as genesis created it: its epoch schedule (genesis time,
+    /// epoch length) never changes.
+    pub created: Engine,
     pub genesis_ts: i64,
     /// Sum of the users' weights: each pays `usage × weight / total`.
     pub total_user_weight: u64,
 }
 
 impl World {
-    /// Builds the population, starts a bank with every wallet funded, and
-    /// runs genesis: the mint, the engine with the scenario's parameters, the
-    /// treasury deposit, endowments, stakes, sources and vesting schedules.
-    pub async fn genesis(scenario: Scenario, usage: Vec<u64>) -> Result<World, SimError> {
-        let mut rng = Rng::new(scenario.seed, 0);
-        let market = Keypair::new_from_array(rng.bytes32());
-        let authority = Keypair::new_from_array(rng.bytes32());
-        let agents = crate::population::build(&scenario, &usage, &mut rng);
-        let needed: u64 = TREASURY_DEPOSIT + usage.iter().sum::<u64>() + agents.iter().map(|a| a.ledger.start).sum::<u64>();
-        if needed > GENESIS_SUPPLY {
-            return Err(SimError::Input(format!(
-                "the usage plan and endowments need {} tokens; the market holds {}: lower the usage",
-                needed / TOKEN, GENESIS_SUPPLY / TOKEN
-            )));
-        }
-        let mut wallets: Vec<Pubkey> = agents.iter().map(|a| a.key.pubkey()).collect();
-        wallets.extend([market.pubkey(), authority.pubkey()]);
-        let mut bank = LocalBank::start(None, &wallets).await?;
-        bank.warp_to(GENESIS_TIME).await?;
-        let mut client = Client::local(bank, market);
-
-        let mint = Keypair::new_from_array(rng.bytes32());
-        let token_program = anchor_spl::token::ID;
-        let me = client.payer().pubkey();
-        let create = ops::create_mint_ixs(&me, &mint.pubkey(), &token_program, DECIMALS, GENESIS_SUPPLY)?;
-        client.send(&create, &[&mint]).await?;
-        let args = InitEngineArgs { authority: authority.pubkey(), epoch_secs: scenario.epoch_secs, usage_shards: 4, max_supply: MAX_SUPPLY, params: scenario.params };
-        let keys = ops::init_engine(&mut client, mint.pubkey(), token_program, args).await.map_err(SimError::Genesis)?;
-        let genesis_ts = client.get::<Engine>(&keys.engine).await?.genesis_ts;
-        let total_user_weight = agents.iter().map(|a| if let Kind::User { weight, .. } = a.kind { weight } else { 0 }).sum();
-        let mut world = World { client, keys, authority, agents, scenario, usage, txs: 0, genesis_ts, total_user_weight };
-        let market_ata = world.market_ata();
-        world.send(vec![ix::deposit_treasury(&keys, &me, &market_ata, TREASURY_DEPOSIT)], None).await?;
-        for i in 0..world.agents.len() {
-            world.endow(i).await?;
-        }
-        Ok(world)
-    }
-
     /// The market's (genesis holder's) token account.
     pub fn market_ata(&self) -> Pubkey {
         ops::ata(&self.keys, &self.client.payer().pubkey())
@@ -143,7 +104,7 @@ impl World {
 
     /// Start of epoch `e`.
     pub fn epoch_start(&self, e: u64) -> i64 {
-        self.genesis_ts + (e * self.scenario.epoch_secs) as i64
+        self.created.epoch_start(e).unwrap_or(i64::MAX)
     }
 
     /// Agent `i`'s wallet balance.
@@ -171,73 +132,9 @@ impl World {
         .map_err(|e| SimError::Setup(e.to_string()))
     }
 
-    /// Genesis for one agent: its tokens, and what its kind sets up at once
-    /// (stakes, a source, a vesting schedule).
-    async fn endow(&mut self, i: usize) -> Result<(), SimError> {
-        let who = self.agents[i].key.pubkey();
-        let start = self.agents[i].ledger.start;
-        self.send(self.buy_from_market(&who, start.max(1))?, None).await?;
-        self.agents[i].ledger.start = start.max(1);
-        let keys = self.keys;
-        match self.agents[i].kind.clone() {
-            Kind::Staker { lock_secs, .. } => self.open_position(i, start, lock_secs).await?,
-            Kind::WashCoalition { source, .. } => {
-                self.open_position(i, crate::population::STRATEGY_CAPITAL, self.scenario.params.max_lock).await?;
-                self.register_source(i, source).await?;
-            }
-            Kind::BaselinePumper { .. } => self.open_position(i, crate::population::STRATEGY_CAPITAL, self.scenario.params.max_lock).await?,
-            Kind::StakingTwin { .. } => crate::behave::twin_step(self, i).await?,
-            Kind::Builder { source } => self.register_source(i, source).await?,
-            Kind::Insider { schedule, .. } | Kind::EarlySeller { schedule } | Kind::PatientInsider { schedule } => {
-                let usage_rate_bps = match self.agents[i].kind {
-                    Kind::Insider { usage_rate_bps, .. } => usage_rate_bps,
-                    _ => 0,
-                };
-                let p = self.scenario.params;
-                let total = crate::population::schedule_total(&self.agents[i].kind);
-                let args = CreateVestingArgs {
-                    beneficiary: who,
-                    total,
-                    start: self.genesis_ts,
-                    cliff: self.genesis_ts + p.min_vesting_cliff as i64,
-                    end: self.genesis_ts + (2 * p.min_vesting_duration) as i64,
-                    period: 0,
-                    revocable: false,
-                    usage_rate_bps,
-                    grace_secs: if usage_rate_bps > 0 { coherence::constants::MIN_VESTING_GRACE_SECS as u32 } else { 0 },
-                };
-                let me = self.client.payer().pubkey();
-                let auth = self.authority.insecure_clone();
-                self.send(vec![ix::create_vesting(&keys, &me, &auth.pubkey(), schedule, args)], Some(&auth)).await?;
-            }
-            _ => {}
-        }
-        Ok(())
-    }
-
-    async fn register_source(&mut self, i: usize, id: u64) -> Result<(), SimError> {
-        let builder = self.agents[i].key.pubkey();
-        self.send_as(i, vec![ix::register_source(&self.keys, &builder, id)]).await?;
-        Ok(())
-    }
-
     /// Emission the epoch in progress would produce if it closed now (the
     /// SDK's exact preview of the program's rule).
     pub async fn emission_due(&mut self, epoch: u64) -> Result<u64, SimError> {
         Ok(ops::preview_epoch(&mut self.client, &self.keys, epoch).await?.0.emission)
-    }
-}
-
-/// A fresh agent with `start` tokens.
-pub fn agent(name: String, class: Class, kind: Kind, rng: &mut Rng, start: u64) -> Agent {
-    Agent {
-        name,
-        class,
-        kind,
-        key: Keypair::new_from_array(rng.bytes32()),
-        ledger: Ledger { start, ..Ledger::default() },
-        positions: Vec::new(),
-        next_position: 0,
-        contributed: Vec::new(),
     }
 }

@@ -222,12 +222,8 @@ async fn main() {
     // Expiry needs the epoch containing end + grace closed: close every
     // ended epoch (not measured) with the lookup table.
     h.warp_by(coherence::constants::MIN_VESTING_GRACE_SECS as i64 + DAY as i64).await;
-    loop {
-        let (engine, now) = (f.engine(&mut h).await, h.now().await);
-        if engine.epoch_start(engine.next_epoch + 1).is_none_or(|end| now < end) {
-            break;
-        }
-        let close = ix::close_epoch(&k, &me, engine.next_epoch, 16);
+    let (engine, now) = (f.engine(&mut h).await, h.now().await);
+    for (_, close) in coherence_sdk::ops::due_closes(&k, &engine, &me, now) {
         h.bank.send_with_tables(&[close], &[&payer], std::slice::from_ref(&table)).await.expect("close");
     }
     b.run(&mut h, "expire_vesting", ix::expire_vesting(&k, &schedules[3]), &[]).await;

@@ -193,7 +193,7 @@ impl Fixture {
         let record = match source {
             Some(s) => {
                 let src: coherence::state::Source = h.get(&s).await;
-                (src.usage > 0 && src.epoch < next_epoch).then(|| coherence_sdk::pda::epoch_record(&self.keys.engine, src.epoch))
+                src.settles_with(next_epoch).map(|epoch| coherence_sdk::pda::epoch_record(&self.keys.engine, epoch))
             }
             None => None,
         };
@@ -223,7 +223,7 @@ impl Fixture {
     pub async fn claim_source(&self, h: &mut Harness, builder: &Keypair, source: &Pubkey, to: &Pubkey) -> Result<u64, solana_program_test::BanksClientError> {
         let src: coherence::state::Source = h.get(source).await;
         let next_epoch = self.engine(h).await.next_epoch;
-        let record = (src.usage > 0 && src.epoch < next_epoch).then(|| coherence_sdk::pda::epoch_record(&self.keys.engine, src.epoch));
+        let record = src.settles_with(next_epoch).map(|epoch| coherence_sdk::pda::epoch_record(&self.keys.engine, epoch));
         let before = h.balance(to).await;
         h.send(&[ix::claim_source_rewards(&self.keys, &builder.pubkey(), source, record, to)], &[builder]).await?;
         Ok(h.balance(to).await - before)
@@ -250,11 +250,10 @@ impl Fixture {
         let now = h.now().await;
         loop {
             let engine = self.engine(h).await;
-            let next = engine.next_epoch;
-            if engine.epoch_start(next + 1).is_none_or(|end| now < end) {
+            if !engine.is_due(engine.next_epoch, now) {
                 return Ok(());
             }
-            self.close(h, next).await?;
+            self.close(h, engine.next_epoch).await?;
         }
     }
 }

@@ -113,7 +113,7 @@ pub async fn run(output: Output) -> CliResult {
         let half = planned * TOKEN / 2;
         ops::record_usage(&mut d.client, &keys, &user1, 0, half, Some(source)).await?;
         ops::record_usage(&mut d.client, &keys, &user2, 1, half, None).await?;
-        let start = d.client.get::<Engine>(&keys.engine).await?.epoch_start(epoch + 1).unwrap_or(i64::MAX);
+        let start = d.client.get::<Engine>(&keys.engine).await?.epoch_end(epoch).unwrap_or(i64::MAX);
         let now = d.client.now().await?;
         d.warp(start - now).await?;
         let (predicted, _) = ops::preview_epoch(&mut d.client, &keys, epoch).await?;
@@ -136,7 +136,7 @@ pub async fn run(output: Output) -> CliResult {
     ], &[&attacker]).await;
     log.push(format!("attack: flash stake (open+unbond+withdraw in one tx) -> {}", flash.err().map_or("SUCCEEDED (bug!)".into(), attack)));
     let team_v = pda::vesting(&keys.engine, 0);
-    let early = d.client.send(&[ops::create_ata_ix(&keys, &me, &team.pubkey()), ix::claim_vesting(&keys, &team.pubkey(), &team_v, &ops::ata(&keys, &team.pubkey()))], &[&team]).await;
+    let early = d.client.send(&ops::claim_vesting_ixs(&keys, &me, &team.pubkey(), &team_v), &[&team]).await;
     log.push(format!("attack: team claims before its cliff -> {}", early.err().map_or("SUCCEEDED (bug!)".into(), attack)));
     let steal = d.client.send(&[ix::claim_vesting(&keys, &attacker.pubkey(), &team_v, &a_ata)], &[&attacker]).await;
     log.push(format!("attack: attacker claims the team's schedule -> {}", steal.err().map_or("SUCCEEDED (bug!)".into(), attack)));
@@ -160,10 +160,10 @@ pub async fn run(output: Output) -> CliResult {
         earned.push((name, got));
     }
     let before = d.balance(&builder.pubkey()).await?;
-    let record = ops::source_record(&mut d.client, &keys, &source).await?;
-    d.client.send(&[ix::claim_source_rewards(&keys, &builder.pubkey(), &source, record, &ops::ata(&keys, &builder.pubkey()))], &[&builder]).await?;
+    let claim_source = ops::claim_source_rewards_ixs(&mut d.client, &keys, &builder.pubkey(), &source).await?;
+    d.client.send(&claim_source, &[&builder]).await?;
     earned.push(("builder", d.balance(&builder.pubkey()).await? - before));
-    let claim_team = [ops::create_ata_ix(&keys, &me, &team.pubkey()), ix::claim_vesting(&keys, &team.pubkey(), &team_v, &ops::ata(&keys, &team.pubkey()))];
+    let claim_team = ops::claim_vesting_ixs(&keys, &me, &team.pubkey(), &team_v);
     d.client.send(&claim_team, &[&team]).await?;
     earned.push(("team (vested so far)", d.balance(&team.pubkey()).await?));
     // The advisor: time alone would have vested as much as the team's share;
@@ -173,7 +173,7 @@ pub async fn run(output: Output) -> CliResult {
     let usage = d.client.get::<Engine>(&keys.engine).await?.total_usage_burned;
     let limits = preview::preview_limits(&s, usage, d.client.now().await?)?;
     let owed = preview::preview_vested(&s, usage, d.client.now().await?)?;
-    let claim_advisor = [ops::create_ata_ix(&keys, &me, &advisor.pubkey()), ix::claim_vesting(&keys, &advisor.pubkey(), &advisor_v, &ops::ata(&keys, &advisor.pubkey()))];
+    let claim_advisor = ops::claim_vesting_ixs(&keys, &me, &advisor.pubkey(), &advisor_v);
     d.client.send(&claim_advisor, &[&advisor]).await?;
     let got = d.balance(&advisor.pubkey()).await?;
     if got != owed || !limits.usage_binds() {

@@ -1,14 +1,14 @@
-//! One file per subcommand noun.
+//! The CLI's commands, grouped by the program's domains (DESIGN §4), as the
+//! program's instructions and the SDK's builders are: [`governance`],
+//! [`emission`], [`staking`], [`vesting`]. Then the operator's tools:
+//! `status`, `check` (the audit), `demo`, `simulate`, and `local` (helpers
+//! for the in-process ledger).
 pub mod check;
 pub mod demo;
-pub mod engine;
-pub mod epoch;
+pub mod emission;
 pub mod governance;
 pub mod local;
 pub mod simulate;
-pub mod source;
-pub mod stake;
+pub mod staking;
 pub mod status;
-pub mod treasury;
-pub mod usage;
 pub mod vesting;

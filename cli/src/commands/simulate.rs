@@ -59,7 +59,7 @@ pub fn scenario_of(a: &SimulateArgs) -> CliResult<Scenario> {
     if let Some(path) = &a.params {
         let text = std::fs::read_to_string(path).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
         let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
-        scenario::apply_params_json(&mut s.params, &json).map_err(input)?;
+        coherence_sdk::params::apply_json(&mut s.params, &json).map_err(input)?;
     }
     if let Some(path) = &a.usage_csv {
         let text = std::fs::read_to_string(path).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;

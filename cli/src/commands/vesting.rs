@@ -143,8 +143,7 @@ pub async fn run(ctx: &mut Ctx, cmd: VestingCmd) -> CliResult {
         }
         VestingCmd::Claim { id } => {
             let v = pda::vesting(&keys.engine, id);
-            let dest = ops::ata(&keys, &me);
-            let ixs = vec![ops::create_ata_ix(&keys, &me, &me), ix::claim_vesting(&keys, &me, &v, &dest)];
+            let ixs = ops::claim_vesting_ixs(&keys, &me, &me, &v);
             ctx.write(&format!("claim vested tokens of schedule #{id}"), ixs, &[]).await?;
         }
         VestingCmd::Revoke { id } => {

@@ -42,11 +42,8 @@ pub mod errors;
 pub mod events;
 pub mod instructions;
 pub mod math;
-pub mod pda_init;
 pub mod state;
-pub mod token_cpi;
-pub mod token_policy;
-pub mod vesting_exit;
+pub mod support;
 
 use anchor_lang::prelude::*;
 use instructions::*;

@@ -151,7 +151,7 @@ impl Client {
     /// client.send_with_tables(&[coherence_sdk::instructions::close_epoch(&keys, &me, 0, 16)], &[], &[table]).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn send_with_tables(&mut self, ixs: &[Instruction], signers: &[&Keypair], tables: &[crate::lookup::AddressLookupTableAccount]) -> ClientResult<String> {
+    pub async fn send_with_tables(&mut self, ixs: &[Instruction], signers: &[&Keypair], tables: &[solana_message::AddressLookupTableAccount]) -> ClientResult<String> {
         let mut all: Vec<&Keypair> = vec![&self.payer];
         all.extend(signers.iter().copied().filter(|k| k.pubkey() != self.payer.pubkey()));
         match &mut self.backend {

@@ -3,12 +3,12 @@
 //! last two accounts of every instruction are Anchor's event authority and the
 //! program itself (for `emit_cpi!`).
 
-mod admin;
+mod governance;
 mod emission;
 mod staking;
 mod vesting;
 
-pub use admin::*;
+pub use governance::*;
 pub use emission::*;
 pub use staking::*;
 pub use vesting::*;

@@ -50,6 +50,39 @@ pub fn close_epoch(
     })
 }
 
+/// Everything closing one epoch decides: its usage summed over the shards,
+/// the outcome of the rule and the split of the emission.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EpochClose {
+    /// Σ usage of the epoch over every shard, base units.
+    pub usage: u64,
+    /// Σ usage attributed to builder sources, base units.
+    pub attributed: u64,
+    pub outcome: EpochOutcome,
+    pub split: Split,
+}
+
+/// Sums each shard's `(usage, attributed)` for the epoch, applies
+/// [`close_epoch`] and [`split`]: the whole computation of closing an epoch,
+/// shared by the program and the SDK's preview.
+pub fn close_from_usage(
+    shards: impl IntoIterator<Item = (u64, u64)>,
+    baseline: u64,
+    cap: u64,
+    supply: u64,
+    max_supply: u64,
+    p: &Params,
+) -> Result<EpochClose, CoherenceError> {
+    let (mut usage, mut attributed) = (0u64, 0u64);
+    for (u, a) in shards {
+        usage = usage.safe_add(u)?;
+        attributed = attributed.safe_add(a)?;
+    }
+    let outcome = close_epoch(usage, baseline, cap, supply, max_supply, p)?;
+    let split = split(outcome.emission, attributed, usage, p)?;
+    Ok(EpochClose { usage, attributed, outcome, split })
+}
+
 /// How an emission is split.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Split {

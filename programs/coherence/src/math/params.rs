@@ -11,6 +11,7 @@ use anchor_lang::prelude::{AnchorDeserialize, AnchorSerialize, InitSpace};
 /// Governable parameters. Changes go through `propose_params` → timelock →
 /// `apply_params`, and must lie inside the bounds in [`crate::constants`].
 #[derive(AnchorSerialize, AnchorDeserialize, InitSpace, Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(deny_unknown_fields))]
 pub struct Params {
     /// Share of an epoch's burned usage that may be minted, in bps (≤ 9 000).
     pub alpha_bps: u16,

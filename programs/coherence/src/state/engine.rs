@@ -1,5 +1,6 @@
-use crate::math::Params;
-use crate::state::seeds;
+use crate::errors::CoherenceError;
+use crate::math::{emission, Params};
+use crate::state::{seeds, UsageSlot};
 use anchor_lang::prelude::*;
 
 /// Global configuration and accounting of one engine (one per mint).
@@ -71,10 +72,43 @@ impl Engine {
         self.genesis_ts.checked_add(i64::try_from(offset).ok()?)
     }
 
+    /// End of epoch `e` (the start of `e + 1`), unix seconds.
+    pub fn epoch_end(&self, epoch: u64) -> Option<i64> {
+        self.epoch_start(epoch.checked_add(1)?)
+    }
+
     /// The epoch containing `now`.
     pub fn epoch_at(&self, now: i64) -> u64 {
         let elapsed = now.saturating_sub(self.genesis_ts).max(0) as u64;
         elapsed.checked_div(self.epoch_secs).unwrap_or(0)
+    }
+
+    /// Whether epoch `e` has ended at `now`, so that `close_epoch` may close
+    /// it (in order: `e` must also be `next_epoch`). The one definition of
+    /// "ended" that the program, the SDK's crank, the CLI and the tests use.
+    pub fn is_due(&self, epoch: u64, now: i64) -> bool {
+        self.epoch_end(epoch).is_some_and(|end| now >= end)
+    }
+
+    /// The epochs a crank would close at `now`, in order: from `next_epoch`,
+    /// every one that has ended (epoch `e` has ended exactly when `e` is
+    /// below the epoch containing `now`; see [`Engine::is_due`]).
+    pub fn due_epochs(&self, now: i64) -> core::ops::Range<u64> {
+        self.next_epoch..self.epoch_at(now).max(self.next_epoch)
+    }
+
+    /// What closing an epoch does, given its usage in every shard and the
+    /// mint's supply after the escrows are burned: the emission rule of
+    /// [`emission::close_epoch`] on this engine's baseline, cap, ceiling and
+    /// parameters, and the split. `close_epoch` applies it; the SDK's preview
+    /// calls the same function.
+    pub fn close_outcome(
+        &self,
+        slots: impl IntoIterator<Item = UsageSlot>,
+        supply: u64,
+    ) -> core::result::Result<emission::EpochClose, CoherenceError> {
+        let usage = slots.into_iter().map(|slot| (slot.usage, slot.attributed));
+        emission::close_from_usage(usage, self.baseline, self.cap, supply, self.max_supply, &self.params)
     }
 
     /// α that the usage budget must allow for: the live one, or a pending

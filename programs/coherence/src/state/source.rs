@@ -34,6 +34,13 @@ impl Source {
         self.usage > 0 && self.epoch < current_epoch
     }
 
+    /// The closed epoch whose record settles this source's pending usage,
+    /// given the engine's `next_epoch`: its last epoch, once that is closed
+    /// (a client passes that record with `record_usage` or a claim).
+    pub fn settles_with(&self, next_epoch: u64) -> Option<u64> {
+        (self.usage > 0 && self.epoch < next_epoch).then_some(self.epoch)
+    }
+
     /// Converts the usage of `record.epoch` into claimable tokens.
     pub fn settle(&mut self, record: &EpochRecord) -> std::result::Result<(), CoherenceError> {
         if record.epoch != self.epoch || record.engine != self.engine {

@@ -1,0 +1,179 @@
+//! Anyone: close epoch `epoch` once it has ended — strictly in order, exactly
+//! once. Sums the usage shards and burns their escrows (passed as remaining
+//! accounts: the shards in index order, then their escrows in the same
+//! order), applies the usage gate, α, the decaying cap and max supply (pure
+//! rule in `math::emission`, on the supply after the burn), mints the
+//! emission with the engine PDA and splits it: treasury, the epoch's
+//! builders' pool, and a new stakers' reward stream. This is the only
+//! instruction that mints (I1, I4) and the only one that burns usage.
+
+use crate::constants::ACCOUNT_VERSION;
+use crate::errors::CoherenceError;
+use crate::events::EpochClosed;
+use crate::math::emission::EpochClose;
+use crate::math::SafeMath;
+use crate::support::pda_init::init_program_account;
+use crate::state::{seeds, Engine, EpochRecord, StakePool, UsageShard, UsageSlot};
+use crate::support::token_cpi::{burn_escrow, mint_to_vault};
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[event_cpi]
+#[derive(Accounts)]
+#[instruction(epoch: u64)]
+pub struct CloseEpoch<'info> {
+    #[account(mut)]
+    pub payer: Signer<'info>,
+    #[account(
+        mut,
+        has_one = mint @ CoherenceError::WrongMint,
+        has_one = treasury @ CoherenceError::EngineMismatch,
+        has_one = reward_vault @ CoherenceError::EngineMismatch,
+        has_one = builder_vault @ CoherenceError::EngineMismatch,
+    )]
+    pub engine: Box<Account<'info, Engine>>,
+    #[account(mut, has_one = engine @ CoherenceError::EngineMismatch)]
+    pub stake_pool: Box<Account<'info, StakePool>>,
+    /// CHECK: created here at `["epoch", engine, epoch]`.
+    #[account(mut, seeds = [seeds::EPOCH, engine.key().as_ref(), &epoch.to_le_bytes()], bump)]
+    pub epoch_record: UncheckedAccount<'info>,
+    #[account(mut)]
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub treasury: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(mut)]
+    pub reward_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(mut)]
+    pub builder_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(address = engine.token_program @ CoherenceError::WrongTokenProgram)]
+    pub token_program: Interface<'info, TokenInterface>,
+    pub system_program: Program<'info, System>,
+}
+
+/// The engine's shards' usage slots for `epoch`, and each shard's escrow
+/// address, in shard order. The shards must be exactly the engine's
+/// `usage_shards` shard accounts in index order (each shard's own data
+/// proves its engine and index, so none can repeat).
+fn read_shards(engine: &Account<Engine>, shards: &[AccountInfo], epoch: u64) -> Result<(Vec<UsageSlot>, Vec<Pubkey>)> {
+    require!(shards.len() == engine.usage_shards as usize, CoherenceError::WrongShardAccounts);
+    let mut slots = Vec::with_capacity(shards.len());
+    let mut escrows = Vec::with_capacity(shards.len());
+    for (index, info) in shards.iter().enumerate() {
+        require_keys_eq!(*info.owner, crate::ID, CoherenceError::WrongShardAccounts);
+        let shard = UsageShard::try_deserialize(&mut &info.try_borrow_data()?[..])
+            .map_err(|_| error!(CoherenceError::WrongShardAccounts))?;
+        require!(
+            shard.engine == engine.key() && shard.shard as usize == index,
+            CoherenceError::WrongShardAccounts
+        );
+        require!(shard.escrow != Pubkey::default(), CoherenceError::ShardWithoutEscrow);
+        slots.push(shard.usage_of(epoch));
+        escrows.push(shard.escrow);
+    }
+    Ok((slots, escrows))
+}
+
+/// Token amount of a base-layout token account (SPL Token and Token-2022
+/// share it: mint 32, owner 32, amount 8).
+fn token_amount(info: &AccountInfo) -> Result<u64> {
+    let data = info.try_borrow_data()?;
+    let bytes: [u8; 8] = data.get(64..72).and_then(|b| b.try_into().ok()).ok_or(CoherenceError::WrongShardAccounts)?;
+    Ok(u64::from_le_bytes(bytes))
+}
+
+impl<'info> CloseEpoch<'info> {
+    fn validate(&self, epoch: u64) -> Result<()> {
+        let engine = &self.engine;
+        require!(!engine.paused, CoherenceError::Paused);
+        require!(epoch >= engine.next_epoch, CoherenceError::EpochAlreadyClosed);
+        require!(epoch == engine.next_epoch, CoherenceError::EpochOutOfOrder);
+        require!(engine.is_due(epoch, Clock::get()?.unix_timestamp), CoherenceError::EpochNotEnded);
+        Ok(())
+    }
+
+    #[access_control(ctx.accounts.validate(epoch))]
+    pub fn close_epoch(ctx: Context<'info, Self>, epoch: u64) -> Result<()> {
+        let now = Clock::get()?.unix_timestamp;
+        let n = usize::from(ctx.accounts.engine.usage_shards);
+        require!(ctx.remaining_accounts.len() == 2 * n, CoherenceError::WrongShardAccounts);
+        let (shards, escrows) = ctx.remaining_accounts.split_at(n);
+        let (slots, expected) = read_shards(&ctx.accounts.engine, shards, epoch)?;
+        let a = &mut *ctx.accounts;
+        // Burn every escrow in full: this epoch's usage, and whatever was
+        // already paid into the next one (burned early, never late).
+        let mut escrow_burned = 0u64;
+        for (info, key) in escrows.iter().zip(&expected) {
+            require_keys_eq!(info.key(), *key, CoherenceError::WrongShardAccounts);
+            let amount = token_amount(info)?;
+            if amount > 0 {
+                burn_escrow(&a.engine, &a.token_program, &a.mint, info, amount)?;
+                escrow_burned = escrow_burned.safe_add(amount)?;
+            }
+        }
+        a.mint.reload()?;
+        let engine_key = a.engine.key();
+        let (baseline, cap, supply) = (a.engine.baseline, a.engine.cap, a.mint.supply);
+        let EpochClose { usage, attributed, outcome, split } = a.engine.close_outcome(slots, supply)?;
+
+        mint_to_vault(&a.engine, &a.token_program, &a.mint, &a.treasury, split.treasury)?;
+        mint_to_vault(&a.engine, &a.token_program, &a.mint, &a.builder_vault, split.builders)?;
+        mint_to_vault(&a.engine, &a.token_program, &a.mint, &a.reward_vault, split.stakers)?;
+        let stream = &mut a.stake_pool.stream;
+        if split.stakers > 0 || (!stream.is_running(now) && stream.undistributed > 0) {
+            stream.restart(split.stakers, now, a.engine.epoch_secs)?;
+        } else {
+            stream.accrue(now)?;
+        }
+
+        let engine = &mut a.engine;
+        engine.baseline = outcome.next_baseline;
+        engine.cap = outcome.next_cap;
+        engine.next_epoch = epoch.safe_add(1)?;
+        // Statistics: saturating, so they can never block a close (lifetime
+        // usage is not bounded by the supply; burned tokens are re-minted).
+        engine.total_emitted = engine.total_emitted.saturating_add(u128::from(outcome.emission));
+        engine.total_usage_burned = engine.total_usage_burned.saturating_add(u128::from(usage));
+
+        let record = EpochRecord {
+            version: ACCOUNT_VERSION,
+            bump: ctx.bumps.epoch_record,
+            engine: engine_key,
+            epoch,
+            usage,
+            attributed,
+            baseline,
+            cap,
+            supply_before: supply,
+            gate_passed: outcome.passed,
+            emission: outcome.emission,
+            treasury_amount: split.treasury,
+            builders_amount: split.builders,
+            stakers_amount: split.stakers,
+            closed_at: now,
+            escrow_burned,
+            reserved: [0; 24],
+        };
+        let epoch_bytes = epoch.to_le_bytes();
+        let record_seeds: &[&[u8]] = &[seeds::EPOCH, engine_key.as_ref(), &epoch_bytes, &[ctx.bumps.epoch_record]];
+        init_program_account(&a.payer.to_account_info(), &a.epoch_record, &a.system_program.to_account_info(), record_seeds, &record)?;
+
+        let event = EpochClosed {
+            engine: engine_key,
+            epoch,
+            usage,
+            attributed,
+            baseline,
+            next_baseline: outcome.next_baseline,
+            gate_passed: outcome.passed,
+            emission: outcome.emission,
+            treasury_amount: split.treasury,
+            builders_amount: split.builders,
+            stakers_amount: split.stakers,
+            next_cap: outcome.next_cap,
+            total_emitted: a.engine.total_emitted,
+            escrow_burned,
+        };
+        emit_cpi!(event);
+        Ok(())
+    }
+}

@@ -1,0 +1,55 @@
+//! Anyone: add tokens to the stakers' reward stream. A running stream absorbs
+//! them over its remaining time (its end never moves, so tiny deposits cannot
+//! stretch it); otherwise a new stream of `epoch_secs` starts.
+
+use crate::errors::CoherenceError;
+use crate::events::RewardsFunded;
+use crate::state::{Engine, StakePool};
+use crate::support::token_cpi::transfer_from_user;
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct FundRewards<'info> {
+    pub funder: Signer<'info>,
+    #[account(has_one = mint @ CoherenceError::WrongMint, has_one = reward_vault @ CoherenceError::EngineMismatch)]
+    pub engine: Box<Account<'info, Engine>>,
+    #[account(mut, has_one = engine @ CoherenceError::EngineMismatch)]
+    pub stake_pool: Box<Account<'info, StakePool>>,
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(
+        mut,
+        constraint = from.mint == engine.mint @ CoherenceError::WrongMint,
+        constraint = from.owner == funder.key() @ CoherenceError::WrongTokenOwner,
+    )]
+    pub from: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(mut)]
+    pub reward_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(address = engine.token_program @ CoherenceError::WrongTokenProgram)]
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+impl FundRewards<'_> {
+    fn validate(&self, amount: u64) -> Result<()> {
+        require!(amount > 0, CoherenceError::ZeroAmount);
+        Ok(())
+    }
+
+    #[access_control(ctx.accounts.validate(amount))]
+    pub fn fund_rewards(ctx: Context<Self>, amount: u64) -> Result<()> {
+        let now = Clock::get()?.unix_timestamp;
+        let a = &mut *ctx.accounts;
+        transfer_from_user(&a.funder, &a.token_program, &a.mint, &a.from, &a.reward_vault.to_account_info(), amount)?;
+        a.stake_pool.stream.fund(amount, now, a.engine.epoch_secs)?;
+        let event = RewardsFunded {
+            engine: a.engine.key(),
+            funder: a.funder.key(),
+            amount,
+            stream_remaining: a.stake_pool.stream.remaining(),
+            stream_end: a.stake_pool.stream.end,
+        };
+        emit_cpi!(event);
+        Ok(())
+    }
+}

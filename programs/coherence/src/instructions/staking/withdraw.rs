@@ -1,0 +1,65 @@
+//! Owner: withdraw the principal of a position whose unbonding has run its
+//! full lock. Allowed while paused (I7); locked positions cannot be withdrawn
+//! early by anyone (I6).
+
+use crate::errors::CoherenceError;
+use crate::events::PositionWithdrawn;
+use crate::math::SafeMath;
+use crate::state::{Engine, Position, StakePool};
+use crate::support::token_cpi::transfer_from_vault;
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct Withdraw<'info> {
+    pub owner: Signer<'info>,
+    #[account(has_one = mint @ CoherenceError::WrongMint, has_one = stake_vault @ CoherenceError::EngineMismatch)]
+    pub engine: Box<Account<'info, Engine>>,
+    #[account(mut, has_one = engine @ CoherenceError::EngineMismatch)]
+    pub stake_pool: Box<Account<'info, StakePool>>,
+    #[account(
+        mut,
+        has_one = engine @ CoherenceError::EngineMismatch,
+        has_one = owner @ CoherenceError::NotPositionOwner,
+    )]
+    pub position: Box<Account<'info, Position>>,
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        mut,
+        constraint = destination.mint == engine.mint @ CoherenceError::WrongMint,
+        constraint = destination.owner == owner.key() @ CoherenceError::WrongTokenOwner,
+    )]
+    pub destination: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(address = engine.token_program @ CoherenceError::WrongTokenProgram)]
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+impl Withdraw<'_> {
+    fn validate(&self) -> Result<()> {
+        let position = &self.position;
+        require!(position.is_unbonding(), CoherenceError::PositionNotUnbonding);
+        let ready = position.withdrawable_at().ok_or(CoherenceError::MathOverflow)?;
+        require!(Clock::get()?.unix_timestamp >= ready, CoherenceError::StillLocked);
+        require!(position.principal > 0, CoherenceError::NothingToClaim);
+        Ok(())
+    }
+
+    #[access_control(ctx.accounts.validate())]
+    pub fn withdraw(ctx: Context<Self>) -> Result<()> {
+        let a = &mut *ctx.accounts;
+        let amount = a.position.principal;
+        a.position.principal = 0;
+        a.stake_pool.total_principal = a.stake_pool.total_principal.safe_sub(amount)?;
+        transfer_from_vault(&a.engine, &a.token_program, &a.mint, &a.stake_vault, &a.destination, amount)?;
+        let event = PositionWithdrawn {
+            position: a.position.key(),
+            amount,
+            total_principal: a.stake_pool.total_principal,
+        };
+        emit_cpi!(event);
+        Ok(())
+    }
+}

@@ -1,0 +1,57 @@
+//! Beneficiary: claim what has vested. Never blocked by pause (I7).
+//! `claimable = vested(min(now, revoked_at)) - claimed`, where a usage-gated
+//! schedule's vested amount is `min(time, rate · U)`. The engine is only
+//! read, so claims never contend with usage payments (which read it too); a
+//! finished gated schedule gives its rate back when it is closed.
+
+use crate::errors::CoherenceError;
+use crate::events::VestingClaimed;
+use crate::math::SafeMath;
+use crate::state::{Engine, VestingSchedule};
+use crate::support::token_cpi::transfer_from_vault;
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct ClaimVesting<'info> {
+    pub beneficiary: Signer<'info>,
+    #[account(has_one = mint @ CoherenceError::WrongMint, has_one = vesting_vault @ CoherenceError::EngineMismatch)]
+    pub engine: Box<Account<'info, Engine>>,
+    #[account(
+        mut,
+        has_one = engine @ CoherenceError::EngineMismatch,
+        has_one = beneficiary @ CoherenceError::NotBeneficiary,
+    )]
+    pub vesting: Box<Account<'info, VestingSchedule>>,
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub vesting_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        mut,
+        constraint = destination.mint == engine.mint @ CoherenceError::WrongMint,
+        constraint = destination.owner == beneficiary.key() @ CoherenceError::WrongTokenOwner,
+    )]
+    pub destination: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(address = engine.token_program @ CoherenceError::WrongTokenProgram)]
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+impl ClaimVesting<'_> {
+    pub fn claim_vesting(ctx: Context<Self>) -> Result<()> {
+        let now = Clock::get()?.unix_timestamp;
+        let a = &mut *ctx.accounts;
+        let amount = a.vesting.claimable(now, a.engine.total_usage_burned)?;
+        require!(amount > 0, CoherenceError::NothingToClaim);
+        a.vesting.claimed = a.vesting.claimed.safe_add(amount)?;
+        transfer_from_vault(&a.engine, &a.token_program, &a.mint, &a.vesting_vault, &a.destination, amount)?;
+        let event = VestingClaimed {
+            vesting: a.vesting.key(),
+            beneficiary: a.beneficiary.key(),
+            amount,
+            claimed: a.vesting.claimed,
+        };
+        emit_cpi!(event);
+        Ok(())
+    }
+}

@@ -1,0 +1,147 @@
+//! Authority: fund a vesting schedule for a beneficiary from the treasury
+//! (I5). The schedule's cliff and duration must be at least the engine's
+//! minimums, and it may not start in the past (a back-dated start would
+//! release tokens without waiting out the cliff).
+//!
+//! With `usage_rate_bps > 0` the schedule is usage-gated (DESIGN §4.5b): it
+//! vests `min(time_vested, rate · U)` and takes `rate` from the engine's
+//! usage budget, which must keep `α + Σ rate ≤ 100 %` (`UsageBudgetExceeded`).
+
+use crate::constants::VESTING_VERSION;
+use crate::errors::CoherenceError;
+use crate::events::VestingCreated;
+use crate::math::params::{check_usage_budget, validate_usage_gate};
+use crate::math::vesting::Curve;
+use crate::math::SafeMath;
+use crate::support::pda_init::init_program_account;
+use crate::state::{seeds, Engine, VestingSchedule};
+use crate::support::token_cpi::transfer_from_vault;
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CreateVestingArgs {
+    pub beneficiary: Pubkey,
+    /// Tokens committed, base units.
+    pub total: u64,
+    pub start: i64,
+    pub cliff: i64,
+    pub end: i64,
+    /// Seconds per unlock step; 0 = linear.
+    pub period: u64,
+    pub revocable: bool,
+    /// 0 = time-only; otherwise base units unlocked per 10 000 base units
+    /// of usage burned in epochs closed after creation.
+    pub usage_rate_bps: u16,
+    /// Gated schedules only (0 otherwise): seconds after `end` before an
+    /// unfinished schedule can be expired.
+    pub grace_secs: u32,
+}
+
+impl CreateVestingArgs {
+    pub fn curve(&self) -> Curve {
+        Curve { total: self.total, start: self.start, cliff: self.cliff, end: self.end, period: self.period }
+    }
+}
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct CreateVesting<'info> {
+    #[account(mut)]
+    pub payer: Signer<'info>,
+    pub authority: Signer<'info>,
+    #[account(
+        mut,
+        has_one = authority @ CoherenceError::NotAuthority,
+        has_one = mint @ CoherenceError::WrongMint,
+        has_one = treasury @ CoherenceError::EngineMismatch,
+        has_one = vesting_vault @ CoherenceError::EngineMismatch,
+    )]
+    pub engine: Box<Account<'info, Engine>>,
+    /// CHECK: created here at `["vesting", engine, engine.vesting_count]`.
+    #[account(mut, seeds = [seeds::VESTING, engine.key().as_ref(), &engine.vesting_count.to_le_bytes()], bump)]
+    pub vesting: UncheckedAccount<'info>,
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub treasury: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(mut)]
+    pub vesting_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(address = engine.token_program @ CoherenceError::WrongTokenProgram)]
+    pub token_program: Interface<'info, TokenInterface>,
+    pub system_program: Program<'info, System>,
+}
+
+impl CreateVesting<'_> {
+    fn validate(&self, args: &CreateVestingArgs) -> Result<()> {
+        let p = &self.engine.params;
+        args.curve().validate(p.min_vesting_cliff, p.min_vesting_duration)?;
+        require!(args.start >= Clock::get()?.unix_timestamp, CoherenceError::VestingStartInPast);
+        require!(self.treasury.amount >= args.total, CoherenceError::InsufficientTreasury);
+        validate_usage_gate(args.usage_rate_bps, args.grace_secs)?;
+        if args.usage_rate_bps > 0 {
+            let gated = u64::from(self.engine.gated_rate_bps).safe_add(u64::from(args.usage_rate_bps))?;
+            check_usage_budget(self.engine.budget_alpha_bps(), gated)?;
+        }
+        Ok(())
+    }
+
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn create_vesting(ctx: Context<Self>, args: CreateVestingArgs) -> Result<()> {
+        let a = &mut *ctx.accounts;
+        let id = a.engine.vesting_count;
+        let engine_key = a.engine.key();
+        let schedule = VestingSchedule {
+            version: VESTING_VERSION,
+            bump: ctx.bumps.vesting,
+            engine: engine_key,
+            id,
+            beneficiary: args.beneficiary,
+            total: args.total,
+            claimed: 0,
+            start: args.start,
+            cliff: args.cliff,
+            end: args.end,
+            period: args.period,
+            revocable: args.revocable,
+            revoked_at: 0,
+            usage_rate_bps: args.usage_rate_bps,
+            usage_snapshot: a.engine.total_usage_burned,
+            grace_secs: args.grace_secs,
+            frozen_vested: 0,
+            holds_budget: args.usage_rate_bps > 0,
+            reserved: [0; 1],
+        };
+        let id_bytes = id.to_le_bytes();
+        let vesting_seeds: &[&[u8]] = &[seeds::VESTING, engine_key.as_ref(), &id_bytes, &[ctx.bumps.vesting]];
+        init_program_account(
+            &a.payer.to_account_info(),
+            &a.vesting,
+            &a.system_program.to_account_info(),
+            vesting_seeds,
+            &schedule,
+        )?;
+        transfer_from_vault(&a.engine, &a.token_program, &a.mint, &a.treasury, &a.vesting_vault, args.total)?;
+        a.engine.vesting_count = id.safe_add(1)?;
+        a.engine.gated_rate_bps = a.engine.gated_rate_bps.safe_add(args.usage_rate_bps)?;
+        a.treasury.reload()?;
+        let event = VestingCreated {
+            engine: engine_key,
+            vesting: a.vesting.key(),
+            id,
+            beneficiary: args.beneficiary,
+            total: args.total,
+            start: args.start,
+            cliff: args.cliff,
+            end: args.end,
+            period: args.period,
+            revocable: args.revocable,
+            usage_rate_bps: args.usage_rate_bps,
+            usage_snapshot: schedule.usage_snapshot,
+            grace_secs: args.grace_secs,
+            gated_rate_bps: a.engine.gated_rate_bps,
+            treasury_balance: a.treasury.amount,
+        };
+        emit_cpi!(event);
+        Ok(())
+    }
+}
