@@ -13,7 +13,10 @@ pub fn parse(text: &str, decimals: u8) -> Result<u64, CliError> {
         return Err(bad("must be positive"));
     }
     let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
-    if whole.is_empty() && frac.is_empty() || !whole.chars().all(|c| c.is_ascii_digit()) || !frac.chars().all(|c| c.is_ascii_digit()) {
+    if whole.is_empty() && frac.is_empty()
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || !frac.chars().all(|c| c.is_ascii_digit())
+    {
         return Err(bad("not a number"));
     }
     if frac.len() > decimals as usize {
@@ -21,7 +24,11 @@ pub fn parse(text: &str, decimals: u8) -> Result<u64, CliError> {
     }
     let scale = 10u128.pow(decimals as u32);
     let whole: u128 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| bad("too large"))? };
-    let frac_units: u128 = if frac.is_empty() { 0 } else { format!("{frac:0<width$}", width = decimals as usize).parse().map_err(|_| bad("not a number"))? };
+    let frac_units: u128 = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<width$}", width = decimals as usize).parse().map_err(|_| bad("not a number"))?
+    };
     let total = whole.checked_mul(scale).and_then(|w| w.checked_add(frac_units)).ok_or_else(|| bad("too large"))?;
     let total = u64::try_from(total).map_err(|_| bad("too large"))?;
     if total == 0 {
@@ -43,7 +50,11 @@ pub fn format_u128(units: u128, decimals: u8) -> String {
     let scale = 10u128.pow(decimals as u32);
     let frac = format!("{:0width$}", units % scale, width = decimals as usize);
     let frac = frac.trim_end_matches('0');
-    if frac.is_empty() { format!("{}", units / scale) } else { format!("{}.{}", units / scale, frac) }
+    if frac.is_empty() {
+        format!("{}", units / scale)
+    } else {
+        format!("{}.{}", units / scale, frac)
+    }
 }
 
 /// Base units as JSON: a number, or a string beyond `u64::MAX` (where

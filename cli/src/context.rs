@@ -61,7 +61,11 @@ pub fn resolve_url(url: &str) -> CliResult<Option<String>> {
         "devnet" | "d" => "https://api.devnet.solana.com".into(),
         "mainnet" | "mainnet-beta" | "m" => "https://api.mainnet-beta.solana.com".into(),
         u if u.starts_with("http://") || u.starts_with("https://") => u.into(),
-        other => return Err(CliError::Input(format!("unknown --url {other:?}: use local, localnet, devnet, mainnet or an http(s) URL"))),
+        other => {
+            return Err(CliError::Input(format!(
+                "unknown --url {other:?}: use local, localnet, devnet, mainnet or an http(s) URL"
+            )))
+        }
     }))
 }
 
@@ -145,7 +149,14 @@ impl Ctx {
         if let (Some(engine), Some(table)) = (global.engine, global.lookup_table) {
             client.set_lookup_table(engine, table);
         }
-        Ok(Ctx { client, output: global.output, yes: global.yes, print_tx: global.print_tx, engine: global.engine, ledger })
+        Ok(Ctx {
+            client,
+            output: global.output,
+            yes: global.yes,
+            print_tx: global.print_tx,
+            engine: global.engine,
+            ledger,
+        })
     }
 
     pub fn signer_key(&self) -> Pubkey {
@@ -184,7 +195,11 @@ impl Ctx {
         eprint!("{summary}\nSend? [y/N] ");
         let mut answer = String::new();
         std::io::stdin().read_line(&mut answer).map_err(|e| CliError::Input(e.to_string()))?;
-        if matches!(answer.trim(), "y" | "Y" | "yes") { Ok(()) } else { Err(CliError::NotConfirmed) }
+        if matches!(answer.trim(), "y" | "Y" | "yes") {
+            Ok(())
+        } else {
+            Err(CliError::NotConfirmed)
+        }
     }
 
     /// `--print-tx`: writes print their unsigned messages and send nothing.
@@ -195,7 +210,12 @@ impl Ctx {
     /// Sends `ixs` after a summary and confirmation; with `--print-tx`
     /// prints the unsigned message (base64) for a multisig instead and
     /// returns `None`: then nothing was sent and nothing may be read back.
-    pub async fn write(&mut self, summary: &str, ixs: Vec<Instruction>, extra: &[&Keypair]) -> CliResult<Option<String>> {
+    pub async fn write(
+        &mut self,
+        summary: &str,
+        ixs: Vec<Instruction>,
+        extra: &[&Keypair],
+    ) -> CliResult<Option<String>> {
         let sent = self.write_all(summary, vec![Tx::new(summary, ixs)], extra).await?;
         Ok(sent.and_then(|signatures| signatures.into_iter().next()))
     }
@@ -203,7 +223,12 @@ impl Ctx {
     /// Sends `txs` in order after one confirmation of `summary` (`extra`
     /// co-signs each); with `--print-tx` prints every unsigned message, in
     /// the same order, and returns `None` without sending anything.
-    pub async fn write_all(&mut self, summary: &str, txs: Vec<Tx>, extra: &[&Keypair]) -> CliResult<Option<Vec<String>>> {
+    pub async fn write_all(
+        &mut self,
+        summary: &str,
+        txs: Vec<Tx>,
+        extra: &[&Keypair],
+    ) -> CliResult<Option<Vec<String>>> {
         if self.print_tx {
             self.print_messages(&txs)?;
             return Ok(None);
@@ -234,7 +259,7 @@ impl Ctx {
     }
 
     /// `--print-tx`: one block per transaction (text), or one JSON array of
-/// (each message starts with a compute-unit limit from `coherence_sdk::compute`)
+    /// (each message starts with a compute-unit limit from `coherence_sdk::compute`)
     /// `{summary, signers, message}` in sending order (empty: nothing to send).
     fn print_messages(&self, txs: &[Tx]) -> CliResult {
         let payer = self.signer_key();
@@ -243,14 +268,23 @@ impl Ctx {
         for (i, tx) in txs.iter().enumerate() {
             // No simulation for a proposal: the limit comes from the measured budgets.
             let limit = coherence_sdk::compute::limit_for(&tx.ixs);
-            let mut ixs = vec![solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit(limit)];
+            let mut ixs =
+                vec![solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit(limit)];
             ixs.extend(tx.ixs.iter().cloned());
             let message = solana_message::Message::new(&ixs, Some(&payer));
-            let signers: Vec<String> =
-                message.account_keys.iter().take(message.header.num_required_signatures.into()).map(ToString::to_string).collect();
+            let signers: Vec<String> = message
+                .account_keys
+                .iter()
+                .take(message.header.num_required_signatures.into())
+                .map(ToString::to_string)
+                .collect();
             let bytes = bincode::serialize(&message).map_err(|e| CliError::Input(e.to_string()))?;
             let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
-            let head = if txs.len() == 1 { tx.summary.clone() } else { format!("transaction {} of {}: {}", i + 1, txs.len(), tx.summary) };
+            let head = if txs.len() == 1 {
+                tx.summary.clone()
+            } else {
+                format!("transaction {} of {}: {}", i + 1, txs.len(), tx.summary)
+            };
             text.push(format!("{head}\nsigners: {}\nunsigned message (base64):\n{encoded}", signers.join(", ")));
             json.push(serde_json::json!({ "summary": tx.summary, "signers": signers, "message": encoded }));
         }

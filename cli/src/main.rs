@@ -105,7 +105,9 @@ enum Command {
 }
 
 async fn run(cli: Cli) -> CliResult {
-    if cli.global.url == "local" || matches!(cli.command, Command::Demo | Command::Simulate(_) | Command::Check { simulate: true, .. }) {
+    if cli.global.url == "local"
+        || matches!(cli.command, Command::Demo | Command::Simulate(_) | Command::Check { simulate: true, .. })
+    {
         output::silence_native_logs();
     }
     match cli.command {

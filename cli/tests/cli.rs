@@ -66,8 +66,17 @@ impl Printed {
     /// Its instructions as `program` or `coherence:Instruction`, in order,
     /// after the compute-unit limit every printed message starts with.
     fn labels(&self) -> Vec<String> {
-        let all: Vec<String> = self.message.instructions.iter().map(|ix| label(&self.message.account_keys[ix.program_id_index as usize].to_string(), &ix.data)).collect();
-        assert_eq!(all.first().map(String::as_str), Some("compute_budget"), "a printed message starts with its CU limit");
+        let all: Vec<String> = self
+            .message
+            .instructions
+            .iter()
+            .map(|ix| label(&self.message.account_keys[ix.program_id_index as usize].to_string(), &ix.data))
+            .collect();
+        assert_eq!(
+            all.first().map(String::as_str),
+            Some("compute_budget"),
+            "a printed message starts with its CU limit"
+        );
         all[1..].to_vec()
     }
 
@@ -85,10 +94,32 @@ fn label(program: &str, data: &[u8]) -> String {
         ($($ix:ident),* $(,)?) => { [$((coherence::instruction::$ix::DISCRIMINATOR, stringify!($ix))),*] };
     }
     let coherence = names![
-        InitializeEngine, ProposeParams, CancelParams, ApplyParams, ProposeAuthority, AcceptAuthority, SetPause,
-        DepositTreasury, CreateVesting, ClaimVesting, RevokeVesting, TransferVesting, CloseVesting, OpenPosition,
-        AddToPosition, ExtendLock, StartUnbond, Withdraw, ClaimRewards, ClosePosition, FundRewards, InitUsageShard,
-        RecordUsage, CloseEpoch, RegisterSource, ClaimSourceRewards,
+        InitializeEngine,
+        ProposeParams,
+        CancelParams,
+        ApplyParams,
+        ProposeAuthority,
+        AcceptAuthority,
+        SetPause,
+        DepositTreasury,
+        CreateVesting,
+        ClaimVesting,
+        RevokeVesting,
+        TransferVesting,
+        CloseVesting,
+        OpenPosition,
+        AddToPosition,
+        ExtendLock,
+        StartUnbond,
+        Withdraw,
+        ClaimRewards,
+        ClosePosition,
+        FundRewards,
+        InitUsageShard,
+        RecordUsage,
+        CloseEpoch,
+        RegisterSource,
+        ClaimSourceRewards,
     ];
     if program == coherence::ID.to_string() {
         let name = coherence.iter().find(|(d, _)| data.starts_with(d)).map_or("unknown", |(_, n)| *n);
@@ -159,7 +190,8 @@ fn every_subcommand_in_local_mode() {
     c.fails("admin.json", &["keygen", c.path("admin.json").to_str().unwrap()], "refusing to overwrite");
 
     // Genesis.
-    let mint = c.json("admin.json", &["local", "init-mint", "--supply", "1000000"])["mint"].as_str().unwrap().to_string();
+    let mint =
+        c.json("admin.json", &["local", "init-mint", "--supply", "1000000"])["mint"].as_str().unwrap().to_string();
     let engine = c.json("admin.json", &["engine", "init", "--mint", &mint, "--max-supply", "10000000"])["engine"]
         .as_str()
         .unwrap()
@@ -173,14 +205,55 @@ fn every_subcommand_in_local_mode() {
     // Treasury and vesting (to the user).
     c.ok("admin.json", &["treasury", "deposit", "1000"]);
     assert_eq!(c.json("admin.json", &["status"])["vaults"]["treasury"], 1_000_000_000u64);
-    c.ok("admin.json", &["vesting", "create", "--beneficiary", &user_key, "--amount", "100", "--cliff-secs", "7776000", "--duration-secs", "31536000", "--revocable"]);
-    c.ok("admin.json", &["vesting", "create", "--beneficiary", &user_key, "--amount", "50", "--cliff-secs", "7776000", "--duration-secs", "31536000", "--revocable"]);
+    c.ok(
+        "admin.json",
+        &[
+            "vesting",
+            "create",
+            "--beneficiary",
+            &user_key,
+            "--amount",
+            "100",
+            "--cliff-secs",
+            "7776000",
+            "--duration-secs",
+            "31536000",
+            "--revocable",
+        ],
+    );
+    c.ok(
+        "admin.json",
+        &[
+            "vesting",
+            "create",
+            "--beneficiary",
+            &user_key,
+            "--amount",
+            "50",
+            "--cliff-secs",
+            "7776000",
+            "--duration-secs",
+            "31536000",
+            "--revocable",
+        ],
+    );
     let schedules = c.json("user.json", &["vesting", "show"]);
     assert_eq!(schedules.as_array().unwrap().len(), 2);
     c.fails("user.json", &["vesting", "claim", "0"], "NothingToClaim");
     c.ok("admin.json", &["vesting", "revoke", "1"]);
     // A usage-gated schedule (#2): 5 % of usage, within the budget (α 50 %).
-    let gated = ["vesting", "create", "--beneficiary", user_key.as_str(), "--amount", "20", "--cliff-secs", "7776000", "--duration-secs", "31536000"];
+    let gated = [
+        "vesting",
+        "create",
+        "--beneficiary",
+        user_key.as_str(),
+        "--amount",
+        "20",
+        "--cliff-secs",
+        "7776000",
+        "--duration-secs",
+        "31536000",
+    ];
     c.fails("admin.json", &[&gated[..], &["--usage-rate-bps", "6000"]].concat(), "UsageBudgetExceeded");
     c.ok("admin.json", &[&gated[..], &["--usage-rate-bps", "500"]].concat());
     let shown = c.json("user.json", &["vesting", "show", "2"]);
@@ -273,13 +346,22 @@ fn every_subcommand_in_local_mode() {
     assert!(budget["reason"].as_str().unwrap().contains("gated vesting 5.00 % (1 schedules)"), "{budget}");
     let out = c.raw(&c.path("admin.json"), &["--output", "json", "check", "--vesting-threshold-bps", "0"]);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let time_only: Vec<&str> = report["findings"].as_array().unwrap().iter().filter(|f| f["code"] == "time-only-vesting").map(|f| f["reason"].as_str().unwrap()).collect();
+    let time_only: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "time-only-vesting")
+        .map(|f| f["reason"].as_str().unwrap())
+        .collect();
     assert_eq!(time_only.len(), 1, "{time_only:?}");
     assert!(time_only[0].starts_with("schedule #0 "), "{time_only:?}");
 
     // --simulate runs the four standard scenarios on this engine's
     // parameters: each is coherent, nothing extracts.
-    let out = c.raw(&c.path("admin.json"), &["--output", "json", "check", "--simulate", "--sim-epochs", "6", "--sim-agents", "20"]);
+    let out = c.raw(
+        &c.path("admin.json"),
+        &["--output", "json", "check", "--simulate", "--sim-epochs", "6", "--sim-agents", "20"],
+    );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let codes: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
     assert_eq!(codes.iter().filter(|c| **c == "sim-coherent").count(), 4, "{codes:?}");
@@ -314,7 +396,22 @@ fn bad_input_is_refused_and_sends_nothing() {
     // A bad cluster alias.
     c.fails("admin.json", &["--url", "moon", "status"], "unknown --url");
     // Vesting below the engine's minimum cliff is refused before sending.
-    c.fails("admin.json", &["vesting", "create", "--beneficiary", &mint, "--amount", "1", "--cliff-secs", "60", "--duration-secs", "31536000"], "VestingCliffTooShort");
+    c.fails(
+        "admin.json",
+        &[
+            "vesting",
+            "create",
+            "--beneficiary",
+            &mint,
+            "--amount",
+            "1",
+            "--cliff-secs",
+            "60",
+            "--duration-secs",
+            "31536000",
+        ],
+        "VestingCliffTooShort",
+    );
     assert_eq!(std::fs::read(c.path("ledger.bin")).unwrap(), ledger, "nothing was sent");
 
     // Without -y and without a terminal, writes are refused.
@@ -335,7 +432,8 @@ fn bad_input_is_refused_and_sends_nothing() {
 /// The README's main job: the demo completes and its report is coherent.
 #[test]
 fn demo_runs_a_full_lifecycle_in_process() {
-    let out = Command::new(env!("CARGO_BIN_EXE_coherence")).args(["demo", "--output", "json"]).output().expect("run demo");
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_coherence")).args(["demo", "--output", "json"]).output().expect("run demo");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("demo prints JSON only on stdout");
     let epochs = report["epochs"].as_array().unwrap();
@@ -353,7 +451,10 @@ fn demo_runs_a_full_lifecycle_in_process() {
     assert!(log.iter().any(|l| l.ends_with("-> NothingToClaim")));
     assert!(log.iter().any(|l| l.ends_with("-> NotBeneficiary")));
     let earned = &report["earned"];
-    assert!(earned["long staker"].as_u64().unwrap() > earned["short staker"].as_u64().unwrap(), "the longer lock earns more");
+    assert!(
+        earned["long staker"].as_u64().unwrap() > earned["short staker"].as_u64().unwrap(),
+        "the longer lock earns more"
+    );
     // The usage-gated advisor gets exactly 5 % of the usage burned, far less than time allowed.
     let usage = report["total_usage_burned"].as_u64().unwrap();
     assert_eq!(earned["advisor (usage-gated)"].as_u64().unwrap(), usage / 20);
@@ -368,7 +469,8 @@ fn print_tx_prints_every_transaction_and_sends_nothing() {
     let mut c = Cli::new();
     let admin = c.ok("-", &["keygen", c.path("admin.json").to_str().unwrap()]).trim().to_string();
     let user = c.ok("-", &["keygen", c.path("user.json").to_str().unwrap()]).trim().to_string();
-    let mint = c.json("admin.json", &["local", "init-mint", "--supply", "1000000"])["mint"].as_str().unwrap().to_string();
+    let mint =
+        c.json("admin.json", &["local", "init-mint", "--supply", "1000000"])["mint"].as_str().unwrap().to_string();
 
     // A new mint: one transaction, co-signed by the (fresh) mint keypair.
     let printed = c.print_tx("admin.json", &["local", "init-mint"]);
@@ -380,16 +482,23 @@ fn print_tx_prints_every_transaction_and_sends_nothing() {
     // escrow) 4 per transaction.
     let genesis = ["engine", "init", "--mint", mint.as_str(), "--max-supply", "10000000", "--usage-shards", "16"];
     let shards = ["coherence:InitUsageShard"; 4];
-    let printed = c.print_tx_is("admin.json", &genesis, &[&["coherence:InitializeEngine"], &shards, &shards, &shards, &shards]);
+    let printed =
+        c.print_tx_is("admin.json", &genesis, &[&["coherence:InitializeEngine"], &shards, &shards, &shards, &shards]);
     // Limits from the measured budgets (coherence_sdk::compute): 4 shards at their worst, +25 % +5,000 each.
-    let shard_worst = coherence_sdk::compute::worst(&coherence_sdk::instructions::init_usage_shard(&coherence_sdk::EngineKeys::new(mint.parse().unwrap(), anchor_spl::token::ID), &anchor_lang::prelude::Pubkey::new_unique(), 0)).unwrap();
+    let shard_worst = coherence_sdk::compute::worst(&coherence_sdk::instructions::init_usage_shard(
+        &coherence_sdk::EngineKeys::new(mint.parse().unwrap(), anchor_spl::token::ID),
+        &anchor_lang::prelude::Pubkey::new_unique(),
+        0,
+    ))
+    .unwrap();
     assert_eq!(printed[1].cu_limit(), 4 * (shard_worst * 5 / 4 + 5_000));
     assert_eq!(printed[0].cu_limit(), 80_675 * 5 / 4 + 5_000);
     // Text mode prints the same messages.
     let mut text_args = vec!["--print-tx"];
     text_args.extend_from_slice(&genesis);
     let text = c.ok("admin.json", &text_args);
-    let blocks: Vec<&str> = text.split("unsigned message (base64):\n").skip(1).map(|b| b.lines().next().unwrap()).collect();
+    let blocks: Vec<&str> =
+        text.split("unsigned message (base64):\n").skip(1).map(|b| b.lines().next().unwrap()).collect();
     assert_eq!(blocks.len(), 5, "{text}");
     for (block, tx) in blocks.iter().zip(&printed) {
         assert_eq!(decode(block), tx.message);
@@ -401,7 +510,22 @@ fn print_tx_prints_every_transaction_and_sends_nothing() {
     // State the other commands act on: treasury, a schedule, a position, a source, usage, ended epochs.
     c.ok("user.json", &["status"]);
     c.ok("admin.json", &["treasury", "deposit", "1000"]);
-    c.ok("admin.json", &["vesting", "create", "--beneficiary", &user, "--amount", "100", "--cliff-secs", "7776000", "--duration-secs", "31536000", "--revocable"]);
+    c.ok(
+        "admin.json",
+        &[
+            "vesting",
+            "create",
+            "--beneficiary",
+            &user,
+            "--amount",
+            "100",
+            "--cliff-secs",
+            "7776000",
+            "--duration-secs",
+            "31536000",
+            "--revocable",
+        ],
+    );
     c.ok("admin.json", &["stake", "open", "100", "--lock-secs", WEEK]);
     c.ok("admin.json", &["source", "register"]);
     c.ok("admin.json", &["usage", "record", "5", "--source", "0"]);
@@ -418,7 +542,22 @@ fn print_tx_prints_every_transaction_and_sends_nothing() {
         ("admin.json", vec!["pause"], one("coherence:SetPause")),
         ("admin.json", vec!["unpause"], one("coherence:SetPause")),
         ("admin.json", vec!["treasury", "deposit", "1"], one("coherence:DepositTreasury")),
-        ("admin.json", vec!["vesting", "create", "--beneficiary", user.as_str(), "--amount", "1", "--cliff-secs", "7776000", "--duration-secs", "31536000"], one("coherence:CreateVesting")),
+        (
+            "admin.json",
+            vec![
+                "vesting",
+                "create",
+                "--beneficiary",
+                user.as_str(),
+                "--amount",
+                "1",
+                "--cliff-secs",
+                "7776000",
+                "--duration-secs",
+                "31536000",
+            ],
+            one("coherence:CreateVesting"),
+        ),
         ("user.json", vec!["vesting", "claim", "0"], with_ata("coherence:ClaimVesting")),
         ("admin.json", vec!["vesting", "revoke", "0"], one("coherence:RevokeVesting")),
         ("user.json", vec!["vesting", "transfer", "0", admin.as_str()], one("coherence:TransferVesting")),

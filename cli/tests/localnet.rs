@@ -50,11 +50,23 @@ async fn cli_runs_an_engine_on_a_validator() {
     let keys = EngineKeys::new(mint.pubkey(), anchor_spl::token::ID);
     let mut ixs = create_mint_ixs(&me.pubkey(), &mint.pubkey(), keys.token_program, &me.pubkey(), None, &[], 6);
     ixs.push(ops::create_ata_ix(&keys, &me.pubkey(), &me.pubkey()));
-    ixs.push(t22::instruction::mint_to_checked(&keys.token_program, &mint.pubkey(), &ops::ata(&keys, &me.pubkey()), &me.pubkey(), &[], 1_000_000_000_000, 6).unwrap());
+    ixs.push(
+        t22::instruction::mint_to_checked(
+            &keys.token_program,
+            &mint.pubkey(),
+            &ops::ata(&keys, &me.pubkey()),
+            &me.pubkey(),
+            &[],
+            1_000_000_000_000,
+            6,
+        )
+        .unwrap(),
+    );
     client.send(&ixs, &[&mint]).await.expect("mint");
 
     let m = mint.pubkey().to_string();
-    let engine = cli(&url, &keypair, &["engine", "init", "--mint", &m, "--max-supply", "10000000", "--epoch-secs", "60"]);
+    let engine =
+        cli(&url, &keypair, &["engine", "init", "--mint", &m, "--max-supply", "10000000", "--epoch-secs", "60"]);
     let engine = engine.trim().to_string();
     assert_eq!(engine, keys.engine.to_string());
     let with = |args: &[&str]| -> String {

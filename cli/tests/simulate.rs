@@ -38,7 +38,18 @@ fn list_names_every_built_in_scenario() {
 #[test]
 fn a_small_run_writes_tables_json_and_charts() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = ok(&["--scenario", "plateau", "--epochs", "4", "--agents", "20", "--out", dir.path().to_str().unwrap(), "--output", "json"]);
+    let out = ok(&[
+        "--scenario",
+        "plateau",
+        "--epochs",
+        "4",
+        "--agents",
+        "20",
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--output",
+        "json",
+    ]);
     let o: serde_json::Value = serde_json::from_str(out.trim()).expect("json");
     assert_eq!(o["main"]["rows"].as_array().unwrap().len(), 4);
     assert_eq!(o["main"]["agents"].as_array().unwrap().len(), 20);
@@ -67,7 +78,8 @@ fn a_usage_csv_sets_the_epochs_and_the_usage() {
     let dir = tempfile::tempdir().expect("tempdir");
     let csv = dir.path().join("usage.csv");
     std::fs::write(&csv, "epoch,usage\n0,100000\n1,250000.5\n2,0\n").unwrap();
-    let out = ok(&["--scenario", "plateau", "--agents", "20", "--usage-csv", csv.to_str().unwrap(), "--output", "json"]);
+    let out =
+        ok(&["--scenario", "plateau", "--agents", "20", "--usage-csv", csv.to_str().unwrap(), "--output", "json"]);
     let o: serde_json::Value = serde_json::from_str(out.trim()).expect("json");
     let plan: Vec<u64> = o["main"]["usage_plan"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
     assert_eq!(plan, vec![100_000_000_000, 250_000_500_000, 0]);

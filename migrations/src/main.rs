@@ -55,7 +55,8 @@ async fn run(args: Args) -> Result<(), String> {
     };
     // An earlier record of this engine names its lookup table: reuse it.
     let engine = coherence_sdk::pda::engine(&genesis.mint.parse().map_err(|e| format!("mint: {e}"))?);
-    let earlier: Option<Deployment> = args.out.as_ref().and_then(|p| std::fs::read_to_string(p).ok()).and_then(|t| serde_json::from_str(&t).ok());
+    let earlier: Option<Deployment> =
+        args.out.as_ref().and_then(|p| std::fs::read_to_string(p).ok()).and_then(|t| serde_json::from_str(&t).ok());
     if let Some(d) = earlier.filter(|d| d.engine == engine) {
         d.apply(&mut client);
     }

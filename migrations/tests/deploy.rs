@@ -22,7 +22,16 @@ async fn setup() -> (Client, Keypair, Keypair) {
                 solana_system_interface::instruction::create_account(&me, &mint.pubkey(), 1_461_600, 82, &program),
                 t22::instruction::initialize_mint2(&program, &mint.pubkey(), &me, None, 6).unwrap(),
                 ops::create_ata_ix(&keys, &me, &me),
-                t22::instruction::mint_to_checked(&program, &mint.pubkey(), &ops::ata(&keys, &me), &me, &[], 1_000_000, 6).unwrap(),
+                t22::instruction::mint_to_checked(
+                    &program,
+                    &mint.pubkey(),
+                    &ops::ata(&keys, &me),
+                    &me,
+                    &[],
+                    1_000_000,
+                    6,
+                )
+                .unwrap(),
             ],
             &[&mint],
         )
@@ -78,12 +87,19 @@ async fn deploy_with_16_shards_records_the_lookup_table_and_gated_vesting() {
     let table = first.lookup_table.expect("16 shards need the lookup table");
     let keys = ops::engine_keys(&mut client, &first.engine).await.unwrap().0;
     let account = client.account(&table).await.unwrap().unwrap();
-    assert_eq!(coherence_sdk::lookup::decode(table, &account.data).unwrap().addresses, coherence_sdk::lookup::close_epoch_addresses(&keys, 16));
+    assert_eq!(
+        coherence_sdk::lookup::decode(table, &account.data).unwrap().addresses,
+        coherence_sdk::lookup::close_epoch_addresses(&keys, 16)
+    );
     let second = coherence_migrations::deploy(&mut client, &genesis).await.unwrap();
     assert_eq!(second.lookup_table, Some(table), "reused, not created again");
-    let record = coherence_sdk::deployment::Deployment { lookup_table: second.lookup_table, ..coherence_sdk::deployment::Deployment::new(coherence_sdk::deployment::Cluster::Local, first.engine) };
+    let record = coherence_sdk::deployment::Deployment {
+        lookup_table: second.lookup_table,
+        ..coherence_sdk::deployment::Deployment::new(coherence_sdk::deployment::Cluster::Local, first.engine)
+    };
     assert_eq!(record.lookup_table, Some(table));
-    let schedule: coherence::state::VestingSchedule = client.get(&coherence_sdk::pda::vesting(&first.engine, 0)).await.unwrap();
+    let schedule: coherence::state::VestingSchedule =
+        client.get(&coherence_sdk::pda::vesting(&first.engine, 0)).await.unwrap();
     assert_eq!((schedule.usage_rate_bps, schedule.grace_secs), (500, 15_552_000));
     assert_eq!(client.get::<Engine>(&first.engine).await.unwrap().gated_rate_bps, 500);
 }

@@ -114,21 +114,56 @@ pub mod filters {
         fn offsets_match_the_account_layouts() {
             let (engine_key, who) = (Pubkey::new_unique(), Pubkey::new_unique());
             let p = Position {
-                version: 1, bump: 2, engine: engine_key, owner: who, id: 3, principal: 0, lock_secs: 0, weight: 0,
-                acc_snapshot: 0, pending_reward: 0, unbond_start: 0, opened_at: 0, reserved: [0; 32],
+                version: 1,
+                bump: 2,
+                engine: engine_key,
+                owner: who,
+                id: 3,
+                principal: 0,
+                lock_secs: 0,
+                weight: 0,
+                acc_snapshot: 0,
+                pending_reward: 0,
+                unbond_start: 0,
+                opened_at: 0,
+                reserved: [0; 32],
             };
             let data = bytes(&p);
             assert_eq!(data.len(), 8 + Position::INIT_SPACE);
             assert!(engine(&engine_key).matches(&data) && position_owner(&who).matches(&data));
             let v = VestingSchedule {
-                version: 1, bump: 2, engine: engine_key, id: 3, beneficiary: who, total: 0, claimed: 0, start: 0,
-                cliff: 0, end: 0, period: 0, revocable: false, revoked_at: 0, usage_rate_bps: 0, usage_snapshot: 0,
-                grace_secs: 0, frozen_vested: 0, holds_budget: false, reserved: [0; 1],
+                version: 1,
+                bump: 2,
+                engine: engine_key,
+                id: 3,
+                beneficiary: who,
+                total: 0,
+                claimed: 0,
+                start: 0,
+                cliff: 0,
+                end: 0,
+                period: 0,
+                revocable: false,
+                revoked_at: 0,
+                usage_rate_bps: 0,
+                usage_snapshot: 0,
+                grace_secs: 0,
+                frozen_vested: 0,
+                holds_budget: false,
+                reserved: [0; 1],
             };
             assert!(beneficiary(&who).matches(&bytes(&v)));
             let s = Source {
-                version: 1, bump: 2, engine: engine_key, id: 3, builder: who, epoch: 0, usage: 0, claimable: 0,
-                claimed: 0, reserved: [0; 24],
+                version: 1,
+                bump: 2,
+                engine: engine_key,
+                id: 3,
+                builder: who,
+                epoch: 0,
+                usage: 0,
+                claimable: 0,
+                claimed: 0,
+                reserved: [0; 24],
             };
             assert!(builder(&who).matches(&bytes(&s)) && engine(&engine_key).matches(&bytes(&s)));
         }

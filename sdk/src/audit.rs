@@ -75,22 +75,50 @@ pub fn finding(severity: Severity, code: &'static str, reason: String) -> Findin
 fn params_findings(p: &Params, label: &str, out: &mut Vec<Finding>) {
     use Severity::*;
     if p.alpha_bps >= 8_000 {
-        out.push(finding(Warn, "alpha-near-bound", format!("{label} alpha_bps {} is near the {MAX_ALPHA_BPS} bound: wash usage recovers up to {}%", p.alpha_bps, p.alpha_bps / 100)));
+        out.push(finding(
+            Warn,
+            "alpha-near-bound",
+            format!(
+                "{label} alpha_bps {} is near the {MAX_ALPHA_BPS} bound: wash usage recovers up to {}%",
+                p.alpha_bps,
+                p.alpha_bps / 100
+            ),
+        ));
     }
     if p.treasury_bps > 1_500 {
-        out.push(finding(Warn, "treasury-share-high", format!("{label} treasury_bps {}: more than 15 % of every emission goes to the treasury", p.treasury_bps)));
+        out.push(finding(
+            Warn,
+            "treasury-share-high",
+            format!("{label} treasury_bps {}: more than 15 % of every emission goes to the treasury", p.treasury_bps),
+        ));
     }
     if p.timelock_secs < 2 * DAY {
-        out.push(finding(Warn, "short-timelock", format!("{label} timelock {} s: holders get under 2 days to react to parameter changes", p.timelock_secs)));
+        out.push(finding(
+            Warn,
+            "short-timelock",
+            format!("{label} timelock {} s: holders get under 2 days to react to parameter changes", p.timelock_secs),
+        ));
     }
     if p.min_vesting_cliff < 90 * DAY {
-        out.push(finding(Warn, "short-vesting-cliff", format!("{label} min_vesting_cliff {} days: insiders can start selling early", p.min_vesting_cliff / DAY)));
+        out.push(finding(
+            Warn,
+            "short-vesting-cliff",
+            format!("{label} min_vesting_cliff {} days: insiders can start selling early", p.min_vesting_cliff / DAY),
+        ));
     }
     if p.gate_bps > 10_000 {
         out.push(finding(Warn, "gate-above-usage", format!("{label} gate_bps {}: steady usage stops emitting once its baseline catches up, while swinging usage keeps passing (see `coherence simulate`)", p.gate_bps)));
     }
     if p.gate_bps < 8_000 {
-        out.push(finding(Info, "loose-gate", format!("{label} gate_bps {}: epochs emit even after a {}% drop in usage", p.gate_bps, 100 - p.gate_bps / 100)));
+        out.push(finding(
+            Info,
+            "loose-gate",
+            format!(
+                "{label} gate_bps {}: epochs emit even after a {}% drop in usage",
+                p.gate_bps,
+                100 - p.gate_bps / 100
+            ),
+        ));
     }
 }
 
@@ -100,19 +128,39 @@ pub fn assess(f: &Facts) -> Vec<Finding> {
     let e = &f.engine;
     let mut out = Vec::new();
     if f.mint_authority != Some(f.engine_key) {
-        out.push(finding(Critical, "mint-authority", format!("mint authority is {:?}, not the engine: tokens can be minted without usage", f.mint_authority)));
+        out.push(finding(
+            Critical,
+            "mint-authority",
+            format!("mint authority is {:?}, not the engine: tokens can be minted without usage", f.mint_authority),
+        ));
     }
     if let Some(freeze) = f.freeze_authority {
-        out.push(finding(Critical, "freeze-authority", format!("mint has freeze authority {freeze}: holders' exits can be blocked")));
+        out.push(finding(
+            Critical,
+            "freeze-authority",
+            format!("mint has freeze authority {freeze}: holders' exits can be blocked"),
+        ));
     }
     if f.supply > e.max_supply {
-        out.push(finding(Critical, "supply-above-max", format!("supply {} exceeds max supply {}", f.supply, e.max_supply)));
+        out.push(finding(
+            Critical,
+            "supply-above-max",
+            format!("supply {} exceeds max supply {}", f.supply, e.max_supply),
+        ));
     }
     if e.total_emitted.saturating_mul(10_000) > e.total_usage_burned.saturating_mul(MAX_ALPHA_BPS.into()) {
-        out.push(finding(Critical, "emission-above-usage", format!("emitted {} > 90 % of usage burned {}", e.total_emitted, e.total_usage_burned)));
+        out.push(finding(
+            Critical,
+            "emission-above-usage",
+            format!("emitted {} > 90 % of usage burned {}", e.total_emitted, e.total_usage_burned),
+        ));
     }
     if f.stake_vault_balance != f.pool.total_principal {
-        out.push(finding(Critical, "stake-vault-mismatch", format!("stake vault holds {} but positions hold {}", f.stake_vault_balance, f.pool.total_principal)));
+        out.push(finding(
+            Critical,
+            "stake-vault-mismatch",
+            format!("stake vault holds {} but positions hold {}", f.stake_vault_balance, f.pool.total_principal),
+        ));
     }
     params_findings(&e.params, "active", &mut out);
     if let Some(p) = &e.pending_params {
@@ -120,29 +168,53 @@ pub fn assess(f: &Facts) -> Vec<Finding> {
         params_findings(p, "pending", &mut pending);
         out.extend(pending);
         if p.alpha_bps > e.params.alpha_bps {
-            out.push(finding(Info, "pending-alpha-raise", format!("a pending proposal raises alpha to {} at {}", p.alpha_bps, e.pending_eta)));
+            out.push(finding(
+                Info,
+                "pending-alpha-raise",
+                format!("a pending proposal raises alpha to {} at {}", p.alpha_bps, e.pending_eta),
+            ));
         }
     }
     if f.authority_owner == Some(SYSTEM) {
-        out.push(finding(Warn, "single-key-authority", format!("engine authority {} is a single key, not a multisig", e.authority)));
+        out.push(finding(
+            Warn,
+            "single-key-authority",
+            format!("engine authority {} is a single key, not a multisig", e.authority),
+        ));
     }
     match f.upgrade_authority {
         Some(upgrade) => {
             if f.upgrade_authority_owner == Some(SYSTEM) {
-                out.push(finding(Warn, "single-key-upgrade", format!("program upgradeable by the single key {upgrade}: it can replace every rule")));
+                out.push(finding(
+                    Warn,
+                    "single-key-upgrade",
+                    format!("program upgradeable by the single key {upgrade}: it can replace every rule"),
+                ));
             }
             if upgrade == e.authority {
-                out.push(finding(Warn, "pause-equals-upgrade", "the engine (pause) authority is also the program's upgrade authority".into()));
+                out.push(finding(
+                    Warn,
+                    "pause-equals-upgrade",
+                    "the engine (pause) authority is also the program's upgrade authority".into(),
+                ));
             }
         }
-        None => out.push(finding(Info, "not-upgradeable", "program is not upgradeable (or not a BPF upgradeable program here)".into())),
+        None => out.push(finding(
+            Info,
+            "not-upgradeable",
+            "program is not upgradeable (or not a BPF upgradeable program here)".into(),
+        )),
     }
     if e.paused {
         out.push(finding(Info, "paused", "engine is paused: no new stakes, usage or emission".into()));
     }
     for s in &f.schedules {
         if s.cliff.saturating_sub(s.start) < (90 * DAY) as i64 {
-            out.push(finding(Warn, "insider-short-cliff", format!("schedule #{} of {} has a {}-day cliff", s.id, s.beneficiary, (s.cliff - s.start) / DAY as i64)));
+            out.push(finding(
+                Warn,
+                "insider-short-cliff",
+                format!("schedule #{} of {} has a {}-day cliff", s.id, s.beneficiary, (s.cliff - s.start) / DAY as i64),
+            ));
         }
     }
     vesting_findings(f, &mut out);
@@ -169,12 +241,29 @@ fn vesting_findings(f: &Facts, out: &mut Vec<Finding>) {
     let (alpha, rate) = (u64::from(e.budget_alpha_bps()), u64::from(e.gated_rate_bps));
     let pct = |b: u64| format!("{}.{:02} %", b / 100, b % 100);
     if alpha + rate > 10_000 {
-        out.push(finding(Critical, "usage-budget-exceeded", format!("alpha {} + gated vesting {} > 100 %: washing usage pays", pct(alpha), pct(rate))));
+        out.push(finding(
+            Critical,
+            "usage-budget-exceeded",
+            format!("alpha {} + gated vesting {} > 100 %: washing usage pays", pct(alpha), pct(rate)),
+        ));
     }
     if held != rate {
-        out.push(finding(Critical, "usage-budget-mismatch", format!("engine counts {} of gated rate, its schedules hold {}", pct(rate), pct(held))));
+        out.push(finding(
+            Critical,
+            "usage-budget-mismatch",
+            format!("engine counts {} of gated rate, its schedules hold {}", pct(rate), pct(held)),
+        ));
     }
-    out.push(finding(Info, "usage-budget", format!("usage budget in use: alpha {} + gated vesting {} ({gated} schedules) = {} of 100 %", pct(alpha), pct(rate), pct(alpha + rate))));
+    out.push(finding(
+        Info,
+        "usage-budget",
+        format!(
+            "usage budget in use: alpha {} + gated vesting {} ({gated} schedules) = {} of 100 %",
+            pct(alpha),
+            pct(rate),
+            pct(alpha + rate)
+        ),
+    ));
 }
 
 async fn owner_of(client: &mut Client, key: &Pubkey) -> ClientResult<Option<Pubkey>> {
@@ -188,7 +277,8 @@ async fn upgrade_authority(client: &mut Client) -> ClientResult<Option<Pubkey>> 
     if program.owner != loader || program.data.len() < 36 {
         return Ok(None);
     }
-    let data_key = Pubkey::try_from(&program.data[4..36]).map_err(|_| crate::ClientError::Decode("bad program account".into()))?;
+    let data_key =
+        Pubkey::try_from(&program.data[4..36]).map_err(|_| crate::ClientError::Decode("bad program account".into()))?;
     let Some(data) = client.account(&data_key).await? else { return Ok(None) };
     // ProgramData: tag (4) | slot (8) | Option<Pubkey> (1 + 32).
     if data.data.len() >= 45 && data.data[12] == 1 {
@@ -211,8 +301,14 @@ async fn upgrade_authority(client: &mut Client) -> ClientResult<Option<Pubkey>> 
 /// }
 /// # Ok(()) }
 /// ```
-pub async fn gather(client: &mut Client, keys: &EngineKeys, engine: Engine, vesting_threshold_bps: u16) -> ClientResult<Facts> {
-    let mint = client.account(&keys.mint).await?.ok_or_else(|| crate::ClientError::AccountNotFound(keys.mint.to_string()))?;
+pub async fn gather(
+    client: &mut Client,
+    keys: &EngineKeys,
+    engine: Engine,
+    vesting_threshold_bps: u16,
+) -> ClientResult<Facts> {
+    let mint =
+        client.account(&keys.mint).await?.ok_or_else(|| crate::ClientError::AccountNotFound(keys.mint.to_string()))?;
     let coption = |d: &[u8], at: usize| -> Option<Pubkey> {
         (d.get(at..at + 4) == Some(&[1, 0, 0, 0])).then(|| Pubkey::try_from(&d[at + 4..at + 36]).ok()).flatten()
     };
@@ -252,12 +348,34 @@ mod tests {
         let engine_key = Pubkey::new_unique();
         let authority = Pubkey::new_unique();
         let engine = Engine {
-            version: 1, bump: 0, mint: Pubkey::new_unique(), token_program: anchor_spl::token::ID, authority,
-            pending_authority: None, paused: false, epoch_secs: DAY, usage_shards: 4, max_supply: 1_000, genesis_ts: 0,
-            params: crate::defaults::params(10), pending_params: None, pending_eta: 0, next_epoch: 0,
-            baseline: 0, cap: 10, total_emitted: 0, total_usage_burned: 0, stake_vault: Pubkey::new_unique(),
-            reward_vault: Pubkey::new_unique(), treasury: Pubkey::new_unique(), vesting_vault: Pubkey::new_unique(),
-            builder_vault: Pubkey::new_unique(), vesting_count: 0, source_count: 0, gated_rate_bps: 0, reserved: [0; 110],
+            version: 1,
+            bump: 0,
+            mint: Pubkey::new_unique(),
+            token_program: anchor_spl::token::ID,
+            authority,
+            pending_authority: None,
+            paused: false,
+            epoch_secs: DAY,
+            usage_shards: 4,
+            max_supply: 1_000,
+            genesis_ts: 0,
+            params: crate::defaults::params(10),
+            pending_params: None,
+            pending_eta: 0,
+            next_epoch: 0,
+            baseline: 0,
+            cap: 10,
+            total_emitted: 0,
+            total_usage_burned: 0,
+            stake_vault: Pubkey::new_unique(),
+            reward_vault: Pubkey::new_unique(),
+            treasury: Pubkey::new_unique(),
+            vesting_vault: Pubkey::new_unique(),
+            builder_vault: Pubkey::new_unique(),
+            vesting_count: 0,
+            source_count: 0,
+            gated_rate_bps: 0,
+            reserved: [0; 110],
         };
         Facts {
             engine_key,
@@ -269,7 +387,15 @@ mod tests {
             upgrade_authority: None,
             upgrade_authority_owner: None,
             stake_vault_balance: 0,
-            pool: StakePool { version: 1, bump: 0, engine: engine_key, stream: Stream::default(), total_principal: 0, positions: 0, reserved: [0; 32] },
+            pool: StakePool {
+                version: 1,
+                bump: 0,
+                engine: engine_key,
+                stream: Stream::default(),
+                total_principal: 0,
+                positions: 0,
+                reserved: [0; 32],
+            },
             schedules: vec![],
             now: 1_000,
             vesting_threshold: 1,
@@ -278,10 +404,25 @@ mod tests {
 
     fn schedule(id: u64, rate: u16) -> VestingSchedule {
         VestingSchedule {
-            version: 2, bump: 0, engine: Pubkey::new_unique(), id, beneficiary: Pubkey::new_unique(), total: 100,
-            claimed: 0, start: 0, cliff: 90 * DAY as i64, end: 365 * DAY as i64, period: 0, revocable: false,
-            revoked_at: 0, usage_rate_bps: rate, usage_snapshot: 0, grace_secs: 0, frozen_vested: 0,
-            holds_budget: rate > 0, reserved: [0; 1],
+            version: 2,
+            bump: 0,
+            engine: Pubkey::new_unique(),
+            id,
+            beneficiary: Pubkey::new_unique(),
+            total: 100,
+            claimed: 0,
+            start: 0,
+            cliff: 90 * DAY as i64,
+            end: 365 * DAY as i64,
+            period: 0,
+            revocable: false,
+            revoked_at: 0,
+            usage_rate_bps: rate,
+            usage_snapshot: 0,
+            grace_secs: 0,
+            frozen_vested: 0,
+            holds_budget: rate > 0,
+            reserved: [0; 1],
         }
     }
 
@@ -295,7 +436,11 @@ mod tests {
         assert_eq!(time_only.len(), 1, "{all:?}");
         assert!(time_only[0].reason.contains("schedule #0") && time_only[0].reason.contains("100 base units"));
         let budget = all.iter().find(|x| x.code == "usage-budget").unwrap();
-        assert!(budget.reason.contains("alpha 50.00 % + gated vesting 20.00 % (1 schedules) = 70.00 %"), "{}", budget.reason);
+        assert!(
+            budget.reason.contains("alpha 50.00 % + gated vesting 20.00 % (1 schedules) = 70.00 %"),
+            "{}",
+            budget.reason
+        );
         // Under the threshold, or revoked, or fully vested: not reported.
         f.vesting_threshold = 101;
         assert!(!codes(&f).contains(&"time-only-vesting"));
@@ -326,15 +471,24 @@ mod tests {
             ("mint-authority", |f| f.mint_authority = Some(Pubkey::new_unique())),
             ("freeze-authority", |f| f.freeze_authority = Some(Pubkey::new_unique())),
             ("supply-above-max", |f| f.supply = 1_001),
-            ("emission-above-usage", |f| { f.engine.total_emitted = 10; f.engine.total_usage_burned = 10 }),
+            ("emission-above-usage", |f| {
+                f.engine.total_emitted = 10;
+                f.engine.total_usage_burned = 10
+            }),
             ("stake-vault-mismatch", |f| f.stake_vault_balance = 1),
             ("alpha-near-bound", |f| f.engine.params.alpha_bps = 9_000),
-            ("treasury-share-high", |f| { f.engine.params.treasury_bps = 2_000; f.engine.params.stakers_bps = 6_000 }),
+            ("treasury-share-high", |f| {
+                f.engine.params.treasury_bps = 2_000;
+                f.engine.params.stakers_bps = 6_000
+            }),
             ("short-timelock", |f| f.engine.params.timelock_secs = DAY),
             ("short-vesting-cliff", |f| f.engine.params.min_vesting_cliff = DAY),
             ("gate-above-usage", |f| f.engine.params.gate_bps = 15_000),
             ("single-key-authority", |f| f.authority_owner = Some(SYSTEM)),
-            ("single-key-upgrade", |f| { f.upgrade_authority = Some(Pubkey::new_unique()); f.upgrade_authority_owner = Some(SYSTEM) }),
+            ("single-key-upgrade", |f| {
+                f.upgrade_authority = Some(Pubkey::new_unique());
+                f.upgrade_authority_owner = Some(SYSTEM)
+            }),
             ("pause-equals-upgrade", |f| f.upgrade_authority = Some(f.engine.authority)),
         ];
         for (code, seed) in cases {

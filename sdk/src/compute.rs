@@ -56,7 +56,9 @@ const MEASURED: [(&[u8], u32); 27] = [
 /// assert!(coherence_sdk::compute::worst(&coherence_sdk::instructions::apply_params(&keys)).is_some());
 /// ```
 pub fn worst(ix: &Instruction) -> Option<u32> {
-    (ix.program_id == coherence::ID).then(|| MEASURED.iter().find(|(d, _)| ix.data.starts_with(d)).map(|(_, w)| *w)).flatten()
+    (ix.program_id == coherence::ID)
+        .then(|| MEASURED.iter().find(|(d, _)| ix.data.starts_with(d)).map(|(_, w)| *w))
+        .flatten()
 }
 
 /// The budget of one instruction: measured worst + 25 % + 5,000 for

@@ -1,10 +1,10 @@
 //! Conservative default parameters for a new engine (inside every hard
 //! bound; see `coherence::constants`).
 
+use anchor_lang::prelude::Pubkey;
 use coherence::constants::DAY;
 use coherence::instructions::InitEngineArgs;
 use coherence::math::Params;
-use anchor_lang::prelude::Pubkey;
 
 /// α 50 %, gate 90 %, 20 % EMA, 1 %/epoch cap decay, locks 7 days–1 year with
 /// up to 2× weight, split 70/20/10, vesting ≥ 90-day cliff over ≥ 1 year,
@@ -25,5 +25,11 @@ pub fn params(cap: u64) -> Params {
 /// assert_eq!(a.params.cap, 10_000);
 /// ```
 pub fn init_args(authority: Pubkey, max_supply: u64) -> InitEngineArgs {
-    InitEngineArgs { authority, epoch_secs: DAY, usage_shards: 4, max_supply, params: params((max_supply / 100).max(1)) }
+    InitEngineArgs {
+        authority,
+        epoch_secs: DAY,
+        usage_shards: 4,
+        max_supply,
+        params: params((max_supply / 100).max(1)),
+    }
 }

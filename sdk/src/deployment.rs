@@ -50,7 +50,11 @@ impl FromStr for Cluster {
             "devnet" | "d" => Cluster::Devnet,
             "mainnet" | "mainnet-beta" | "m" => Cluster::Mainnet,
             u if u.starts_with("http://") || u.starts_with("https://") => Cluster::Custom(u.into()),
-            other => return Err(format!("unknown cluster {other:?}: use local, localnet, devnet, mainnet or an http(s) URL")),
+            other => {
+                return Err(format!(
+                    "unknown cluster {other:?}: use local, localnet, devnet, mainnet or an http(s) URL"
+                ))
+            }
         })
     }
 }

@@ -21,7 +21,7 @@ pub mod params;
 pub mod pda;
 pub mod preview;
 
+pub use client::{Client, ClientError};
 pub use coherence;
 pub use error::SdkError;
-pub use client::{Client, ClientError};
 pub use pda::EngineKeys;

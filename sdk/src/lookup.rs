@@ -88,7 +88,8 @@ pub fn create_txs(authority: &Pubkey, recent_slot: u64, addresses: &[Pubkey]) ->
 /// assert!(coherence_sdk::lookup::decode(Pubkey::new_unique(), &[1, 2, 3]).is_err());
 /// ```
 pub fn decode(key: Pubkey, data: &[u8]) -> Result<AddressLookupTableAccount, SdkError> {
-    let table = AddressLookupTable::deserialize(data).map_err(|e| SdkError::Decode(format!("{key}: not a lookup table ({e})")))?;
+    let table = AddressLookupTable::deserialize(data)
+        .map_err(|e| SdkError::Decode(format!("{key}: not a lookup table ({e})")))?;
     Ok(AddressLookupTableAccount { key, addresses: table.addresses.to_vec() })
 }
 

@@ -46,7 +46,10 @@ pub fn preview_rewards(position: &Position, pool: &StakePool, now: i64) -> Resul
     let mut stream = pool.stream;
     stream.accrue(now)?;
     let gained = earned(position.weight, stream.acc, position.acc_snapshot)?;
-    position.pending_reward.checked_add(gained).ok_or(SdkError::Program(coherence::errors::CoherenceError::MathOverflow))
+    position
+        .pending_reward
+        .checked_add(gained)
+        .ok_or(SdkError::Program(coherence::errors::CoherenceError::MathOverflow))
 }
 
 /// What `close_epoch(epoch)` would do if it ran now: the gate result,

@@ -23,7 +23,8 @@ async fn main() {
             let mut s = Scenario::built_in("growth", 1).expect("growth").with_agents(a as u32);
             s.epochs = e;
             let usage = s.usage();
-            let r = run::run(s, usage, &mut |_, _| {}).await.unwrap_or_else(|err| panic!("{a} agents, {e} epochs: {err}"));
+            let r =
+                run::run(s, usage, &mut |_, _| {}).await.unwrap_or_else(|err| panic!("{a} agents, {e} epochs: {err}"));
             println!("| {a} | {e} | {} | {:.1} | {:.0} |", r.txs, r.secs, r.tps());
         }
     }

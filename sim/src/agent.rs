@@ -106,7 +106,8 @@ impl Ledger {
     /// The balance identity every agent must satisfy:
     /// end = start + bought − paid + received − sold (checked after the run).
     pub fn balances(&self) -> bool {
-        self.start as i128 + self.bought as i128 - self.paid as i128 + self.received as i128 - self.sold as i128 == self.end as i128
+        self.start as i128 + self.bought as i128 - self.paid as i128 + self.received as i128 - self.sold as i128
+            == self.end as i128
     }
 }
 

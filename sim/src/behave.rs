@@ -5,8 +5,8 @@
 use crate::agent::Kind;
 use crate::world::World;
 use crate::SimError;
-use coherence_sdk::{instructions as ix, ops, pda, preview};
 use coherence::state::VestingSchedule;
+use coherence_sdk::{instructions as ix, ops, pda, preview};
 use solana_signer::Signer;
 
 /// Phase A of `epoch` for agent `i`.

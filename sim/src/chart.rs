@@ -28,7 +28,15 @@ fn err(e: impl std::fmt::Display) -> String {
 /// 1234567.0 → "1.23M", 2500.0 → "2.5k", 0.75 → "0.75".
 fn short(v: f64) -> String {
     let a = v.abs();
-    let (x, unit) = if a >= 1e9 { (v / 1e9, "B") } else if a >= 1e6 { (v / 1e6, "M") } else if a >= 1e3 { (v / 1e3, "k") } else { (v, "") };
+    let (x, unit) = if a >= 1e9 {
+        (v / 1e9, "B")
+    } else if a >= 1e6 {
+        (v / 1e6, "M")
+    } else if a >= 1e3 {
+        (v / 1e3, "k")
+    } else {
+        (v, "")
+    };
     let s = format!("{x:.2}");
     format!("{}{unit}", s.trim_end_matches('0').trim_end_matches('.'))
 }
@@ -116,18 +124,40 @@ fn usage<'a, 'b: 'a>(run: &Run, root: &'a Area<'b>) -> Result<(), String> {
             .label(label)
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
     }
-    let failed = run.rows.iter().filter(|r| !r.gate_passed && r.usage > 0).map(|r| Cross::new((r.epoch as f64, tok(r.usage)), 4, RED.stroke_width(2)));
-    chart.draw_series(failed).map_err(err)?.label("gate failed: no emission").legend(|(x, y)| Cross::new((x + 9, y), 4, RED.stroke_width(2)));
+    let failed = run
+        .rows
+        .iter()
+        .filter(|r| !r.gate_passed && r.usage > 0)
+        .map(|r| Cross::new((r.epoch as f64, tok(r.usage)), 4, RED.stroke_width(2)));
+    chart
+        .draw_series(failed)
+        .map_err(err)?
+        .label("gate failed: no emission")
+        .legend(|(x, y)| Cross::new((x + 9, y), 4, RED.stroke_width(2)));
     legend(&mut chart)
 }
 
 fn supply<'a, 'b: 'a>(run: &Run, root: &'a Area<'b>) -> Result<(), String> {
     let max = tok(crate::scenario::MAX_SUPPLY);
-    let mut chart = line_chart(root, &format!("{}: supply (usage burns it, emission mints it)", run.scenario.name), run.rows.len(), max, "tokens")?;
+    let mut chart = line_chart(
+        root,
+        &format!("{}: supply (usage burns it, emission mints it)", run.scenario.name),
+        run.rows.len(),
+        max,
+        "tokens",
+    )?;
     let s = series(run, |r| tok(r.supply));
-    chart.draw_series(LineSeries::new(s, BLUE.stroke_width(2))).map_err(err)?.label("supply").legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], BLUE));
+    chart
+        .draw_series(LineSeries::new(s, BLUE.stroke_width(2)))
+        .map_err(err)?
+        .label("supply")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], BLUE));
     let cap = vec![(0.0, max), (run.rows.len() as f64, max)];
-    chart.draw_series(LineSeries::new(cap, RED.stroke_width(1))).map_err(err)?.label("max supply").legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], RED));
+    chart
+        .draw_series(LineSeries::new(cap, RED.stroke_width(1)))
+        .map_err(err)?
+        .label("max supply")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], RED));
     legend(&mut chart)
 }
 
@@ -137,7 +167,11 @@ fn reward<'a, 'b: 'a>(run: &Run, root: &'a Area<'b>) -> Result<(), String> {
     let mut chart = line_chart(root, &title, run.rows.len(), max, "% per epoch")?;
     let s = series(run, |r| r.reward_per_weight_pct);
     let color = RGBColor(0, 150, 60);
-    chart.draw_series(LineSeries::new(s, color.stroke_width(2))).map_err(err)?.label("reward / weight").legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color));
+    chart
+        .draw_series(LineSeries::new(s, color.stroke_width(2)))
+        .map_err(err)?
+        .label("reward / weight")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color));
     legend(&mut chart)
 }
 

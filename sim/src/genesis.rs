@@ -30,7 +30,8 @@ pub async fn genesis(scenario: Scenario, usage: Vec<u64>) -> Result<World, SimEr
     if needed > GENESIS_SUPPLY {
         return Err(SimError::Input(format!(
             "the usage plan and endowments need {} tokens; the market holds {}: lower the usage",
-            needed / TOKEN, GENESIS_SUPPLY / TOKEN
+            needed / TOKEN,
+            GENESIS_SUPPLY / TOKEN
         )));
     }
     let mut wallets: Vec<Pubkey> = agents.iter().map(|a| a.key.pubkey()).collect();
@@ -44,12 +45,20 @@ pub async fn genesis(scenario: Scenario, usage: Vec<u64>) -> Result<World, SimEr
     let me = client.payer().pubkey();
     let create = ops::create_mint_ixs(&me, &mint.pubkey(), &token_program, DECIMALS, GENESIS_SUPPLY)?;
     client.send(&create, &[&mint]).await?;
-    let args = InitEngineArgs { authority: authority.pubkey(), epoch_secs: scenario.epoch_secs, usage_shards: 4, max_supply: MAX_SUPPLY, params: scenario.params };
+    let args = InitEngineArgs {
+        authority: authority.pubkey(),
+        epoch_secs: scenario.epoch_secs,
+        usage_shards: 4,
+        max_supply: MAX_SUPPLY,
+        params: scenario.params,
+    };
     let keys = ops::init_engine(&mut client, mint.pubkey(), token_program, args).await.map_err(SimError::Genesis)?;
     let created: Engine = client.get(&keys.engine).await?;
     let genesis_ts = created.genesis_ts;
-    let total_user_weight = agents.iter().map(|a| if let Kind::User { weight, .. } = a.kind { weight } else { 0 }).sum();
-    let mut world = World { client, keys, authority, agents, scenario, usage, txs: 0, created, genesis_ts, total_user_weight };
+    let total_user_weight =
+        agents.iter().map(|a| if let Kind::User { weight, .. } = a.kind { weight } else { 0 }).sum();
+    let mut world =
+        World { client, keys, authority, agents, scenario, usage, txs: 0, created, genesis_ts, total_user_weight };
     let market_ata = world.market_ata();
     world.send(vec![ix::deposit_treasury(&keys, &me, &market_ata, TREASURY_DEPOSIT)], None).await?;
     for i in 0..world.agents.len() {

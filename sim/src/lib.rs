@@ -59,7 +59,9 @@ pub enum SimError {
 impl std::fmt::Display for SimError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            SimError::Genesis(e) => write!(f, "genesis refused the scenario: {}", e.program_error().map_or(e.to_string(), |p| p.name())),
+            SimError::Genesis(e) => {
+                write!(f, "genesis refused the scenario: {}", e.program_error().map_or(e.to_string(), |p| p.name()))
+            }
             SimError::Client(e) => write!(f, "transaction failed: {e}"),
             SimError::Agent(a, e) => write!(f, "{a}: transaction failed: {e}"),
             SimError::Ledger(l) => write!(f, "ledger does not balance: {l}"),

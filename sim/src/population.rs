@@ -46,7 +46,13 @@ pub fn build(s: &Scenario, usage: &[u64], rng: &mut Rng) -> Vec<Agent> {
     if p.wash_only {
         // Alone, the coalition pays the scenario's whole usage plan itself.
         let kind = Kind::WashCoalition { source: 0, share_bps: 10_000 };
-        out.push(Agent::new("wash coalition".into(), Class::Strategic, kind, rng, STRATEGY_CAPITAL + usage.iter().sum::<u64>()));
+        out.push(Agent::new(
+            "wash coalition".into(),
+            Class::Strategic,
+            kind,
+            rng,
+            STRATEGY_CAPITAL + usage.iter().sum::<u64>(),
+        ));
         return out;
     }
     let (mut schedules, mut sources) = (0u64, 0u64);
@@ -85,16 +91,46 @@ pub fn build(s: &Scenario, usage: &[u64], rng: &mut Rng) -> Vec<Agent> {
     let wash = Kind::WashCoalition { source: sources, share_bps: 1_000 };
     let budget: u64 = usage.iter().map(|u| u / 10).sum();
     out.push(Agent::new("wash coalition".into(), Class::Strategic, wash, rng, STRATEGY_CAPITAL + budget));
-    out.push(Agent::new("wash twin".into(), Class::Twin, Kind::StakingTwin { of: "wash coalition".into() }, rng, STRATEGY_CAPITAL));
+    out.push(Agent::new(
+        "wash twin".into(),
+        Class::Twin,
+        Kind::StakingTwin { of: "wash coalition".into() },
+        rng,
+        STRATEGY_CAPITAL,
+    ));
     out.push(Agent::new("jit sniper".into(), Class::Strategic, Kind::Sniper, rng, STRATEGY_CAPITAL));
-    out.push(Agent::new("sniper twin".into(), Class::Twin, Kind::StakingTwin { of: "jit sniper".into() }, rng, STRATEGY_CAPITAL));
+    out.push(Agent::new(
+        "sniper twin".into(),
+        Class::Twin,
+        Kind::StakingTwin { of: "jit sniper".into() },
+        rng,
+        STRATEGY_CAPITAL,
+    ));
     let pump = Kind::BaselinePumper { pump_epoch: s.epochs / 4 };
     out.push(Agent::new("baseline pumper".into(), Class::Strategic, pump, rng, STRATEGY_CAPITAL + 3 * peak.max(TOKEN)));
-    out.push(Agent::new("pumper twin".into(), Class::Twin, Kind::StakingTwin { of: "baseline pumper".into() }, rng, STRATEGY_CAPITAL));
+    out.push(Agent::new(
+        "pumper twin".into(),
+        Class::Twin,
+        Kind::StakingTwin { of: "baseline pumper".into() },
+        rng,
+        STRATEGY_CAPITAL,
+    ));
     out.push(Agent::new("1-unit griefer".into(), Class::Strategic, Kind::Griefer, rng, 1_000 * TOKEN));
     out.push(Agent::new("churner".into(), Class::Strategic, Kind::Churner, rng, STRATEGY_CAPITAL));
-    out.push(Agent::new("churner twin".into(), Class::Twin, Kind::StakingTwin { of: "churner".into() }, rng, STRATEGY_CAPITAL));
+    out.push(Agent::new(
+        "churner twin".into(),
+        Class::Twin,
+        Kind::StakingTwin { of: "churner".into() },
+        rng,
+        STRATEGY_CAPITAL,
+    ));
     out.push(Agent::new("early seller".into(), Class::Strategic, Kind::EarlySeller { schedule: schedules }, rng, 0));
-    out.push(Agent::new("early seller twin".into(), Class::Twin, Kind::PatientInsider { schedule: schedules + 1 }, rng, 0));
+    out.push(Agent::new(
+        "early seller twin".into(),
+        Class::Twin,
+        Kind::PatientInsider { schedule: schedules + 1 },
+        rng,
+        0,
+    ));
     out
 }

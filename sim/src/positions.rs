@@ -68,7 +68,8 @@ impl World {
         let pos = pda::position(&self.keys.engine, &who, id);
         let dest = ops::ata(&self.keys, &who);
         let before = self.balance(i).await?;
-        self.send_as(i, vec![ix::withdraw(&self.keys, &who, &pos, &dest), ix::close_position(&self.keys, &who, &pos)]).await?;
+        self.send_as(i, vec![ix::withdraw(&self.keys, &who, &pos, &dest), ix::close_position(&self.keys, &who, &pos)])
+            .await?;
         let back = self.balance(i).await? - before;
         let a = &mut self.agents[i];
         let put = a.contributed.iter().find(|(p, _)| *p == id).map_or(0, |(_, v)| *v);

@@ -70,7 +70,8 @@ pub struct AgentRow {
 
 impl AgentRow {
     pub fn new(a: &Agent) -> AgentRow {
-        let kind = serde_json::to_value(&a.kind).ok().and_then(|v| v["kind"].as_str().map(String::from)).unwrap_or_default();
+        let kind =
+            serde_json::to_value(&a.kind).ok().and_then(|v| v["kind"].as_str().map(String::from)).unwrap_or_default();
         let put_in = a.ledger.put_in();
         AgentRow {
             name: a.name.clone(),
@@ -112,8 +113,20 @@ impl Run {
         for r in &self.rows {
             s += &format!(
                 "{},{},{},{},{},{},{},{},{},{},{},{:.6},{},{}\n",
-                r.epoch, r.usage, r.attributed, r.baseline, r.gate_passed, r.cap, r.emission, r.stakers, r.builders, r.treasury, r.supply,
-                r.reward_per_weight_pct, r.insiders_vested, r.gated_vested
+                r.epoch,
+                r.usage,
+                r.attributed,
+                r.baseline,
+                r.gate_passed,
+                r.cap,
+                r.emission,
+                r.stakers,
+                r.builders,
+                r.treasury,
+                r.supply,
+                r.reward_per_weight_pct,
+                r.insiders_vested,
+                r.gated_vested
             );
         }
         s
@@ -121,12 +134,25 @@ impl Run {
 
     /// The per-agent ledger as CSV.
     pub fn agents_csv(&self) -> String {
-        let mut s = String::from("name,class,kind,start,bought,paid,received,sold,staked_max,end,net,net_pct,refused\n");
+        let mut s =
+            String::from("name,class,kind,start,bought,paid,received,sold,staked_max,end,net,net_pct,refused\n");
         for a in &self.agents {
             let l = &a.ledger;
             s += &format!(
                 "{},{:?},{},{},{},{},{},{},{},{},{},{},{}\n",
-                a.name, a.class, a.kind, l.start, l.bought, l.paid, l.received, l.sold, l.staked_max, l.end, a.net, pct(a.net_pct), l.refused.len()
+                a.name,
+                a.class,
+                a.kind,
+                l.start,
+                l.bought,
+                l.paid,
+                l.received,
+                l.sold,
+                l.staked_max,
+                l.end,
+                a.net,
+                pct(a.net_pct),
+                l.refused.len()
             );
         }
         s
@@ -141,8 +167,16 @@ impl Run {
         for r in self.rows.iter().step_by(every.max(1)) {
             s += &format!(
                 "{:>5} {:>11} {:>11} {:>5} {:>10} {:>10} {:>10} {:>9} {:>13} {:>9.4}\n",
-                r.epoch, tokens(r.usage), tokens(r.baseline), if r.gate_passed { "pass" } else { "FAIL" }, tokens(r.emission),
-                tokens(r.stakers), tokens(r.builders), tokens(r.treasury), tokens(r.supply), r.reward_per_weight_pct
+                r.epoch,
+                tokens(r.usage),
+                tokens(r.baseline),
+                if r.gate_passed { "pass" } else { "FAIL" },
+                tokens(r.emission),
+                tokens(r.stakers),
+                tokens(r.builders),
+                tokens(r.treasury),
+                tokens(r.supply),
+                r.reward_per_weight_pct
             );
         }
         s
@@ -157,14 +191,29 @@ impl Run {
             if rows.is_empty() {
                 continue;
             }
-            let (paid, recv, put): (u64, u64, u64) =
-                rows.iter().fold((0, 0, 0), |(p, r, i), a| (p + a.ledger.paid, r + a.ledger.received, i + a.ledger.put_in()));
+            let (paid, recv, put): (u64, u64, u64) = rows
+                .iter()
+                .fold((0, 0, 0), |(p, r, i), a| (p + a.ledger.paid, r + a.ledger.received, i + a.ledger.put_in()));
             let net = recv as i128 - paid as i128;
             let p = (put > 0).then(|| net as f64 * 100.0 / put as f64);
-            s += &format!("{:<20} {:>14} {:>14} {:>14} {:>9}\n", format!("{} ({})", class.plural(), rows.len()), tokens(paid), tokens(recv), signed(net), pct(p));
+            s += &format!(
+                "{:<20} {:>14} {:>14} {:>14} {:>9}\n",
+                format!("{} ({})", class.plural(), rows.len()),
+                tokens(paid),
+                tokens(recv),
+                signed(net),
+                pct(p)
+            );
         }
         for a in self.agents.iter().filter(|a| matches!(a.class, Class::Strategic | Class::Twin)) {
-            s += &format!("{:<20} {:>14} {:>14} {:>14} {:>9}\n", a.name, tokens(a.ledger.paid), tokens(a.ledger.received), signed(a.net), pct(a.net_pct));
+            s += &format!(
+                "{:<20} {:>14} {:>14} {:>14} {:>9}\n",
+                a.name,
+                tokens(a.ledger.paid),
+                tokens(a.ledger.received),
+                signed(a.net),
+                pct(a.net_pct)
+            );
         }
         s
     }

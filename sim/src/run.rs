@@ -55,7 +55,9 @@ async fn vested_now(w: &mut World) -> Result<(u64, u64), SimError> {
     let usage = w.client.get::<coherence::state::Engine>(&w.keys.engine).await?.total_usage_burned;
     let (mut time_only, mut gated) = (0u64, 0u64);
     for i in 0..w.agents.len() {
-        if let Kind::Insider { schedule, .. } | Kind::EarlySeller { schedule } | Kind::PatientInsider { schedule } = w.agents[i].kind {
+        if let Kind::Insider { schedule, .. } | Kind::EarlySeller { schedule } | Kind::PatientInsider { schedule } =
+            w.agents[i].kind
+        {
             let v: VestingSchedule = w.client.get(&pda::vesting(&w.keys.engine, schedule)).await?;
             let vested = v.claimed + preview::preview_vested(&v, usage, now)?; // claimed + claimable
             *if v.gate().is_some() { &mut gated } else { &mut time_only } += vested;
@@ -72,7 +74,9 @@ async fn exit_everyone(w: &mut World) -> Result<(), SimError> {
     for i in 0..w.agents.len() {
         match w.agents[i].kind.clone() {
             Kind::Builder { source } | Kind::WashCoalition { source, .. } => behave::claim_source(w, i, source).await?,
-            Kind::Insider { schedule, .. } | Kind::EarlySeller { schedule } => behave::claim_vested(w, i, schedule, true, false).await?,
+            Kind::Insider { schedule, .. } | Kind::EarlySeller { schedule } => {
+                behave::claim_vested(w, i, schedule, true, false).await?
+            }
             Kind::PatientInsider { schedule } => behave::claim_vested(w, i, schedule, false, false).await?,
             _ => {}
         }

@@ -41,7 +41,14 @@ impl Population {
     pub fn standard(agents: u32) -> Population {
         let rest = agents.max(20) - STRATEGIC_AGENTS;
         let (stakers, builders, insiders) = ((rest * 28 / 90).max(2), (rest / 9).max(1), (rest * 6 / 90).max(2));
-        Population { users: rest - stakers - builders - insiders, stakers, builders, insiders, strategic: true, wash_only: false }
+        Population {
+            users: rest - stakers - builders - insiders,
+            stakers,
+            builders,
+            insiders,
+            strategic: true,
+            wash_only: false,
+        }
     }
 
     /// Agents in all.
@@ -112,7 +119,16 @@ impl Scenario {
             "wash" => (UsagePath::Plateau, Population { wash_only: true, ..Population::standard(20) }),
             other => (UsagePath::parse(other)?, Population::standard(100)),
         };
-        Some(Scenario { name: name.into(), path, population, params: recommended_params(), epochs: 104, seed, base_usage: BASE_USAGE, epoch_secs: EPOCH_SECS })
+        Some(Scenario {
+            name: name.into(),
+            path,
+            population,
+            params: recommended_params(),
+            epochs: 104,
+            seed,
+            base_usage: BASE_USAGE,
+            epoch_secs: EPOCH_SECS,
+        })
     }
 
     /// The same scenario with `agents` agents.
@@ -132,7 +148,8 @@ impl Scenario {
 /// A live engine's parameters carried over to the simulated mint: the cap
 /// keeps its fraction of max supply; everything else is unchanged.
 pub fn adapt_params(live: &Params, live_max_supply: u64) -> Params {
-    let cap = (live.cap as u128 * MAX_SUPPLY as u128 / live_max_supply.max(1) as u128).clamp(1, MAX_SUPPLY as u128) as u64;
+    let cap =
+        (live.cap as u128 * MAX_SUPPLY as u128 / live_max_supply.max(1) as u128).clamp(1, MAX_SUPPLY as u128) as u64;
     Params { cap, ..*live }
 }
 

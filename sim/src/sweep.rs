@@ -2,8 +2,8 @@
 //! with its verdicts and key figures in one table.
 
 use crate::scenario::Scenario;
-use coherence_sdk::params::set as set_param;
 use crate::{simulate, Outcome, SimError};
+use coherence_sdk::params::set as set_param;
 use serde::Serialize;
 
 /// A parsed sweep.
@@ -17,7 +17,10 @@ impl Sweep {
     /// Parses `alpha_bps=1000:9000:1000` (inclusive bounds; at most 50 values).
     pub fn parse(spec: &str) -> Result<Sweep, String> {
         let (param, range) = spec.split_once('=').ok_or("expected PARAM=FROM:TO:STEP")?;
-        let parts: Vec<u64> = range.split(':').map(|p| p.trim().parse::<u64>().map_err(|_| format!("not a number: {p}"))).collect::<Result<_, _>>()?;
+        let parts: Vec<u64> = range
+            .split(':')
+            .map(|p| p.trim().parse::<u64>().map_err(|_| format!("not a number: {p}")))
+            .collect::<Result<_, _>>()?;
         let [from, to, step] = parts[..] else { return Err("expected FROM:TO:STEP".into()) };
         if step == 0 || to < from {
             return Err("need STEP > 0 and FROM <= TO".into());
@@ -60,7 +63,13 @@ pub async fn run(base: &Scenario, sweep: &Sweep, progress: &mut dyn FnMut(u64, u
             Err(SimError::Genesis(e)) => Point {
                 value,
                 refused: Some(e.program_error().map_or(e.to_string(), |p| p.name())),
-                emitted: 0, usage: 0, wash_net: 0, wash_excess: 0, staker_yield_pct: 0.0, extractions: 0, violations: 0,
+                emitted: 0,
+                usage: 0,
+                wash_net: 0,
+                wash_excess: 0,
+                staker_yield_pct: 0.0,
+                extractions: 0,
+                violations: 0,
             },
             Err(e) => return Err(e),
         };
@@ -97,7 +106,14 @@ pub fn table(param: &str, points: &[Point]) -> String {
             None => {
                 s += &format!(
                     "| {} | {} | {} | {} | {} | {:.2} % | {} | {} |\n",
-                    p.value, t(p.usage as i128), t(p.emitted as i128), t(p.wash_net), t(p.wash_excess), p.staker_yield_pct, p.extractions, p.violations
+                    p.value,
+                    t(p.usage as i128),
+                    t(p.emitted as i128),
+                    t(p.wash_net),
+                    t(p.wash_excess),
+                    p.staker_yield_pct,
+                    p.extractions,
+                    p.violations
                 )
             }
         }

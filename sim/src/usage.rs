@@ -51,10 +51,20 @@ impl UsagePath {
             UsagePath::Growth => 1.0 + 5.0 / (1.0 + (-(e - n / 2.0) / (n / 10.0)).exp()),
             UsagePath::Plateau => 1.0,
             UsagePath::Decline => 0.985f64.powf(e),
-            UsagePath::Crash => if e < n / 3.0 { 1.0 } else { 0.15 },
+            UsagePath::Crash => {
+                if e < n / 3.0 {
+                    1.0
+                } else {
+                    0.15
+                }
+            }
             UsagePath::Shock => {
                 let (drop, back) = (n / 4.0, n / 2.0);
-                if e < drop || e >= back { 1.0 } else { 0.25 + 0.75 * (e - drop) / (back - drop) }
+                if e < drop || e >= back {
+                    1.0
+                } else {
+                    0.25 + 0.75 * (e - drop) / (back - drop)
+                }
             }
             UsagePath::Seasonal => 1.0 + 0.5 * (2.0 * std::f64::consts::PI * e / 52.0).sin(),
             UsagePath::Zero | UsagePath::Series(_) => 0.0,

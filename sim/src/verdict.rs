@@ -81,9 +81,18 @@ fn cumulative(rows: &[EpochRow], class: &str) -> Vec<u64> {
     let mut sum = 0u64;
     rows.iter()
         .map(|r| match class {
-            "stakers" => { sum += r.stakers; sum }
-            "builders" => { sum += r.builders; sum }
-            "treasury" => { sum += r.treasury; sum }
+            "stakers" => {
+                sum += r.stakers;
+                sum
+            }
+            "builders" => {
+                sum += r.builders;
+                sum
+            }
+            "treasury" => {
+                sum += r.treasury;
+                sum
+            }
             "insiders" => r.insiders_vested,
             _ => r.gated_vested,
         })
@@ -95,12 +104,22 @@ fn cause(h: &EpochRow, l: &EpochRow, gate_bps: u16) -> String {
     if !h.gate_passed && l.gate_passed {
         format!(
             "gate: higher run's usage {} < {} % of its baseline {}, while the lower run's {} passed against {}",
-            tokens(h.usage), gate_bps / 100, tokens(h.baseline), tokens(l.usage), tokens(l.baseline)
+            tokens(h.usage),
+            gate_bps / 100,
+            tokens(h.baseline),
+            tokens(l.usage),
+            tokens(l.baseline)
         )
     } else if h.emission == h.cap && h.cap < l.cap {
         format!("cap: the higher run's cap {} binds below the lower run's {}", tokens(h.cap), tokens(l.cap))
     } else if l.builders > h.builders {
-        format!("attribution: lower run attributed {} of {}, higher {} of {}", tokens(l.attributed), tokens(l.usage), tokens(h.attributed), tokens(h.usage))
+        format!(
+            "attribution: lower run attributed {} of {}, higher {} of {}",
+            tokens(l.attributed),
+            tokens(l.usage),
+            tokens(h.attributed),
+            tokens(h.usage)
+        )
     } else {
         format!("earlier epochs: lower run's emission {} vs higher {}", tokens(l.emission), tokens(h.emission))
     }
@@ -117,7 +136,13 @@ pub fn coherence(high: &Run, low: &Run) -> Vec<Violation> {
         for e in 0..h.len().min(l.len()) {
             let (dh, dl) = if e == 0 { (h[0], l[0]) } else { (h[e] - h[e - 1], l[e] - l[e - 1]) };
             if l[e] > h[e] && dl > dh {
-                out.push(Violation { class: class.into(), epoch: e as u64, lower: l[e], higher: h[e], cause: cause(&high.rows[e], &low.rows[e], gate) });
+                out.push(Violation {
+                    class: class.into(),
+                    epoch: e as u64,
+                    lower: l[e],
+                    higher: h[e],
+                    cause: cause(&high.rows[e], &low.rows[e], gate),
+                });
             }
         }
     }
@@ -151,11 +176,19 @@ pub fn without_usage(zero: &Run) -> Vec<Gain> {
     let sum = |class: Class| class_rows(zero, class).map(|a| a.ledger.received).sum::<u64>();
     let insiders = sum(Class::Insider);
     if insiders > 0 {
-        out.push(Gain { class: "insiders".into(), amount: insiders, why: "time-based vesting unlocks whatever the usage".into() });
+        out.push(Gain {
+            class: "insiders".into(),
+            amount: insiders,
+            why: "time-based vesting unlocks whatever the usage".into(),
+        });
     }
     let gated = sum(Class::GatedInsider);
     if gated > 0 {
-        out.push(Gain { class: "gated insiders".into(), amount: gated, why: "usage-gated vesting unlocked without usage (a defect)".into() });
+        out.push(Gain {
+            class: "gated insiders".into(),
+            amount: gated,
+            why: "usage-gated vesting unlocked without usage (a defect)".into(),
+        });
     }
     for (class, name) in [(Class::Staker, "stakers"), (Class::Builder, "builders")] {
         let v = sum(class);
@@ -202,8 +235,13 @@ impl Verdicts {
             let refused: Vec<String> = e.refused.iter().map(|(n, c)| format!("{n} x{c}")).collect();
             s += &format!(
                 "  {:<16} paid {:>11} received {:>11} net {:>11} vs {:<40} {:>11} -> excess {:>11} {}{}\n",
-                e.agent, tokens(e.paid), tokens(e.received), crate::report::signed(e.net), e.alternative,
-                crate::report::signed(e.alternative_net), crate::report::signed(e.excess),
+                e.agent,
+                tokens(e.paid),
+                tokens(e.received),
+                crate::report::signed(e.net),
+                e.alternative,
+                crate::report::signed(e.alternative_net),
+                crate::report::signed(e.excess),
                 if e.extracts { "EXTRACTS" } else { "ok" },
                 if refused.is_empty() { String::new() } else { format!(" (refused: {})", refused.join(", ")) }
             );
@@ -213,7 +251,14 @@ impl Verdicts {
             s += "  no class earned more with less usage\n";
         }
         for v in &self.coherence {
-            s += &format!("  VIOLATION {} epoch {}: lower {} > higher {} ({})\n", v.class, v.epoch, tokens(v.lower), tokens(v.higher), v.cause);
+            s += &format!(
+                "  VIOLATION {} epoch {}: lower {} > higher {} ({})\n",
+                v.class,
+                v.epoch,
+                tokens(v.lower),
+                tokens(v.higher),
+                v.cause
+            );
         }
         for (c, v) in &self.usage_independent {
             s += &format!("  note: {c} gained {} in both runs: not tied to usage\n", tokens(*v));

@@ -117,7 +117,14 @@ impl World {
     pub fn buy_from_market(&self, to: &Pubkey, amount: u64) -> Result<Vec<Instruction>, SimError> {
         let me = self.client.payer().pubkey();
         let transfer = t22::instruction::transfer_checked(
-            &self.keys.token_program, &self.market_ata(), &self.keys.mint, &ops::ata(&self.keys, to), &me, &[], amount, DECIMALS,
+            &self.keys.token_program,
+            &self.market_ata(),
+            &self.keys.mint,
+            &ops::ata(&self.keys, to),
+            &me,
+            &[],
+            amount,
+            DECIMALS,
         )
         .map_err(|e| SimError::Setup(e.to_string()))?;
         Ok(vec![ops::create_ata_ix(&self.keys, &me, to), transfer])
@@ -127,7 +134,14 @@ impl World {
     pub fn to_market(&self, i: usize, amount: u64) -> Result<Instruction, SimError> {
         let who = self.agents[i].key.pubkey();
         t22::instruction::transfer_checked(
-            &self.keys.token_program, &ops::ata(&self.keys, &who), &self.keys.mint, &self.market_ata(), &who, &[], amount, DECIMALS,
+            &self.keys.token_program,
+            &ops::ata(&self.keys, &who),
+            &self.keys.mint,
+            &self.market_ata(),
+            &who,
+            &[],
+            amount,
+            DECIMALS,
         )
         .map_err(|e| SimError::Setup(e.to_string()))
     }

@@ -53,7 +53,14 @@ async fn every_built_in_scenario_replays_exactly_from_its_seed() {
 #[tokio::test]
 async fn no_strategic_agent_beats_its_honest_alternative() {
     let o = outcome(small("growth", 1)).await;
-    let v = |name: &str| o.verdicts.extraction.iter().find(|e| e.agent == name).unwrap_or_else(|| panic!("no verdict for {name}")).clone();
+    let v = |name: &str| {
+        o.verdicts
+            .extraction
+            .iter()
+            .find(|e| e.agent == name)
+            .unwrap_or_else(|| panic!("no verdict for {name}"))
+            .clone()
+    };
     for e in &o.verdicts.extraction {
         assert!(!e.extracts, "{} extracts: net {} vs {} {}", e.agent, e.net, e.alternative, e.alternative_net);
     }
@@ -134,13 +141,21 @@ async fn zero_usage_mints_nothing_and_only_time_vesting_gains() {
     assert_eq!(o.verdicts.without_usage[0].amount, insiders);
     assert!(o.verdicts.usage_independent.iter().any(|(c, _)| c == "insiders"));
     // Usage-gated insiders gain nothing without usage, and do with it.
-    let gated = |run: &Run| -> u64 { run.agents.iter().filter(|a| a.class == Class::GatedInsider).map(|a| a.ledger.received).sum() };
+    let gated = |run: &Run| -> u64 {
+        run.agents.iter().filter(|a| a.class == Class::GatedInsider).map(|a| a.ledger.received).sum()
+    };
     assert!(o.zero.agents.iter().any(|a| a.class == Class::GatedInsider));
     assert_eq!(gated(&o.zero), 0);
     assert!(o.zero.rows.iter().all(|r| r.gated_vested == 0));
     assert!(gated(&o.main) > 0 && o.main.rows.last().unwrap().gated_vested > 0);
     let last = |run: &Run| run.rows.last().unwrap().gated_vested;
-    assert!(last(&o.lower) < last(&o.main), "gated: lower {} main {} ({:?})", last(&o.lower), last(&o.main), o.verdicts.usage_independent);
+    assert!(
+        last(&o.lower) < last(&o.main),
+        "gated: lower {} main {} ({:?})",
+        last(&o.lower),
+        last(&o.main),
+        o.verdicts.usage_independent
+    );
 }
 
 #[tokio::test]
@@ -165,14 +180,19 @@ async fn incoherent_parameters_show_the_expected_violations() {
     assert!(granted >= 5_000_000 * coherence_sim::scenario::TOKEN);
     // The treasury's 20 % share of every emission (floored per epoch).
     let (t, emitted): (u64, u64) = o.main.rows.iter().fold((0, 0), |(t, e), r| (t + r.treasury, e + r.emission));
-    assert!(emitted > 0 && t as u128 * 10_000 >= emitted as u128 * 1_999 && t * 5 <= emitted, "treasury {t} of {emitted}");
+    assert!(
+        emitted > 0 && t as u128 * 10_000 >= emitted as u128 * 1_999 && t * 5 <= emitted,
+        "treasury {t} of {emitted}"
+    );
 }
 
 #[tokio::test]
 async fn a_usage_series_drives_the_run_and_charts_draw_it() {
     let mut s = small("plateau", 1);
     s.epochs = 6;
-    s.path = usage::UsagePath::Series(vec![0, 2_000_000, 500_000, 3_000_000].into_iter().map(|t| t * coherence_sim::scenario::TOKEN).collect());
+    s.path = usage::UsagePath::Series(
+        vec![0, 2_000_000, 500_000, 3_000_000].into_iter().map(|t| t * coherence_sim::scenario::TOKEN).collect(),
+    );
     let r = once(s).await;
     let usage: Vec<u64> = r.rows.iter().map(|r| r.usage / coherence_sim::scenario::TOKEN).collect();
     // Users pay the series, the wash coalition adds its 10 %, the pumper triples epoch 1 (= 6 / 4).

@@ -29,7 +29,9 @@ fn consumed(name: &str, logs: &[String]) -> u64 {
     let needle = format!("Program {} consumed ", coherence::ID);
     logs.iter()
         .rev()
-        .find_map(|l| l.strip_prefix(&needle).and_then(|rest| rest.split(' ').next()).and_then(|n| n.parse::<u64>().ok()))
+        .find_map(|l| {
+            l.strip_prefix(&needle).and_then(|rest| rest.split(' ').next()).and_then(|n| n.parse::<u64>().ok())
+        })
         .unwrap_or_else(|| panic!("{name}: no consumed line (is this the SBF build?)\n{}", logs.join("\n")))
 }
 
@@ -53,7 +55,13 @@ impl Bench {
     }
 
     /// [`Bench::run`] as a v0 transaction compiled against `tables`.
-    async fn run_v0(&mut self, h: &mut Harness, name: &str, instruction: Instruction, tables: &[coherence_sdk::lookup::AddressLookupTableAccount]) {
+    async fn run_v0(
+        &mut self,
+        h: &mut Harness,
+        name: &str,
+        instruction: Instruction,
+        tables: &[coherence_sdk::lookup::AddressLookupTableAccount],
+    ) {
         let payer = h.payer();
         let tx = h.bank.transaction_v0(std::slice::from_ref(&instruction), &[&payer], tables).expect("v0 transaction");
         let sim = h.bank.ctx.banks_client.simulate_transaction(tx).await.expect("simulate");
@@ -105,15 +113,38 @@ async fn main() {
     // Genesis on Token-2022 (a metadata-pointer mint: extension checks run) and on SPL Token.
     let (k22, auth22, _, _) = mint(&mut h, TOKEN_2022, &[Ext::MetadataPointer]).await;
     let me = payer.pubkey();
-    b.run(&mut h, "initialize_engine (Token-2022)", ix::initialize_engine(&k22, &me, &auth22.pubkey(), args(me, 4)), &[&auth22]).await;
+    b.run(
+        &mut h,
+        "initialize_engine (Token-2022)",
+        ix::initialize_engine(&k22, &me, &auth22.pubkey(), args(me, 4)),
+        &[&auth22],
+    )
+    .await;
     let (k, auth, holder, holder_tokens) = mint(&mut h, TOKEN, &[]).await;
     let governor = h.wallet().await;
-    b.run(&mut h, "initialize_engine (SPL Token)", ix::initialize_engine(&k, &me, &auth.pubkey(), args(governor.pubkey(), 16)), &[&auth]).await;
+    b.run(
+        &mut h,
+        "initialize_engine (SPL Token)",
+        ix::initialize_engine(&k, &me, &auth.pubkey(), args(governor.pubkey(), 16)),
+        &[&auth],
+    )
+    .await;
     for shard in 0..16 {
         b.run(&mut h, "init_usage_shard", ix::init_usage_shard(&k, &me, shard), &[]).await;
     }
-    let f = Fixture { keys: k, authority: governor.insecure_clone(), genesis: holder.insecure_clone(), genesis_tokens: holder_tokens };
-    b.run(&mut h, "deposit_treasury", ix::deposit_treasury(&k, &holder.pubkey(), &holder_tokens, GENESIS_SUPPLY / 4), &[&holder]).await;
+    let f = Fixture {
+        keys: k,
+        authority: governor.insecure_clone(),
+        genesis: holder.insecure_clone(),
+        genesis_tokens: holder_tokens,
+    };
+    b.run(
+        &mut h,
+        "deposit_treasury",
+        ix::deposit_treasury(&k, &holder.pubkey(), &holder_tokens, GENESIS_SUPPLY / 4),
+        &[&holder],
+    )
+    .await;
 
     let p = default_params();
     let mut users = Vec::new();
@@ -130,7 +161,17 @@ async fn main() {
     let mut schedules = Vec::new();
     for (id, period) in [(0u64, 0u64), (1, 30 * DAY), (2, 0)] {
         let (who, _) = &users[id as usize];
-        let a = CreateVestingArgs { beneficiary: who.pubkey(), total: 1_000_000_000, start: now, cliff: now + p.min_vesting_cliff as i64, end: now + p.min_vesting_duration as i64, period, revocable: true, usage_rate_bps: 0, grace_secs: 0 };
+        let a = CreateVestingArgs {
+            beneficiary: who.pubkey(),
+            total: 1_000_000_000,
+            start: now,
+            cliff: now + p.min_vesting_cliff as i64,
+            end: now + p.min_vesting_duration as i64,
+            period,
+            revocable: true,
+            usage_rate_bps: 0,
+            grace_secs: 0,
+        };
         b.run(&mut h, "create_vesting", ix::create_vesting(&k, &me, &governor.pubkey(), id, a), &[&governor]).await;
         schedules.push(pda::vesting(&k.engine, id));
     }
@@ -138,8 +179,24 @@ async fn main() {
     for (id, total) in [(3u64, 1_000_000_000u64), (4, 1_000)] {
         let (who, _) = &users[0];
         let grace = coherence::constants::MIN_VESTING_GRACE_SECS as u32;
-        let a = CreateVestingArgs { beneficiary: who.pubkey(), total, start: now, cliff: now + p.min_vesting_cliff as i64, end: now + p.min_vesting_duration as i64, period: 0, revocable: false, usage_rate_bps: 1_000, grace_secs: grace };
-        b.run(&mut h, "create_vesting (usage-gated)", ix::create_vesting(&k, &me, &governor.pubkey(), id, a), &[&governor]).await;
+        let a = CreateVestingArgs {
+            beneficiary: who.pubkey(),
+            total,
+            start: now,
+            cliff: now + p.min_vesting_cliff as i64,
+            end: now + p.min_vesting_duration as i64,
+            period: 0,
+            revocable: false,
+            usage_rate_bps: 1_000,
+            grace_secs: grace,
+        };
+        b.run(
+            &mut h,
+            "create_vesting (usage-gated)",
+            ix::create_vesting(&k, &me, &governor.pubkey(), id, a),
+            &[&governor],
+        )
+        .await;
         schedules.push(pda::vesting(&k.engine, id));
     }
 
@@ -149,12 +206,14 @@ async fn main() {
         let name = if i == 0 { "open_position (max lock)" } else { "open_position (min lock)" };
         b.run(&mut h, name, ix::open_position(&k, &who.pubkey(), tokens, 0, 1_000_000_000, lock), &[who]).await;
         let pos = pda::position(&k.engine, &who.pubkey(), 0);
-        b.run(&mut h, "add_to_position", ix::add_to_position(&k, &who.pubkey(), &pos, tokens, 500_000_000), &[who]).await;
+        b.run(&mut h, "add_to_position", ix::add_to_position(&k, &who.pubkey(), &pos, tokens, 500_000_000), &[who])
+            .await;
         if i > 0 {
             b.run(&mut h, "extend_lock", ix::extend_lock(&k, &who.pubkey(), &pos, p.min_lock + DAY), &[who]).await;
         }
     }
-    b.run(&mut h, "fund_rewards", ix::fund_rewards(&k, &holder.pubkey(), &holder_tokens, 1_000_000_000), &[&holder]).await;
+    b.run(&mut h, "fund_rewards", ix::fund_rewards(&k, &holder.pubkey(), &holder_tokens, 1_000_000_000), &[&holder])
+        .await;
 
     // Epochs: usage in every shard (half of it through the source), then a
     // 16-shard close (a v0 transaction with the engine's lookup table) that
@@ -178,11 +237,23 @@ async fn main() {
                 (Some(_), None) => "record_usage (source)",
                 (Some(_), Some(_)) => "record_usage (source + settlement record)",
             };
-            b.run(&mut h, name, ix::record_usage(&k, &who.pubkey(), tokens, shard, 1_000_000 + shard as u64, src, record), &[who]).await;
+            b.run(
+                &mut h,
+                name,
+                ix::record_usage(&k, &who.pubkey(), tokens, shard, 1_000_000 + shard as u64, src, record),
+                &[who],
+            )
+            .await;
         }
         f.warp_to_epoch(&mut h, epoch + 1).await;
         let close = ix::close_epoch(&k, &me, epoch, 16);
-        b.run_v0(&mut h, "close_epoch (16 shards, lookup table; burns 16 escrows)", close, std::slice::from_ref(&table)).await;
+        b.run_v0(
+            &mut h,
+            "close_epoch (16 shards, lookup table; burns 16 escrows)",
+            close,
+            std::slice::from_ref(&table),
+        )
+        .await;
         h.warp_by(3_600).await;
         for (i, (who, tokens)) in users.iter().enumerate() {
             let pos = pda::position(&k.engine, &who.pubkey(), 0);
@@ -193,7 +264,13 @@ async fn main() {
     }
     let st: coherence::state::Source = h.get(&source).await;
     let record = (st.usage > 0).then(|| pda::epoch_record(&k.engine, st.epoch));
-    b.run(&mut h, "claim_source_rewards", ix::claim_source_rewards(&k, &builder.pubkey(), &source, record, &builder_tokens), &[&builder]).await;
+    b.run(
+        &mut h,
+        "claim_source_rewards",
+        ix::claim_source_rewards(&k, &builder.pubkey(), &source, record, &builder_tokens),
+        &[&builder],
+    )
+    .await;
 
     // Exits.
     for (who, tokens) in &users {
@@ -218,7 +295,13 @@ async fn main() {
     b.run(&mut h, "close_vesting", ix::close_vesting(&k, &w2.pubkey(), &schedules[2]), &[w2]).await;
     b.run(&mut h, "claim_vesting (usage-gated)", ix::claim_vesting(&k, &w0.pubkey(), &schedules[3], t0), &[w0]).await;
     b.run(&mut h, "claim_vesting (usage-gated)", ix::claim_vesting(&k, &w0.pubkey(), &schedules[4], t0), &[w0]).await;
-    b.run(&mut h, "close_vesting (usage-gated: releases its budget)", ix::close_vesting(&k, &w0.pubkey(), &schedules[4]), &[w0]).await;
+    b.run(
+        &mut h,
+        "close_vesting (usage-gated: releases its budget)",
+        ix::close_vesting(&k, &w0.pubkey(), &schedules[4]),
+        &[w0],
+    )
+    .await;
     // Expiry needs the epoch containing end + grace closed: close every
     // ended epoch (not measured) with the lookup table.
     h.warp_by(coherence::constants::MIN_VESTING_GRACE_SECS as i64 + DAY as i64).await;
@@ -237,7 +320,8 @@ async fn main() {
     h.warp_by(p.timelock_secs as i64).await;
     b.run(&mut h, "apply_params", ix::apply_params(&k), &[]).await;
     let next = h.wallet().await;
-    b.run(&mut h, "propose_authority", ix::propose_authority(&k, &governor.pubkey(), next.pubkey()), &[&governor]).await;
+    b.run(&mut h, "propose_authority", ix::propose_authority(&k, &governor.pubkey(), next.pubkey()), &[&governor])
+        .await;
     b.run(&mut h, "accept_authority", ix::accept_authority(&k, &next.pubkey()), &[&next]).await;
     b.run(&mut h, "set_pause", ix::set_pause(&k, &next.pubkey(), true), &[&next]).await;
     b.run(&mut h, "set_pause", ix::set_pause(&k, &next.pubkey(), false), &[&next]).await;

@@ -9,11 +9,11 @@
 use anchor_lang::prelude::{Pubkey, Rent};
 use anchor_lang::Space;
 use coherence::state::*;
+use coherence_sdk::lookup::{self, AddressLookupTableAccount};
 use coherence_sdk::{instructions as ix, pda, EngineKeys};
 use solana_keypair::Keypair;
-use solana_signer::Signer;
-use coherence_sdk::lookup::{self, AddressLookupTableAccount};
 use solana_message::{v0, VersionedMessage};
+use solana_signer::Signer;
 use solana_transaction::versioned::VersionedTransaction;
 use solana_transaction::Transaction;
 
@@ -28,10 +28,15 @@ fn tx_size(ixs: &[anchor_lang::solana_program::instruction::Instruction], signer
 }
 
 /// Size and account count of a v0 transaction compiled against `tables`.
-fn v0_size(ixs: &[anchor_lang::solana_program::instruction::Instruction], signers: &[&Keypair], tables: &[AddressLookupTableAccount]) -> (usize, usize) {
+fn v0_size(
+    ixs: &[anchor_lang::solana_program::instruction::Instruction],
+    signers: &[&Keypair],
+    tables: &[AddressLookupTableAccount],
+) -> (usize, usize) {
     let payer = signers[0].pubkey();
     let message = v0::Message::try_compile(&payer, ixs, tables, Default::default()).expect("compile");
-    let looked_up: usize = message.address_table_lookups.iter().map(|l| l.writable_indexes.len() + l.readonly_indexes.len()).sum();
+    let looked_up: usize =
+        message.address_table_lookups.iter().map(|l| l.writable_indexes.len() + l.readonly_indexes.len()).sum();
     let accounts = message.account_keys.len() + looked_up;
     let tx = VersionedTransaction::try_new(VersionedMessage::V0(message), signers).expect("sign");
     (bincode::serialize(&tx).expect("serialize").len(), accounts)
@@ -61,10 +66,30 @@ fn main() {
     let price = solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_price(1);
     let source = pda::source(&keys.engine, 0);
     let cases = [
-        ("record_usage (no source)", vec![cu.clone(), price.clone(), ix::record_usage(&keys, &user.pubkey(), &tokens, 3, 1, None, None)]),
-        ("record_usage (source + settlement record)", vec![cu.clone(), price.clone(), ix::record_usage(&keys, &user.pubkey(), &tokens, 3, 1, Some(source), Some(pda::epoch_record(&keys.engine, 7)))]),
+        (
+            "record_usage (no source)",
+            vec![cu.clone(), price.clone(), ix::record_usage(&keys, &user.pubkey(), &tokens, 3, 1, None, None)],
+        ),
+        (
+            "record_usage (source + settlement record)",
+            vec![
+                cu.clone(),
+                price.clone(),
+                ix::record_usage(
+                    &keys,
+                    &user.pubkey(),
+                    &tokens,
+                    3,
+                    1,
+                    Some(source),
+                    Some(pda::epoch_record(&keys.engine, 7)),
+                ),
+            ],
+        ),
     ];
-    println!("\n| transaction (legacy, with compute-budget ixs) | bytes | of {PACKET} | accounts |\n|---|---:|---:|---:|");
+    println!(
+        "\n| transaction (legacy, with compute-budget ixs) | bytes | of {PACKET} | accounts |\n|---|---:|---:|---:|"
+    );
     for (name, ixs) in cases {
         let (bytes, accounts) = tx_size(&ixs, &[&payer, &user]);
         println!("| {name} | {bytes} | {:.0} % | {accounts} |", bytes as f64 * 100.0 / PACKET as f64);
@@ -76,9 +101,16 @@ fn main() {
     for shards in [1u8, 4, 9, 16] {
         let ixs = vec![cu.clone(), price.clone(), ix::close_epoch(&keys, &payer.pubkey(), 7, shards)];
         let (legacy, accounts) = tx_size(&ixs, &[&payer]);
-        let table = AddressLookupTableAccount { key: Pubkey::new_unique(), addresses: lookup::close_epoch_addresses(&keys, shards) };
+        let table = AddressLookupTableAccount {
+            key: Pubkey::new_unique(),
+            addresses: lookup::close_epoch_addresses(&keys, shards),
+        };
         let (with_table, _) = v0_size(&ixs, &[&payer], &[table]);
         let fits = if legacy <= PACKET { format!("{legacy}") } else { format!("{legacy} (does not fit)") };
-        println!("| {shards} shard{} | {fits} | {with_table} | {:.0} % | {accounts} |", if shards == 1 { "" } else { "s" }, with_table as f64 * 100.0 / PACKET as f64);
+        println!(
+            "| {shards} shard{} | {fits} | {with_table} | {:.0} % | {accounts} |",
+            if shards == 1 { "" } else { "s" },
+            with_table as f64 * 100.0 / PACKET as f64
+        );
     }
 }

@@ -62,7 +62,12 @@ impl Fixture {
     /// An SPL Token engine whose mint has `decimals` decimals and a genesis
     /// supply of `genesis_supply` base units (e.g. 0 decimals, or 9 decimals
     /// near `u64::MAX`), with the genesis arguments adjusted by `tweak`.
-    pub async fn custom(h: &mut Harness, decimals: u8, genesis_supply: u64, tweak: impl FnOnce(&mut InitEngineArgs)) -> Fixture {
+    pub async fn custom(
+        h: &mut Harness,
+        decimals: u8,
+        genesis_supply: u64,
+        tweak: impl FnOnce(&mut InitEngineArgs),
+    ) -> Fixture {
         let mint_authority = h.wallet().await;
         let mint = h.create_mint_with_decimals(TOKEN, &mint_authority.pubkey(), None, &[], decimals).await;
         let authority = h.wallet().await;
@@ -86,9 +91,7 @@ impl Fixture {
         let keys = EngineKeys::new(mint, token_program);
         let mut args = default_args(authority.pubkey());
         tweak(&mut args);
-        h.send(&[init_ix(h, &keys, mint_authority, args.clone())], &[mint_authority])
-            .await
-            .expect("initialize_engine");
+        h.send(&[init_ix(h, &keys, mint_authority, args.clone())], &[mint_authority]).await.expect("initialize_engine");
         let payer = h.payer().pubkey();
         let shards: Vec<_> = (0..args.usage_shards).map(|i| ix::init_usage_shard(&keys, &payer, i)).collect();
         for chunk in shards.chunks(coherence_sdk::ops::SHARDS_PER_TX) {
@@ -119,12 +122,25 @@ impl Fixture {
 }
 
 /// `initialize_engine` paid by the harness payer.
-pub fn init_ix(h: &Harness, keys: &EngineKeys, mint_authority: &Keypair, args: InitEngineArgs) -> anchor_lang::solana_program::instruction::Instruction {
+pub fn init_ix(
+    h: &Harness,
+    keys: &EngineKeys,
+    mint_authority: &Keypair,
+    args: InitEngineArgs,
+) -> anchor_lang::solana_program::instruction::Instruction {
     ix::initialize_engine(keys, &h.bank.ctx.payer.pubkey(), &mint_authority.pubkey(), args)
 }
 
 /// Vesting arguments relative to `start`.
-pub fn vesting_args(beneficiary: Pubkey, total: u64, start: i64, cliff_secs: u64, duration_secs: u64, period: u64, revocable: bool) -> coherence::instructions::CreateVestingArgs {
+pub fn vesting_args(
+    beneficiary: Pubkey,
+    total: u64,
+    start: i64,
+    cliff_secs: u64,
+    duration_secs: u64,
+    period: u64,
+    revocable: bool,
+) -> coherence::instructions::CreateVestingArgs {
     coherence::instructions::CreateVestingArgs {
         beneficiary,
         total,
@@ -140,7 +156,11 @@ pub fn vesting_args(beneficiary: Pubkey, total: u64, start: i64, cliff_secs: u64
 
 impl Fixture {
     /// Creates a schedule (authority signs) and returns its address.
-    pub async fn create_vesting(&self, h: &mut Harness, args: coherence::instructions::CreateVestingArgs) -> Result<Pubkey, solana_program_test::BanksClientError> {
+    pub async fn create_vesting(
+        &self,
+        h: &mut Harness,
+        args: coherence::instructions::CreateVestingArgs,
+    ) -> Result<Pubkey, solana_program_test::BanksClientError> {
         let id = self.engine(h).await.vesting_count;
         let payer = h.payer().pubkey();
         let ix = ix::create_vesting(&self.keys, &payer, &self.authority.pubkey(), id, args);
@@ -149,7 +169,15 @@ impl Fixture {
     }
 
     /// Opens position `id` for `owner` and returns its address.
-    pub async fn open(&self, h: &mut Harness, owner: &Keypair, from: &Pubkey, id: u64, amount: u64, lock: u64) -> Result<Pubkey, solana_program_test::BanksClientError> {
+    pub async fn open(
+        &self,
+        h: &mut Harness,
+        owner: &Keypair,
+        from: &Pubkey,
+        id: u64,
+        amount: u64,
+        lock: u64,
+    ) -> Result<Pubkey, solana_program_test::BanksClientError> {
         let ix = ix::open_position(&self.keys, &owner.pubkey(), from, id, amount, lock);
         h.send(&[ix], &[owner]).await?;
         Ok(coherence_sdk::pda::position(&self.keys.engine, &owner.pubkey(), id))
@@ -162,14 +190,22 @@ impl Fixture {
     }
 
     /// Claims rewards of `position` into `to`; returns the amount received.
-    pub async fn claim(&self, h: &mut Harness, owner: &Keypair, position: &Pubkey, to: &Pubkey) -> Result<u64, solana_program_test::BanksClientError> {
+    pub async fn claim(
+        &self,
+        h: &mut Harness,
+        owner: &Keypair,
+        position: &Pubkey,
+        to: &Pubkey,
+    ) -> Result<u64, solana_program_test::BanksClientError> {
         let before = h.balance(to).await;
         h.send(&[ix::claim_rewards(&self.keys, &owner.pubkey(), position, to, false)], &[owner]).await?;
         Ok(h.balance(to).await - before)
     }
 
     pub async fn pause(&self, h: &mut Harness, paused: bool) {
-        h.send(&[ix::set_pause(&self.keys, &self.authority.pubkey(), paused)], &[&self.authority]).await.expect("set_pause");
+        h.send(&[ix::set_pause(&self.keys, &self.authority.pubkey(), paused)], &[&self.authority])
+            .await
+            .expect("set_pause");
     }
 }
 
@@ -188,7 +224,15 @@ impl Fixture {
 
     /// `user` burns `amount` as usage in `shard`, optionally for `source`
     /// (the source's last epoch record is passed when it needs settling).
-    pub async fn record(&self, h: &mut Harness, user: &Keypair, tokens: &Pubkey, shard: u8, amount: u64, source: Option<Pubkey>) -> TxResult {
+    pub async fn record(
+        &self,
+        h: &mut Harness,
+        user: &Keypair,
+        tokens: &Pubkey,
+        shard: u8,
+        amount: u64,
+        source: Option<Pubkey>,
+    ) -> TxResult {
         let next_epoch = self.engine(h).await.next_epoch;
         let record = match source {
             Some(s) => {
@@ -220,10 +264,17 @@ impl Fixture {
     }
 
     /// Claims a source's rewards (passing its last epoch record when needed).
-    pub async fn claim_source(&self, h: &mut Harness, builder: &Keypair, source: &Pubkey, to: &Pubkey) -> Result<u64, solana_program_test::BanksClientError> {
+    pub async fn claim_source(
+        &self,
+        h: &mut Harness,
+        builder: &Keypair,
+        source: &Pubkey,
+        to: &Pubkey,
+    ) -> Result<u64, solana_program_test::BanksClientError> {
         let src: coherence::state::Source = h.get(source).await;
         let next_epoch = self.engine(h).await.next_epoch;
-        let record = src.settles_with(next_epoch).map(|epoch| coherence_sdk::pda::epoch_record(&self.keys.engine, epoch));
+        let record =
+            src.settles_with(next_epoch).map(|epoch| coherence_sdk::pda::epoch_record(&self.keys.engine, epoch));
         let before = h.balance(to).await;
         h.send(&[ix::claim_source_rewards(&self.keys, &builder.pubkey(), source, record, to)], &[builder]).await?;
         Ok(h.balance(to).await - before)

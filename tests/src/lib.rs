@@ -11,10 +11,10 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{AccountDeserialize, AnchorDeserialize, Discriminator};
 use coherence::errors::CoherenceError;
+use coherence_sdk::client::local::LocalBank;
 use solana_banks_interface::BanksTransactionResultWithSimulation;
 use solana_clock::Clock;
 use solana_keypair::Keypair;
-use coherence_sdk::client::local::LocalBank;
 use solana_program_test::BanksClientError;
 use solana_signer::Signer;
 
@@ -62,14 +62,22 @@ impl Harness {
 
     /// Simulates `ixs` (nothing is committed) and returns the details,
     /// including inner instructions where `emit_cpi!` events live.
-    pub async fn simulate(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> BanksTransactionResultWithSimulation {
+    pub async fn simulate(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+    ) -> BanksTransactionResultWithSimulation {
         let payer = self.payer();
         let tx = self.bank.prepare(ixs, &Self::signers(&payer, signers)).await.expect("build transaction");
         self.bank.ctx.banks_client.simulate_transaction(tx).await.expect("simulate")
     }
 
     /// Sends `ixs` and returns every event of type `E` they emitted.
-    pub async fn send_events<E: AnchorDeserialize + Discriminator>(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Vec<E> {
+    pub async fn send_events<E: AnchorDeserialize + Discriminator>(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Vec<E> {
         let sim = self.simulate(ixs, signers).await;
         sim.result.clone().expect("simulation failed").expect("transaction failed in simulation");
         let events = events_in::<E>(&sim);
@@ -137,7 +145,8 @@ impl Harness {
     /// puts a test at a state that is reachable but slow to reach (e.g. an
     /// accumulator after many recycled streams).
     pub async fn overwrite<T: anchor_lang::AccountSerialize>(&mut self, key: &Pubkey, value: &T) {
-        let mut account = self.bank.ctx.banks_client.get_account(*key).await.expect("get_account").expect("account exists");
+        let mut account =
+            self.bank.ctx.banks_client.get_account(*key).await.expect("get_account").expect("account exists");
         let mut data = Vec::with_capacity(account.data.len());
         value.try_serialize(&mut data).expect("serialize");
         account.data[..data.len()].copy_from_slice(&data);
@@ -167,10 +176,13 @@ pub fn custom_code(result: &TxResult) -> Option<u32> {
     use solana_instruction_error::InstructionError;
     use solana_transaction_error::TransactionError;
     match result {
-        Err(BanksClientError::TransactionError(TransactionError::InstructionError(_, InstructionError::Custom(c)))) => Some(*c),
-        Err(BanksClientError::SimulationError { err: TransactionError::InstructionError(_, InstructionError::Custom(c)), .. }) => {
+        Err(BanksClientError::TransactionError(TransactionError::InstructionError(_, InstructionError::Custom(c)))) => {
             Some(*c)
         }
+        Err(BanksClientError::SimulationError {
+            err: TransactionError::InstructionError(_, InstructionError::Custom(c)),
+            ..
+        }) => Some(*c),
         _ => None,
     }
 }

@@ -66,9 +66,13 @@ impl Ext {
                 mint,
                 &t22::state::AccountState::Frozen,
             ),
-            Ext::ConfidentialTransfer => {
-                t22::extension::confidential_transfer::instruction::initialize_mint(p, mint, Some(*authority), true, None)
-            }
+            Ext::ConfidentialTransfer => t22::extension::confidential_transfer::instruction::initialize_mint(
+                p,
+                mint,
+                Some(*authority),
+                true,
+                None,
+            ),
             Ext::MintCloseAuthority => t22::instruction::initialize_mint_close_authority(p, mint, Some(authority)),
             Ext::MetadataPointer => {
                 t22::extension::metadata_pointer::instruction::initialize(p, mint, Some(*authority), Some(*mint))
@@ -97,9 +101,13 @@ pub fn create_mint_ixs(
         ExtensionType::try_calculate_account_len::<t22::state::Mint>(&types).expect("mint len")
     };
     let rent = anchor_lang::prelude::Rent::default().minimum_balance(len);
-    let mut ixs = vec![solana_system_interface::instruction::create_account(payer, mint, rent, len as u64, &token_program)];
+    let mut ixs =
+        vec![solana_system_interface::instruction::create_account(payer, mint, rent, len as u64, &token_program)];
     ixs.extend(exts.iter().map(|e| e.init_ix(mint, authority)));
-    ixs.push(t22::instruction::initialize_mint2(&token_program, mint, authority, freeze, decimals).expect("initialize_mint2"));
+    ixs.push(
+        t22::instruction::initialize_mint2(&token_program, mint, authority, freeze, decimals)
+            .expect("initialize_mint2"),
+    );
     ixs
 }
 
@@ -128,14 +136,16 @@ impl Harness {
         decimals: u8,
     ) -> Pubkey {
         let mint = Keypair::new();
-        let ixs = create_mint_ixs(&self.payer().pubkey(), &mint.pubkey(), token_program, authority, freeze, exts, decimals);
+        let ixs =
+            create_mint_ixs(&self.payer().pubkey(), &mint.pubkey(), token_program, authority, freeze, exts, decimals);
         self.send(&ixs, &[&mint]).await.expect("create mint");
         mint.pubkey()
     }
 
     /// Creates a token account of `mint` owned by `owner`.
     pub async fn token_account(&mut self, mint: &Pubkey, owner: &Pubkey) -> Pubkey {
-        let token_program = self.bank.ctx.banks_client.get_account(*mint).await.expect("mint").expect("mint exists").owner;
+        let token_program =
+            self.bank.ctx.banks_client.get_account(*mint).await.expect("mint").expect("mint exists").owner;
         let account = Keypair::new();
         let len = spl_token::state::Account::LEN;
         let rent = self.bank.ctx.banks_client.get_rent().await.expect("rent").minimum_balance(len);
@@ -148,7 +158,8 @@ impl Harness {
                 len as u64,
                 &token_program,
             ),
-            t22::instruction::initialize_account3(&token_program, &account.pubkey(), mint, owner).expect("init account"),
+            t22::instruction::initialize_account3(&token_program, &account.pubkey(), mint, owner)
+                .expect("init account"),
         ];
         self.send(&ixs, &[&account]).await.expect("create token account");
         account.pubkey()
@@ -158,26 +169,30 @@ impl Harness {
     /// the mint authority).
     pub async fn mint_to(&mut self, mint: &Pubkey, to: &Pubkey, authority: &Keypair, amount: u64) {
         let (token_program, decimals) = self.mint_program_and_decimals(mint).await;
-        let ix = t22::instruction::mint_to_checked(&token_program, mint, to, &authority.pubkey(), &[], amount, decimals)
-            .expect("mint_to");
+        let ix =
+            t22::instruction::mint_to_checked(&token_program, mint, to, &authority.pubkey(), &[], amount, decimals)
+                .expect("mint_to");
         self.send(&[ix], &[authority]).await.expect("mint_to");
     }
 
     /// Moves tokens between two token accounts.
     pub async fn transfer(&mut self, mint: &Pubkey, from: &Pubkey, to: &Pubkey, owner: &Keypair, amount: u64) {
         let (token_program, decimals) = self.mint_program_and_decimals(mint).await;
-        let ix = t22::instruction::transfer_checked(&token_program, from, mint, to, &owner.pubkey(), &[], amount, decimals)
-            .expect("transfer");
+        let ix =
+            t22::instruction::transfer_checked(&token_program, from, mint, to, &owner.pubkey(), &[], amount, decimals)
+                .expect("transfer");
         self.send(&[ix], &[owner]).await.expect("transfer");
     }
 
     /// Token balance of a token account (0 if it does not exist).
     pub async fn balance(&mut self, account: &Pubkey) -> u64 {
         match self.account_data(account).await {
-            Some(data) => t22::extension::StateWithExtensions::<t22::state::Account>::unpack(&data)
-                .expect("token account")
-                .base
-                .amount,
+            Some(data) => {
+                t22::extension::StateWithExtensions::<t22::state::Account>::unpack(&data)
+                    .expect("token account")
+                    .base
+                    .amount
+            }
             None => 0,
         }
     }

@@ -108,7 +108,9 @@ impl RpcSender for BankSender {
                     Some(Err(e)) => ui_error(&e),
                     _ => Value::Null,
                 };
-                Ok(ctx(json!({ "err": error, "logs": logs, "accounts": null, "unitsConsumed": units, "returnData": null })))
+                Ok(ctx(
+                    json!({ "err": error, "logs": logs, "accounts": null, "unitsConsumed": units, "returnData": null }),
+                ))
             }
             RpcRequest::SendTransaction => {
                 let tx = decode_tx(&params)?;
@@ -153,7 +155,8 @@ impl RpcSender for BankSender {
                 Ok(ctx(account.as_ref().map(ui_account).unwrap_or(Value::Null)))
             }
             RpcRequest::GetProgramAccounts => {
-                let program = Pubkey::from_str(params[0].as_str().unwrap_or_default()).map_err(|e| err(e.to_string()))?;
+                let program =
+                    Pubkey::from_str(params[0].as_str().unwrap_or_default()).map_err(|e| err(e.to_string()))?;
                 let filters = params[1]["filters"].as_array().cloned().unwrap_or_default();
                 let keys: Vec<Pubkey> = self.known.lock().map_err(|_| err("poisoned"))?.iter().copied().collect();
                 let mut out = Vec::new();

@@ -66,9 +66,13 @@ impl TestValidator {
         let (rpc, faucet, gossip) = (free_port(), free_port(), free_port());
         let range = free_range(30);
         let mut cmd = Command::new(binary);
-        cmd.arg("--ledger").arg(ledger.path())
-            .arg("--mint").arg(payer.to_string())
-            .arg("--bpf-program").arg(coherence::ID.to_string()).arg(so)
+        cmd.arg("--ledger")
+            .arg(ledger.path())
+            .arg("--mint")
+            .arg(payer.to_string())
+            .arg("--bpf-program")
+            .arg(coherence::ID.to_string())
+            .arg(so)
             .args(["--bind-address", "127.0.0.1", "--rpc-port", &rpc.to_string(), "--faucet-port", &faucet.to_string()])
             .args(["--gossip-port", &gossip.to_string(), "--dynamic-port-range", &format!("{range}-{}", range + 29)])
             .args(["--reset", "--quiet"])

@@ -196,7 +196,10 @@ async fn bad_usage_payments_rejected_and_nothing_recorded() {
     assert_error(f.record(&mut h, &user, &tokens, 0, 0, None).await, CoherenceError::ZeroAmount);
     // A shard index past usage_shards cannot even be created.
     let payer = h.payer().pubkey();
-    assert_error(h.send(&[ix::init_usage_shard(&f.keys, &payer, USAGE_SHARDS)], &[]).await, CoherenceError::InvalidShard);
+    assert_error(
+        h.send(&[ix::init_usage_shard(&f.keys, &payer, USAGE_SHARDS)], &[]).await,
+        CoherenceError::InvalidShard,
+    );
     assert!(shards(&mut h, &f).await.iter().all(|s| s.usage_of(0).usage == 0));
     assert_eq!(h.balance(&victim_tokens).await, U);
     let _ = victim;
@@ -239,7 +242,17 @@ async fn builder_sources_claim_pro_rata_to_their_usage() {
 
     // The wrong builder, or the wrong epoch record, is refused.
     assert_error(
-        h.send(&[ix::claim_source_rewards(&f.keys, &b2.pubkey(), &s1, Some(pda::epoch_record(&f.keys.engine, 0)), &b2_tokens)], &[&b2]).await,
+        h.send(
+            &[ix::claim_source_rewards(
+                &f.keys,
+                &b2.pubkey(),
+                &s1,
+                Some(pda::epoch_record(&f.keys.engine, 0)),
+                &b2_tokens,
+            )],
+            &[&b2],
+        )
+        .await,
         CoherenceError::NotBuilder,
     );
     assert_error(

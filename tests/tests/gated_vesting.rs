@@ -49,7 +49,14 @@ async fn claim(h: &mut Harness, f: &Fixture, who: &Keypair, v: &Pubkey, to: &Pub
 
 /// Closes every ended epoch, burns `amount` in the current one, then moves
 /// to the next epoch and closes it: `amount` now counts in `U`.
-async fn burn_and_close(h: &mut Harness, f: &Fixture, payer: &Keypair, tokens: &Pubkey, amount: u64, source: Option<Pubkey>) {
+async fn burn_and_close(
+    h: &mut Harness,
+    f: &Fixture,
+    payer: &Keypair,
+    tokens: &Pubkey,
+    amount: u64,
+    source: Option<Pubkey>,
+) {
     f.crank(h).await.unwrap();
     f.record(h, payer, tokens, 0, amount, source).await.expect("record_usage");
     let next = f.engine(h).await.next_epoch + 1;
@@ -144,11 +151,15 @@ async fn usage_budget_refuses_schedules_and_alpha_raises_beyond_100_percent() {
     let auth = f.authority.insecure_clone();
     let mut p = f.engine(&mut h).await.params;
     p.alpha_bps += 1;
-    assert_error(h.send(&[ix::propose_params(&f.keys, &auth.pubkey(), p)], &[&auth]).await, CoherenceError::UsageBudgetExceeded);
+    assert_error(
+        h.send(&[ix::propose_params(&f.keys, &auth.pubkey(), p)], &[&auth]).await,
+        CoherenceError::UsageBudgetExceeded,
+    );
 
     // Revoking gives a schedule's rate back; then α may rise by that much,
     // and while that raise is pending, new schedules count against it.
-    let released = h.send_events::<UsageBudgetReleased>(&[ix::revoke_vesting(&f.keys, &auth.pubkey(), &b)], &[&auth]).await;
+    let released =
+        h.send_events::<UsageBudgetReleased>(&[ix::revoke_vesting(&f.keys, &auth.pubkey(), &b)], &[&auth]).await;
     assert_eq!((released[0].rate_bps, released[0].gated_rate_bps), (1_000, 4_000));
     p.alpha_bps = 6_000;
     h.send(&[ix::propose_params(&f.keys, &auth.pubkey(), p)], &[&auth]).await.unwrap();
@@ -182,7 +193,8 @@ async fn usage_budget_refuses_schedules_and_alpha_raises_beyond_100_percent() {
     claim(&mut h, &f, &who, &a, &to).await.unwrap();
     assert_eq!(h.balance(&to).await, 1_000 * UNIT);
     assert_eq!(f.engine(&mut h).await.gated_rate_bps, 4_000);
-    let released = h.send_events::<UsageBudgetReleased>(&[ix::close_vesting(&f.keys, &who.pubkey(), &a)], &[&who]).await;
+    let released =
+        h.send_events::<UsageBudgetReleased>(&[ix::close_vesting(&f.keys, &who.pubkey(), &a)], &[&who]).await;
     assert_eq!((released[0].rate_bps, released[0].gated_rate_bps), (4_000, 0));
     assert!(!h.exists(&a).await);
 }
@@ -261,7 +273,10 @@ async fn wash_coalition_owning_every_gated_schedule_burns_w_and_ends_with_less()
     let (c, tokens) = f.user(&mut h, stake + w).await;
     let position = f.open(&mut h, &c, &tokens, 0, stake, EPOCH).await.unwrap();
     let source = f.register_source(&mut h, &c).await;
-    let grants = [gated(&mut h, &f, &c, 10_000_000 * UNIT, 2_500, false).await, gated(&mut h, &f, &c, 10_000_000 * UNIT, 2_500, false).await];
+    let grants = [
+        gated(&mut h, &f, &c, 10_000_000 * UNIT, 2_500, false).await,
+        gated(&mut h, &f, &c, 10_000_000 * UNIT, 2_500, false).await,
+    ];
     assert_eq!(f.engine(&mut h).await.gated_rate_bps + f.engine(&mut h).await.params.alpha_bps, 10_000);
     // After the schedules' end, so time does not hold anything back.
     let end = h.get::<VestingSchedule>(&grants[0]).await.end;
@@ -287,7 +302,10 @@ async fn wash_coalition_owning_every_gated_schedule_burns_w_and_ends_with_less()
     }
     assert_eq!(vested, w / 2, "2 × 25 % of W");
     assert_eq!(builder, w / 10);
-    assert!(rewards <= w * 35 / 100 && rewards + 10 >= w * 35 / 100, "stream pays its 35 % of W, to rounding: {rewards}");
+    assert!(
+        rewards <= w * 35 / 100 && rewards + 10 >= w * 35 / 100,
+        "stream pays its 35 % of W, to rounding: {rewards}"
+    );
     let received = rewards + builder + vested;
     assert!(received < w, "received {received} of W {w}");
     assert!(w - received >= w / 20, "the treasury's 5 % of W is lost to the coalition");

@@ -115,7 +115,10 @@ async fn init_without_mint_authority_signature_rejected() {
     let mint_authority = h.wallet().await;
     let mint = h.create_mint(TOKEN, &mint_authority.pubkey(), None, &[]).await;
     let keys = EngineKeys::new(mint, TOKEN);
-    let init = ix::without_signer(init_ix(&h, &keys, &mint_authority, default_args(mint_authority.pubkey())), &mint_authority.pubkey());
+    let init = ix::without_signer(
+        init_ix(&h, &keys, &mint_authority, default_args(mint_authority.pubkey())),
+        &mint_authority.pubkey(),
+    );
     assert_anchor_error(h.send(&[init], &[]).await, AnchorError::AccountNotSigner);
 }
 

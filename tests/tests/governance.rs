@@ -29,20 +29,40 @@ fn out_of_bounds() -> Vec<Mutation> {
         ("min lock above max lock", |p| p.min_lock = p.max_lock + 1, MinLockOutOfBounds),
         ("max lock above", |p| p.max_lock = MAX_LOCK_SECS + 1, MaxLockOutOfBounds),
         ("boost above", |p| p.max_boost_bps = MAX_BOOST_BPS + 1, BoostOutOfBounds),
-        ("treasury above", |p| {
-            p.treasury_bps = MAX_TREASURY_BPS + 1;
-            p.stakers_bps = 10_000 - p.treasury_bps - p.builders_bps;
-        }, TreasuryShareOutOfBounds),
-        ("builders above", |p| {
-            p.builders_bps = MAX_BUILDERS_BPS + 1;
-            p.stakers_bps = 10_000 - p.treasury_bps - p.builders_bps;
-        }, BuildersShareOutOfBounds),
+        (
+            "treasury above",
+            |p| {
+                p.treasury_bps = MAX_TREASURY_BPS + 1;
+                p.stakers_bps = 10_000 - p.treasury_bps - p.builders_bps;
+            },
+            TreasuryShareOutOfBounds,
+        ),
+        (
+            "builders above",
+            |p| {
+                p.builders_bps = MAX_BUILDERS_BPS + 1;
+                p.stakers_bps = 10_000 - p.treasury_bps - p.builders_bps;
+            },
+            BuildersShareOutOfBounds,
+        ),
         ("splits below 10000", |p| p.stakers_bps -= 1, SplitsMustSumToBps),
         ("splits above 10000", |p| p.stakers_bps += 1, SplitsMustSumToBps),
-        ("vesting cliff floor below", |p| p.min_vesting_cliff = MIN_VESTING_CLIFF_FLOOR - 1, VestingCliffFloorOutOfBounds),
+        (
+            "vesting cliff floor below",
+            |p| p.min_vesting_cliff = MIN_VESTING_CLIFF_FLOOR - 1,
+            VestingCliffFloorOutOfBounds,
+        ),
         ("vesting cliff floor above", |p| p.min_vesting_cliff = MAX_VESTING_MIN_SECS + 1, VestingCliffFloorOutOfBounds),
-        ("vesting duration floor below", |p| p.min_vesting_duration = MIN_VESTING_DURATION_FLOOR - 1, VestingDurationFloorOutOfBounds),
-        ("vesting duration floor above", |p| p.min_vesting_duration = MAX_VESTING_MIN_SECS + 1, VestingDurationFloorOutOfBounds),
+        (
+            "vesting duration floor below",
+            |p| p.min_vesting_duration = MIN_VESTING_DURATION_FLOOR - 1,
+            VestingDurationFloorOutOfBounds,
+        ),
+        (
+            "vesting duration floor above",
+            |p| p.min_vesting_duration = MAX_VESTING_MIN_SECS + 1,
+            VestingDurationFloorOutOfBounds,
+        ),
         ("timelock below", |p| p.timelock_secs = MIN_TIMELOCK_SECS - 1, TimelockOutOfBounds),
         ("timelock above", |p| p.timelock_secs = MAX_TIMELOCK_SECS + 1, TimelockOutOfBounds),
     ]
@@ -94,7 +114,9 @@ async fn apply_before_timelock_rejected_after_timelock_works() {
     let mut p = default_params();
     p.alpha_bps = 7_000;
     p.timelock_secs = 3 * DAY;
-    let proposed = h.send_events::<ParamsProposed>(&[ix::propose_params(&f.keys, &f.authority.pubkey(), p)], &[&f.authority]).await;
+    let proposed = h
+        .send_events::<ParamsProposed>(&[ix::propose_params(&f.keys, &f.authority.pubkey(), p)], &[&f.authority])
+        .await;
     let t0 = h.now().await;
     // The current timelock (2 days) applies, not the proposed one.
     assert_eq!(proposed[0].eta, t0 + 2 * DAY as i64);
@@ -118,11 +140,17 @@ async fn cancel_works_and_only_for_the_authority() {
     let mut h = Harness::new().await;
     let f = Fixture::new(&mut h, TOKEN).await;
     let intruder = h.wallet().await;
-    assert_error(h.send(&[ix::cancel_params(&f.keys, &f.authority.pubkey())], &[&f.authority]).await, CoherenceError::NoPendingParams);
+    assert_error(
+        h.send(&[ix::cancel_params(&f.keys, &f.authority.pubkey())], &[&f.authority]).await,
+        CoherenceError::NoPendingParams,
+    );
     let mut p = default_params();
     p.alpha_bps = 9_000;
     h.send(&[ix::propose_params(&f.keys, &f.authority.pubkey(), p)], &[&f.authority]).await.unwrap();
-    assert_error(h.send(&[ix::cancel_params(&f.keys, &intruder.pubkey())], &[&intruder]).await, CoherenceError::NotAuthority);
+    assert_error(
+        h.send(&[ix::cancel_params(&f.keys, &intruder.pubkey())], &[&intruder]).await,
+        CoherenceError::NotAuthority,
+    );
     h.send(&[ix::cancel_params(&f.keys, &f.authority.pubkey())], &[&f.authority]).await.unwrap();
     h.warp_by(30 * DAY as i64).await;
     assert_error(h.send(&[ix::apply_params(&f.keys)], &[]).await, CoherenceError::NoPendingParams);
@@ -154,7 +182,10 @@ async fn authority_transfer_needs_both_steps_and_the_right_signer() {
     let next = h.wallet().await;
     let intruder = h.wallet().await;
 
-    assert_error(h.send(&[ix::accept_authority(&f.keys, &next.pubkey())], &[&next]).await, CoherenceError::NoPendingAuthority);
+    assert_error(
+        h.send(&[ix::accept_authority(&f.keys, &next.pubkey())], &[&next]).await,
+        CoherenceError::NoPendingAuthority,
+    );
     assert_error(
         h.send(&[ix::propose_authority(&f.keys, &intruder.pubkey(), intruder.pubkey())], &[&intruder]).await,
         CoherenceError::NotAuthority,
@@ -184,7 +215,10 @@ async fn pause_only_by_the_authority() {
     let mut h = Harness::new().await;
     let f = Fixture::new(&mut h, TOKEN).await;
     let intruder = h.wallet().await;
-    assert_error(h.send(&[ix::set_pause(&f.keys, &intruder.pubkey(), true)], &[&intruder]).await, CoherenceError::NotAuthority);
+    assert_error(
+        h.send(&[ix::set_pause(&f.keys, &intruder.pubkey(), true)], &[&intruder]).await,
+        CoherenceError::NotAuthority,
+    );
     h.send(&[ix::set_pause(&f.keys, &f.authority.pubkey(), true)], &[&f.authority]).await.unwrap();
     assert!(f.engine(&mut h).await.paused);
     h.send(&[ix::set_pause(&f.keys, &f.authority.pubkey(), false)], &[&f.authority]).await.unwrap();

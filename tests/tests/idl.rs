@@ -151,7 +151,8 @@ fn idl_derives_every_account_address() {
         ("event_authority", Pubkey::find_program_address(&[b"__event_authority"], &coherence::ID).0),
     ]);
     for (name, want) in &expected {
-        let seeds = pdas.get(*name).unwrap_or_else(|| panic!("the IDL has no seeds for {name}"))["seeds"].as_array().unwrap();
+        let seeds =
+            pdas.get(*name).unwrap_or_else(|| panic!("the IDL has no seeds for {name}"))["seeds"].as_array().unwrap();
         let bytes: Vec<Vec<u8>> = seeds
             .iter()
             .map(|seed| {

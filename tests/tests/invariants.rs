@@ -34,7 +34,9 @@
 //! sequence. A failure prints the regime, seed and step.
 
 use anchor_lang::prelude::Pubkey;
-use coherence::constants::{DAY, MAX_ALPHA_BPS, MIN_VESTING_CLIFF_FLOOR, MIN_VESTING_DURATION_FLOOR, MIN_VESTING_GRACE_SECS};
+use coherence::constants::{
+    DAY, MAX_ALPHA_BPS, MIN_VESTING_CLIFF_FLOOR, MIN_VESTING_DURATION_FLOOR, MIN_VESTING_GRACE_SECS,
+};
 use coherence::errors::CoherenceError;
 use coherence::instructions::InitEngineArgs;
 use coherence::math::stake::ACC_SCALE;
@@ -261,8 +263,25 @@ impl World {
         let pool: StakePool = h.get(&f.keys.stake_pool).await;
         let ideal = Ideal::of(&pool);
         let engine: Engine = h.get(&f.keys.engine).await;
-        let start = Ledger { supply: h.mint_state(&f.keys.mint).await.supply, emitted: engine.total_emitted, usage_burned: engine.total_usage_burned };
-        World { regime, h, f, actors, builder, builder_tokens, source, schedules: vec![], poker: None, ideal, paused: false, start }
+        let start = Ledger {
+            supply: h.mint_state(&f.keys.mint).await.supply,
+            emitted: engine.total_emitted,
+            usage_burned: engine.total_usage_burned,
+        };
+        World {
+            regime,
+            h,
+            f,
+            actors,
+            builder,
+            builder_tokens,
+            source,
+            schedules: vec![],
+            poker: None,
+            ideal,
+            paused: false,
+            start,
+        }
     }
 
     async fn step(&mut self, rng: &mut Rng) {
@@ -284,20 +303,47 @@ impl World {
             }
             2 => {
                 if let Some(id) = self.pick(a, rng) {
-                    let r = self.h.send(&[ix::add_to_position(&k, &kp.pubkey(), &pda::position(&k.engine, &kp.pubkey(), id), &tokens, regime.amount(rng))], &[&kp]).await;
+                    let r = self
+                        .h
+                        .send(
+                            &[ix::add_to_position(
+                                &k,
+                                &kp.pubkey(),
+                                &pda::position(&k.engine, &kp.pubkey(), id),
+                                &tokens,
+                                regime.amount(rng),
+                            )],
+                            &[&kp],
+                        )
+                        .await;
                     tolerated(r, &[CoherenceError::Paused, CoherenceError::PositionUnbonding]);
                 }
             }
             3 => {
                 if let Some(id) = self.pick(a, rng) {
                     let lock = p.min_lock + rng.below(p.max_lock - p.min_lock + 1);
-                    let r = self.h.send(&[ix::extend_lock(&k, &kp.pubkey(), &pda::position(&k.engine, &kp.pubkey(), id), lock)], &[&kp]).await;
-                    tolerated(r, &[CoherenceError::Paused, CoherenceError::PositionUnbonding, CoherenceError::LockNotExtended]);
+                    let r = self
+                        .h
+                        .send(
+                            &[ix::extend_lock(&k, &kp.pubkey(), &pda::position(&k.engine, &kp.pubkey(), id), lock)],
+                            &[&kp],
+                        )
+                        .await;
+                    tolerated(
+                        r,
+                        &[CoherenceError::Paused, CoherenceError::PositionUnbonding, CoherenceError::LockNotExtended],
+                    );
                 }
             }
             4 => {
                 if let Some(id) = self.pick(a, rng) {
-                    let r = self.h.send(&[ix::start_unbond(&k, &kp.pubkey(), &pda::position(&k.engine, &kp.pubkey(), id))], &[&kp]).await;
+                    let r = self
+                        .h
+                        .send(
+                            &[ix::start_unbond(&k, &kp.pubkey(), &pda::position(&k.engine, &kp.pubkey(), id))],
+                            &[&kp],
+                        )
+                        .await;
                     tolerated(r, &[CoherenceError::PositionUnbonding]);
                 }
             }
@@ -307,12 +353,20 @@ impl World {
                     let key = pda::position(&k.engine, &kp.pubkey(), id);
                     let pos: Position = self.h.get(&key).await;
                     let now = self.h.now().await;
-                    let unlocked = pos.unbond_start != 0 && pos.withdrawable_at().is_some_and(|t| now >= t) && pos.principal > 0;
+                    let unlocked =
+                        pos.unbond_start != 0 && pos.withdrawable_at().is_some_and(|t| now >= t) && pos.principal > 0;
                     let r = self.h.send(&[ix::withdraw(&k, &kp.pubkey(), &key, &tokens)], &[&kp]).await;
                     if unlocked {
                         r.expect("I7: withdrawing an unlocked position must never fail");
                     } else {
-                        tolerated(r, &[CoherenceError::PositionNotUnbonding, CoherenceError::StillLocked, CoherenceError::NothingToClaim]);
+                        tolerated(
+                            r,
+                            &[
+                                CoherenceError::PositionNotUnbonding,
+                                CoherenceError::StillLocked,
+                                CoherenceError::NothingToClaim,
+                            ],
+                        );
                     }
                 }
             }
@@ -320,13 +374,21 @@ impl World {
                 if let Some(id) = self.pick(a, rng) {
                     let key = pda::position(&k.engine, &kp.pubkey(), id);
                     let now = self.h.now().await;
-                    let owed = preview::preview_rewards(&self.h.get(&key).await, &self.h.get(&k.stake_pool).await, now).unwrap();
+                    let owed = preview::preview_rewards(&self.h.get(&key).await, &self.h.get(&k.stake_pool).await, now)
+                        .unwrap();
                     let restake = rng.below(3) == 0;
                     let r = self.h.send(&[ix::claim_rewards(&k, &kp.pubkey(), &key, &tokens, restake)], &[&kp]).await;
                     if owed > 0 && !restake {
                         r.expect("I7: claiming earned rewards must never fail");
                     } else {
-                        tolerated(r, &[CoherenceError::NothingToClaim, CoherenceError::Paused, CoherenceError::PositionUnbonding]);
+                        tolerated(
+                            r,
+                            &[
+                                CoherenceError::NothingToClaim,
+                                CoherenceError::Paused,
+                                CoherenceError::PositionUnbonding,
+                            ],
+                        );
                     }
                 }
             }
@@ -336,8 +398,14 @@ impl World {
                     _ => regime.amount(rng),
                 };
                 let source = (rng.below(2) == 0).then_some(self.source);
-                let r = self.f.record(&mut self.h, &kp, &tokens, rng.below(USAGE_SHARDS as u64) as u8, amount, source).await;
-                tolerated(r, &[CoherenceError::Paused, CoherenceError::EpochBacklog, CoherenceError::SourceEpochNotClosed]);
+                let r = self
+                    .f
+                    .record(&mut self.h, &kp, &tokens, rng.below(USAGE_SHARDS as u64) as u8, amount, source)
+                    .await;
+                tolerated(
+                    r,
+                    &[CoherenceError::Paused, CoherenceError::EpochBacklog, CoherenceError::SourceEpochNotClosed],
+                );
             }
             9 => {
                 let r = self.f.crank(&mut self.h).await;
@@ -359,7 +427,15 @@ impl World {
                         2 => duration / (1 + rng.below(12)),
                         _ => 1 + rng.below(DAY),
                     };
-                    let mut args = vesting_args(kp.pubkey(), regime.amount(rng), now + rng.below(DAY) as i64, cliff, duration, period, rng.below(2) == 0);
+                    let mut args = vesting_args(
+                        kp.pubkey(),
+                        regime.amount(rng),
+                        now + rng.below(DAY) as i64,
+                        cliff,
+                        duration,
+                        period,
+                        rng.below(2) == 0,
+                    );
                     if rng.below(2) == 0 {
                         // Usage-gated: random rate, some refused by the budget.
                         args.usage_rate_bps = 1 + rng.below(4_000) as u16;
@@ -374,7 +450,12 @@ impl World {
                         let who = self.actors[owner].kp.insecure_clone();
                         let to = self.actors[owner].tokens;
                         let now = self.h.now().await;
-                        let owed = preview::preview_vested(&self.h.get::<VestingSchedule>(&v).await, self.h.get::<Engine>(&k.engine).await.total_usage_burned, now).unwrap();
+                        let owed = preview::preview_vested(
+                            &self.h.get::<VestingSchedule>(&v).await,
+                            self.h.get::<Engine>(&k.engine).await.total_usage_burned,
+                            now,
+                        )
+                        .unwrap();
                         let r = self.h.send(&[ix::claim_vesting(&k, &who.pubkey(), &v, &to)], &[&who]).await;
                         if owed > 0 {
                             r.expect("I7: claiming vested tokens must never fail");
@@ -386,11 +467,19 @@ impl World {
                 _ => {
                     if let Some(&(v, _)) = self.schedules.get(rng.below(self.schedules.len() as u64 + 1) as usize) {
                         if rng.below(2) == 0 {
-                            let r = self.h.send(&[ix::revoke_vesting(&k, &self.f.authority.pubkey(), &v)], &[&self.f.authority]).await;
+                            let r = self
+                                .h
+                                .send(&[ix::revoke_vesting(&k, &self.f.authority.pubkey(), &v)], &[&self.f.authority])
+                                .await;
                             tolerated(r, &[CoherenceError::NotRevocable, CoherenceError::AlreadyRevoked]);
                         } else {
                             let r = self.h.send(&[ix::expire_vesting(&k, &v)], &[]).await;
-                            let expected = [CoherenceError::NotUsageGated, CoherenceError::AlreadyRevoked, CoherenceError::GraceNotElapsed, CoherenceError::ExpiryEpochOpen];
+                            let expected = [
+                                CoherenceError::NotUsageGated,
+                                CoherenceError::AlreadyRevoked,
+                                CoherenceError::GraceNotElapsed,
+                                CoherenceError::ExpiryEpochOpen,
+                            ];
                             tolerated(r, &expected);
                         }
                     }
@@ -398,12 +487,17 @@ impl World {
             },
             11 => match rng.below(4) {
                 0 => {
-                    let r = self.h.send(&[ix::fund_rewards(&k, &kp.pubkey(), &tokens, regime.amount(rng))], &[&kp]).await;
+                    let r =
+                        self.h.send(&[ix::fund_rewards(&k, &kp.pubkey(), &tokens, regime.amount(rng))], &[&kp]).await;
                     tolerated(r, &[]);
                 }
                 1 => {
                     let owed = self.h.get::<Source>(&self.source).await;
-                    let r = self.f.claim_source(&mut self.h, &self.builder, &self.source, &self.builder_tokens).await.map(|_| ());
+                    let r = self
+                        .f
+                        .claim_source(&mut self.h, &self.builder, &self.source, &self.builder_tokens)
+                        .await
+                        .map(|_| ());
                     if owed.claimable > 0 {
                         r.expect("I7: claiming builder rewards must never fail");
                     } else {
@@ -453,7 +547,10 @@ impl World {
         if !pool.stream.is_running(now) {
             let amount = self.regime.amount(rng).min(self.h.balance(&tokens).await);
             if amount > 0 {
-                self.h.send(&[ix::fund_rewards(&keys, &kp.pubkey(), &tokens, amount)], &[&kp]).await.expect("poker funds the stream");
+                self.h
+                    .send(&[ix::fund_rewards(&keys, &kp.pubkey(), &tokens, amount)], &[&kp])
+                    .await
+                    .expect("poker funds the stream");
                 self.ideal = Ideal::of(&self.h.get(&keys.stake_pool).await);
             }
         }
@@ -476,7 +573,10 @@ impl World {
     /// Runs `advance` (which only moves time and accrues) and checks that
     /// every staked position earned its weight's share of what the stream
     /// should have released linearly meanwhile (fairness).
-    async fn pass_time(&mut self, advance: impl for<'a> FnOnce(&'a mut Harness) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + 'a>>) {
+    async fn pass_time(
+        &mut self,
+        advance: impl for<'a> FnOnce(&'a mut Harness) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + 'a>>,
+    ) {
         let before = self.earnings().await;
         let pool0: StakePool = self.h.get(&self.f.keys.stake_pool).await;
         let t0 = self.h.now().await;
@@ -522,7 +622,10 @@ impl World {
     /// Addresses of every actor's positions.
     fn position_keys(&self) -> Vec<Pubkey> {
         let k = &self.f.keys;
-        self.actors.iter().flat_map(|a| a.positions.iter().map(|id| pda::position(&k.engine, &a.kp.pubkey(), *id))).collect()
+        self.actors
+            .iter()
+            .flat_map(|a| a.positions.iter().map(|id| pda::position(&k.engine, &a.kp.pubkey(), *id)))
+            .collect()
     }
 
     fn pick(&self, a: usize, rng: &mut Rng) -> Option<u64> {
@@ -534,7 +637,10 @@ impl World {
         let k = self.f.keys;
         let engine: Engine = self.h.get(&k.engine).await;
         let pool: StakePool = self.h.get(&k.stake_pool).await;
-        assert!(engine.total_emitted as u128 * 10_000 <= engine.total_usage_burned as u128 * MAX_ALPHA_BPS as u128, "I1");
+        assert!(
+            engine.total_emitted as u128 * 10_000 <= engine.total_usage_burned as u128 * MAX_ALPHA_BPS as u128,
+            "I1"
+        );
         let supply = self.h.mint_state(&k.mint).await.supply;
         assert!(supply <= engine.max_supply, "I3");
         // Escrow (DESIGN §4.5c): every token paid as usage is escrowed or
@@ -552,7 +658,11 @@ impl World {
         let paid = (engine.total_usage_burned - self.start.usage_burned) + open_usage;
         let burned = paid - escrowed;
         let minted = engine.total_emitted - self.start.emitted;
-        assert_eq!(u128::from(supply) + burned, u128::from(self.start.supply) + minted, "supply = start + emitted − (paid − escrowed)");
+        assert_eq!(
+            u128::from(supply) + burned,
+            u128::from(self.start.supply) + minted,
+            "supply = start + emitted − (paid − escrowed)"
+        );
         let now = self.h.now().await;
         let (mut principal, mut owed) = (0u64, 0u64);
         let mut keys = self.position_keys();
@@ -574,10 +684,17 @@ impl World {
             let until = s.revoked().map_or(now, |r| r.min(now));
             let linear = linear_vested(&s, until);
             let vested = s.vested(now, engine.total_usage_burned).unwrap();
-            assert!(vested as u128 <= linear, "I5: schedule {v} vested {vested} > linear {linear} at {until} ({:?})", s.curve());
+            assert!(
+                vested as u128 <= linear,
+                "I5: schedule {v} vested {vested} > linear {linear} at {until} ({:?})",
+                s.curve()
+            );
             assert!(s.claimed as u128 <= linear, "I5: schedule {v} claimed {} > linear {linear}", s.claimed);
             if let Some(g) = s.gate().filter(|_| s.revoked().is_none()) {
-                assert!(vested <= g.limit(engine.total_usage_burned), "gated schedule {v} vested {vested} above rate × usage");
+                assert!(
+                    vested <= g.limit(engine.total_usage_burned),
+                    "gated schedule {v} vested {vested} above rate × usage"
+                );
             }
             budget_held += if s.in_budget() { u64::from(s.usage_rate_bps) } else { 0 };
             vesting_owed += s.final_amount().unwrap().unwrap_or(s.total) - s.claimed;
@@ -660,7 +777,9 @@ async fn random_multi_actor_sequences_keep_every_invariant() {
         }
         Err(_) => Regime::ALL
             .iter()
-            .flat_map(|&regime| (1..=env("COHERENCE_INVARIANT_RUNS", 8)).map(move |i| (regime, i.wrapping_mul(0x9E37_79B9_7F4A_7C15))))
+            .flat_map(|&regime| {
+                (1..=env("COHERENCE_INVARIANT_RUNS", 8)).map(move |i| (regime, i.wrapping_mul(0x9E37_79B9_7F4A_7C15)))
+            })
             .collect(),
     };
     for (regime, seed) in runs {
@@ -683,14 +802,16 @@ async fn futures_catch<F: std::future::Future<Output = ()>>(f: std::panic::Asser
     use std::pin::pin;
     use std::task::Poll;
     let mut f = pin!(f.0);
-    std::future::poll_fn(move |cx| match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f.as_mut().poll(cx))) {
-        Ok(Poll::Ready(())) => Poll::Ready(Ok(())),
-        Ok(Poll::Pending) => Poll::Pending,
-        Err(e) => Poll::Ready(Err(e
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_else(|| "panic".into()))),
+    std::future::poll_fn(move |cx| {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f.as_mut().poll(cx))) {
+            Ok(Poll::Ready(())) => Poll::Ready(Ok(())),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(e) => Poll::Ready(Err(e
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "panic".into()))),
+        }
     })
     .await
 }

@@ -8,12 +8,12 @@
 use anchor_lang::prelude::{AccountInfo, Pubkey};
 use anchor_lang::solana_program::entrypoint::ProgramResult;
 use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
-use solana_instruction_error::InstructionError;
 use anchor_lang::{InstructionData, ToAccountMetas};
 use coherence::state::UsageShard;
 use coherence_sdk::{pda, EngineKeys};
 use coherence_tests::*;
 use metered_service::{accounts as acc, instruction as msix, ServiceError};
+use solana_instruction_error::InstructionError;
 use solana_keypair::Keypair;
 use solana_program_test::{processor, BanksClientError};
 use solana_signer::Signer;
@@ -42,7 +42,12 @@ fn service_key(keys: &EngineKeys, operator: &Pubkey) -> Pubkey {
     Pubkey::find_program_address(&[b"service", keys.engine.as_ref(), operator.as_ref()], &metered_service::ID).0
 }
 
-fn init_service(keys: &EngineKeys, operator: &Pubkey, source: Option<Pubkey>, source_arg: Option<Pubkey>) -> Instruction {
+fn init_service(
+    keys: &EngineKeys,
+    operator: &Pubkey,
+    source: Option<Pubkey>,
+    source_arg: Option<Pubkey>,
+) -> Instruction {
     let mut accounts = acc::InitService {
         operator: *operator,
         engine: keys.engine,
@@ -51,10 +56,22 @@ fn init_service(keys: &EngineKeys, operator: &Pubkey, source: Option<Pubkey>, so
     }
     .to_account_metas(None);
     accounts.extend(source.map(|s| AccountMeta::new_readonly(s, false)));
-    Instruction { program_id: metered_service::ID, accounts, data: msix::InitService { fee: FEE, source: source_arg }.data() }
+    Instruction {
+        program_id: metered_service::ID,
+        accounts,
+        data: msix::InitService { fee: FEE, source: source_arg }.data(),
+    }
 }
 
-fn call(keys: &EngineKeys, user: &Pubkey, tokens: &Pubkey, operator: &Pubkey, shard: u8, source: Option<Pubkey>, record: Option<Pubkey>) -> Instruction {
+fn call(
+    keys: &EngineKeys,
+    user: &Pubkey,
+    tokens: &Pubkey,
+    operator: &Pubkey,
+    shard: u8,
+    source: Option<Pubkey>,
+    record: Option<Pubkey>,
+) -> Instruction {
     let accounts = acc::Call {
         user: *user,
         service: service_key(keys, operator),
@@ -85,7 +102,9 @@ async fn setup(h: &mut Harness) -> (Fixture, Keypair, Pubkey) {
     let f = Fixture::new(h, TOKEN).await;
     let operator = h.wallet().await;
     let source = f.register_source(h, &operator).await;
-    h.send(&[init_service(&f.keys, &operator.pubkey(), Some(source), Some(source))], &[&operator]).await.expect("init_service");
+    h.send(&[init_service(&f.keys, &operator.pubkey(), Some(source), Some(source))], &[&operator])
+        .await
+        .expect("init_service");
     (f, operator, source)
 }
 
@@ -95,7 +114,9 @@ async fn a_call_pays_its_fee_into_the_shard_and_it_counts_at_the_next_close() {
     let (f, operator, source) = setup(&mut h).await;
     let (user, tokens) = f.user(&mut h, 10 * FEE).await;
     for shard in [1u8, 1, 3] {
-        h.send(&[call(&f.keys, &user.pubkey(), &tokens, &operator.pubkey(), shard, Some(source), None)], &[&user]).await.unwrap();
+        h.send(&[call(&f.keys, &user.pubkey(), &tokens, &operator.pubkey(), shard, Some(source), None)], &[&user])
+            .await
+            .unwrap();
     }
     assert_eq!(h.balance(&tokens).await, 7 * FEE);
     let s1: UsageShard = h.get(&pda::usage_shard(&f.keys.engine, 1)).await;
@@ -140,7 +161,9 @@ async fn a_service_cannot_spend_a_wallet_that_did_not_sign() {
     assert_eq!(h.balance(&victim_tokens).await, 10 * FEE);
     assert_eq!(h.get::<UsageShard>(&pda::usage_shard(&f.keys.engine, 0)).await.usage_of(0).usage, 0);
     // The victim's own call works.
-    h.send(&[call(&f.keys, &victim.pubkey(), &victim_tokens, &operator.pubkey(), 0, Some(source), None)], &[&victim]).await.unwrap();
+    h.send(&[call(&f.keys, &victim.pubkey(), &victim_tokens, &operator.pubkey(), 0, Some(source), None)], &[&victim])
+        .await
+        .unwrap();
     assert_eq!(h.balance(&victim_tokens).await, 9 * FEE);
 }
 
@@ -157,7 +180,8 @@ async fn a_service_cannot_attribute_usage_to_another_builders_source() {
     let r = h.send(&[init_service(&f.keys, &thief.pubkey(), Some(rivals), Some(rivals))], &[&thief]).await;
     assert_eq!(service_error(&r), Some(not_ours), "{r:?}");
     // At call time: a different source, or none, is refused.
-    let r = h.send(&[call(&f.keys, &user.pubkey(), &tokens, &operator.pubkey(), 0, Some(rivals), None)], &[&user]).await;
+    let r =
+        h.send(&[call(&f.keys, &user.pubkey(), &tokens, &operator.pubkey(), 0, Some(rivals), None)], &[&user]).await;
     assert_eq!(service_error(&r), Some(not_ours));
     let r = h.send(&[call(&f.keys, &user.pubkey(), &tokens, &operator.pubkey(), 0, None, None)], &[&user]).await;
     assert_eq!(service_error(&r), Some(not_ours));

@@ -23,7 +23,10 @@ async fn periodic_vesting_never_vests_ahead_of_linear() {
     let (who, to) = f.user(&mut h, 0).await;
     let start = h.now().await + 10;
     let total = 3_650_000u64;
-    let v = f.create_vesting(&mut h, vesting_args(who.pubkey(), total, start, 90 * DAY, 365 * DAY, 183 * DAY, false)).await.unwrap();
+    let v = f
+        .create_vesting(&mut h, vesting_args(who.pubkey(), total, start, 90 * DAY, 365 * DAY, 183 * DAY, false))
+        .await
+        .unwrap();
     let claim = ix::claim_vesting(&f.keys, &who.pubkey(), &v, &to);
 
     h.warp_to(start + 183 * DAY as i64 - 1).await;
@@ -112,7 +115,9 @@ async fn recycled_rewards_cannot_overflow_accumulator_and_lock_principal() {
     for cycle in 0..24 {
         let before = h.get::<StakePool>(&f.keys.stake_pool).await.stream.acc;
         let all = h.balance(&tokens).await;
-        h.send(&[ix::fund_rewards(&f.keys, &attacker.pubkey(), &tokens, all)], &[&attacker]).await.unwrap_or_else(|e| panic!("cycle {cycle}: fund {all}: {e:?}"));
+        h.send(&[ix::fund_rewards(&f.keys, &attacker.pubkey(), &tokens, all)], &[&attacker])
+            .await
+            .unwrap_or_else(|e| panic!("cycle {cycle}: fund {all}: {e:?}"));
         h.warp_by(EPOCH_SECS as i64).await;
         f.claim(&mut h, &attacker, &position, &tokens).await.unwrap();
         wrapped |= h.get::<StakePool>(&f.keys.stake_pool).await.stream.acc < before;
@@ -181,12 +186,19 @@ async fn stream_half_sniped(per_second: bool) -> (u64, u64) {
 }
 
 /// Unbonds `position`, waits out its lock and withdraws: the exit must work.
-async fn exit_position(h: &mut Harness, f: &Fixture, owner: &Keypair, position: &anchor_lang::prelude::Pubkey, to: &anchor_lang::prelude::Pubkey) {
+async fn exit_position(
+    h: &mut Harness,
+    f: &Fixture,
+    owner: &Keypair,
+    position: &anchor_lang::prelude::Pubkey,
+    to: &anchor_lang::prelude::Pubkey,
+) {
     let before = h.balance(to).await;
     let pos: Position = h.get(position).await;
     h.send(&[ix::start_unbond(&f.keys, &owner.pubkey(), position)], &[owner]).await.expect("start_unbond");
     h.warp_by(pos.lock_secs as i64).await;
-    let owed = preview::preview_rewards(&h.get(position).await, &h.get(&f.keys.stake_pool).await, h.now().await).unwrap();
+    let owed =
+        preview::preview_rewards(&h.get(position).await, &h.get(&f.keys.stake_pool).await, h.now().await).unwrap();
     h.send(&[ix::withdraw(&f.keys, &owner.pubkey(), position, to)], &[owner]).await.expect("withdraw");
     if owed > 0 {
         assert_eq!(f.claim(h, owner, position, to).await.expect("claim after withdraw"), owed);

@@ -47,8 +47,14 @@ async fn lock_bounds_and_zero_amount_rejected() {
     let (mut h, f) = setup().await;
     let p = default_params();
     let (a, a_tokens) = staker(&mut h, &f, AMOUNT).await;
-    assert_error(f.open(&mut h, &a, &a_tokens, 1, AMOUNT, p.min_lock - 1).await.map(|_| ()), CoherenceError::LockOutOfBounds);
-    assert_error(f.open(&mut h, &a, &a_tokens, 1, AMOUNT, p.max_lock + 1).await.map(|_| ()), CoherenceError::LockOutOfBounds);
+    assert_error(
+        f.open(&mut h, &a, &a_tokens, 1, AMOUNT, p.min_lock - 1).await.map(|_| ()),
+        CoherenceError::LockOutOfBounds,
+    );
+    assert_error(
+        f.open(&mut h, &a, &a_tokens, 1, AMOUNT, p.max_lock + 1).await.map(|_| ()),
+        CoherenceError::LockOutOfBounds,
+    );
     assert_error(f.open(&mut h, &a, &a_tokens, 1, 0, p.min_lock).await.map(|_| ()), CoherenceError::ZeroAmount);
 }
 
@@ -57,7 +63,10 @@ async fn reopening_an_existing_id_rejected() {
     let (mut h, f) = setup().await;
     let (a, a_tokens) = staker(&mut h, &f, 2 * AMOUNT).await;
     f.open(&mut h, &a, &a_tokens, 1, AMOUNT, WEEK).await.unwrap();
-    assert_error(f.open(&mut h, &a, &a_tokens, 1, AMOUNT, WEEK).await.map(|_| ()), CoherenceError::AccountAlreadyInitialized);
+    assert_error(
+        f.open(&mut h, &a, &a_tokens, 1, AMOUNT, WEEK).await.map(|_| ()),
+        CoherenceError::AccountAlreadyInitialized,
+    );
 }
 
 #[tokio::test]
@@ -128,7 +137,10 @@ async fn unbond_then_withdraw_after_the_full_lock_then_close() {
     // Constant lock: time already staked does not shorten the unbonding.
     h.send(&[ix::start_unbond(&f.keys, &a.pubkey(), &pa)], &[&a]).await.unwrap();
     let start = h.now().await;
-    assert_error(h.send(&[ix::start_unbond(&f.keys, &a.pubkey(), &pa)], &[&a]).await, CoherenceError::PositionUnbonding);
+    assert_error(
+        h.send(&[ix::start_unbond(&f.keys, &a.pubkey(), &pa)], &[&a]).await,
+        CoherenceError::PositionUnbonding,
+    );
     h.warp_to(start + WEEK as i64 - 1).await;
     assert_error(h.send(std::slice::from_ref(&withdraw), &[&a]).await, CoherenceError::StillLocked);
     h.warp_to(start + WEEK as i64).await;
@@ -149,7 +161,10 @@ async fn close_with_principal_or_rewards_rejected() {
     let (mut h, f) = setup().await;
     let (a, a_tokens) = staker(&mut h, &f, AMOUNT).await;
     let pa = f.open(&mut h, &a, &a_tokens, 1, AMOUNT, WEEK).await.unwrap();
-    assert_error(h.send(&[ix::close_position(&f.keys, &a.pubkey(), &pa)], &[&a]).await, CoherenceError::PositionNotEmpty);
+    assert_error(
+        h.send(&[ix::close_position(&f.keys, &a.pubkey(), &pa)], &[&a]).await,
+        CoherenceError::PositionNotEmpty,
+    );
 }
 
 #[tokio::test]
@@ -178,9 +193,15 @@ async fn pause_blocks_new_stakes_but_never_exits() {
     f.pause(&mut h, true).await;
 
     assert_error(f.open(&mut h, &a, &a_tokens, 2, AMOUNT, WEEK).await.map(|_| ()), CoherenceError::Paused);
-    assert_error(h.send(&[ix::add_to_position(&f.keys, &a.pubkey(), &pa, &a_tokens, 1)], &[&a]).await, CoherenceError::Paused);
+    assert_error(
+        h.send(&[ix::add_to_position(&f.keys, &a.pubkey(), &pa, &a_tokens, 1)], &[&a]).await,
+        CoherenceError::Paused,
+    );
     assert_error(h.send(&[ix::extend_lock(&f.keys, &a.pubkey(), &pa, 2 * WEEK)], &[&a]).await, CoherenceError::Paused);
-    assert_error(h.send(&[ix::claim_rewards(&f.keys, &a.pubkey(), &pa, &a_tokens, true)], &[&a]).await, CoherenceError::Paused);
+    assert_error(
+        h.send(&[ix::claim_rewards(&f.keys, &a.pubkey(), &pa, &a_tokens, true)], &[&a]).await,
+        CoherenceError::Paused,
+    );
 
     // Exits: claim rewards, unbond, withdraw.
     assert!(f.claim(&mut h, &a, &pa, &a_tokens).await.unwrap() > 0);

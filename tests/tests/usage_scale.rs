@@ -18,7 +18,10 @@ const U: u64 = 1_000_000;
 /// The accounts a transaction write-locks, read from its compiled message.
 fn write_locks(ixs: &[anchor_lang::solana_program::instruction::Instruction], payer: &Pubkey) -> BTreeSet<Pubkey> {
     let message = Message::new(ixs, Some(payer));
-    (0..message.account_keys.len()).filter(|&i| message.is_maybe_writable(i, None)).map(|i| message.account_keys[i]).collect()
+    (0..message.account_keys.len())
+        .filter(|&i| message.is_maybe_writable(i, None))
+        .map(|i| message.account_keys[i])
+        .collect()
 }
 
 #[test]
@@ -35,7 +38,10 @@ fn record_usage_write_locks_nothing_another_shards_payer_writes() {
         let mut expected: BTreeSet<Pubkey> =
             [payer, tokens, pda::usage_shard(&keys.engine, shard), pda::usage_escrow(&keys.engine, shard)].into();
         expected.extend(source);
-        assert_eq!(locks, expected, "shard {shard}: exactly the payer, its tokens, its shard, its escrow (and its source)");
+        assert_eq!(
+            locks, expected,
+            "shard {shard}: exactly the payer, its tokens, its shard, its escrow (and its source)"
+        );
         for shared in [keys.mint, keys.engine, keys.stake_pool, keys.treasury, keys.reward_vault, keys.builder_vault] {
             assert!(!locks.contains(&shared), "shard {shard} write-locks an engine-wide account {shared}");
         }
@@ -147,7 +153,14 @@ async fn escrows_cannot_be_swapped_skipped_or_drained() {
     // The escrow belongs to the engine PDA: no wallet can move its tokens.
     let escrow = pda::usage_escrow(&f.keys.engine, 0);
     let theft = anchor_spl::token_2022::spl_token_2022::instruction::transfer_checked(
-        &TOKEN, &escrow, &f.keys.mint, &tokens, &user.pubkey(), &[], U, DECIMALS,
+        &TOKEN,
+        &escrow,
+        &f.keys.mint,
+        &tokens,
+        &user.pubkey(),
+        &[],
+        U,
+        DECIMALS,
     )
     .unwrap();
     assert_eq!(custom_code(&h.send(&[theft], &[&user]).await), Some(4), "token program: OwnerMismatch");
@@ -186,7 +199,10 @@ async fn version_1_shard_is_upgraded_in_place() {
     let upgraded: UsageShard = h.get(&shard_key).await;
     assert_eq!((upgraded.version, upgraded.escrow, upgraded.usage_of(0).usage), (2, escrow, U), "usage slots kept");
     // Once upgraded, a second run is refused; payments and closes work.
-    assert_error(h.send(&[ix::init_usage_shard(&f.keys, &payer, 2)], &[]).await, CoherenceError::AccountAlreadyInitialized);
+    assert_error(
+        h.send(&[ix::init_usage_shard(&f.keys, &payer, 2)], &[]).await,
+        CoherenceError::AccountAlreadyInitialized,
+    );
     f.close(&mut h, 1).await.unwrap();
     f.record(&mut h, &user, &tokens, 2, 2 * U, None).await.unwrap();
     f.warp_to_epoch(&mut h, 3).await;

@@ -91,7 +91,9 @@ async fn genesis(client: &mut Client) -> World {
     let tokens = ops::ata(&keys, &me);
     let mut ixs = create_mint_ixs(&me, &mint.pubkey(), program, &me, None, &[], 6);
     ixs.push(ops::create_ata_ix(&keys, &me, &me));
-    ixs.push(t22::instruction::mint_to_checked(&program, &mint.pubkey(), &tokens, &me, &[], 1_000_000 * UNIT, 6).unwrap());
+    ixs.push(
+        t22::instruction::mint_to_checked(&program, &mint.pubkey(), &tokens, &me, &[], 1_000_000 * UNIT, 6).unwrap(),
+    );
     client.send(&ixs, &[&mint]).await.expect("mint");
     let mut args: InitEngineArgs = defaults::init_args(me, 10_000_000 * UNIT);
     args.epoch_secs = EPOCH;
@@ -110,7 +112,19 @@ async fn wallet(client: &mut Client, w: &World, amount: u64) -> (Keypair, Pubkey
     let fund = solana_system_interface::instruction::transfer(&w.me, &kp.pubkey(), 100_000_000);
     let mut ixs = vec![fund, ops::create_ata_ix(&w.keys, &w.me, &kp.pubkey())];
     if amount > 0 {
-        ixs.push(t22::instruction::transfer_checked(&w.keys.token_program, &w.tokens, &w.keys.mint, &tokens, &w.me, &[], amount, 6).unwrap());
+        ixs.push(
+            t22::instruction::transfer_checked(
+                &w.keys.token_program,
+                &w.tokens,
+                &w.keys.mint,
+                &tokens,
+                &w.me,
+                &[],
+                amount,
+                6,
+            )
+            .unwrap(),
+        );
     }
     client.send(&ixs, &[]).await.expect("wallet");
     (kp, tokens)
@@ -126,17 +140,36 @@ async fn scenarios(client: &mut Client) {
 
     // --- staking -------------------------------------------------------
     let pos = pda::position(&k.engine, &me, 0);
-    let flash = [ix::open_position(&k, &me, &w.tokens, 0, 10 * UNIT, EPOCH), ix::start_unbond(&k, &me, &pos), ix::withdraw(&k, &me, &pos, &w.tokens)];
+    let flash = [
+        ix::open_position(&k, &me, &w.tokens, 0, 10 * UNIT, EPOCH),
+        ix::start_unbond(&k, &me, &pos),
+        ix::withdraw(&k, &me, &pos, &w.tokens),
+    ];
     refused(client.send(&flash, &[]).await, CoherenceError::StillLocked);
     client.send(&[ix::open_position(&k, &me, &w.tokens, 0, 10 * UNIT, EPOCH)], &[]).await.expect("open");
     refused(client.send(&[ix::withdraw(&k, &me, &pos, &w.tokens)], &[]).await, CoherenceError::PositionNotUnbonding);
-    refused(client.send(&[ix::open_position(&k, &me, &w.tokens, 9, 10 * UNIT, EPOCH - 1)], &[]).await, CoherenceError::LockOutOfBounds);
+    refused(
+        client.send(&[ix::open_position(&k, &me, &w.tokens, 9, 10 * UNIT, EPOCH - 1)], &[]).await,
+        CoherenceError::LockOutOfBounds,
+    );
     refused(client.send(&[ix::extend_lock(&k, &me, &pos, EPOCH)], &[]).await, CoherenceError::LockNotExtended);
-    refused(client.send(&[ix::open_position(&k, &me, &w.tokens, 0, UNIT, EPOCH)], &[]).await, CoherenceError::AccountAlreadyInitialized);
-    refused(client.send(&[ix::open_position(&k, &me, &w.tokens, 1, u64::MAX, EPOCH)], &[]).await, CoherenceError::MathOverflow);
+    refused(
+        client.send(&[ix::open_position(&k, &me, &w.tokens, 0, UNIT, EPOCH)], &[]).await,
+        CoherenceError::AccountAlreadyInitialized,
+    );
+    refused(
+        client.send(&[ix::open_position(&k, &me, &w.tokens, 1, u64::MAX, EPOCH)], &[]).await,
+        CoherenceError::MathOverflow,
+    );
     let (thief, thief_tokens) = wallet(client, &w, UNIT).await;
-    refused(client.send(&[ix::start_unbond(&k, &thief.pubkey(), &pos)], &[&thief]).await, CoherenceError::NotPositionOwner);
-    refused(client.send(&[ix::claim_rewards(&k, &thief.pubkey(), &pos, &thief_tokens, false)], &[&thief]).await, CoherenceError::NotPositionOwner);
+    refused(
+        client.send(&[ix::start_unbond(&k, &thief.pubkey(), &pos)], &[&thief]).await,
+        CoherenceError::NotPositionOwner,
+    );
+    refused(
+        client.send(&[ix::claim_rewards(&k, &thief.pubkey(), &pos, &thief_tokens, false)], &[&thief]).await,
+        CoherenceError::NotPositionOwner,
+    );
     // Missing signer on every owner-only instruction (the thief's key, unsigned).
     let t = thief.pubkey();
     let thief_pos = pda::position(&k.engine, &t, 0);
@@ -158,25 +191,59 @@ async fn scenarios(client: &mut Client) {
         ix::set_pause(&k, &t, true),
     ];
     for instruction in unsigned {
-        refused_by_anchor(client.send(&[ix::without_signer(instruction, &t)], &[]).await, anchor_lang::error::ErrorCode::AccountNotSigner as u32);
+        refused_by_anchor(
+            client.send(&[ix::without_signer(instruction, &t)], &[]).await,
+            anchor_lang::error::ErrorCode::AccountNotSigner as u32,
+        );
     }
     // A fake stake vault (the thief's own token account).
     let mut fake = ix::withdraw(&k, &me, &pos, &w.tokens);
     fake.accounts.iter_mut().filter(|a| a.pubkey == k.stake_vault).for_each(|a| a.pubkey = thief_tokens);
     refused(client.send(&[fake], &[]).await, CoherenceError::EngineMismatch);
-    refused(client.send(&[ix::claim_rewards(&k, &me, &pos, &w.tokens, false)], &[]).await, CoherenceError::NothingToClaim);
+    refused(
+        client.send(&[ix::claim_rewards(&k, &me, &pos, &w.tokens, false)], &[]).await,
+        CoherenceError::NothingToClaim,
+    );
 
     // --- vesting -------------------------------------------------------
-    let schedule = |cliff: i64, end: i64, start: i64| CreateVestingArgs { beneficiary: me, total: 10 * UNIT, start, cliff: start + cliff, end: start + end, period: 0, revocable: true, usage_rate_bps: 0, grace_secs: 0 };
+    let schedule = |cliff: i64, end: i64, start: i64| CreateVestingArgs {
+        beneficiary: me,
+        total: 10 * UNIT,
+        start,
+        cliff: start + cliff,
+        end: start + end,
+        period: 0,
+        revocable: true,
+        usage_rate_bps: 0,
+        grace_secs: 0,
+    };
     let (cliff, dur) = (MIN_VESTING_CLIFF_FLOOR as i64, MIN_VESTING_DURATION_FLOOR as i64);
-    refused(client.send(&[ix::create_vesting(&k, &me, &me, 0, schedule(60, dur, now + 5))], &[]).await, CoherenceError::VestingCliffTooShort);
-    refused(client.send(&[ix::create_vesting(&k, &me, &me, 0, schedule(cliff, cliff + 1, now + 5))], &[]).await, CoherenceError::VestingDurationTooShort);
-    refused(client.send(&[ix::create_vesting(&k, &me, &me, 0, schedule(cliff, dur, now - 10 * DAY as i64))], &[]).await, CoherenceError::VestingStartInPast);
-    refused(client.send(&[ix::create_vesting(&k, &me, &thief.pubkey(), 0, schedule(cliff, dur, now + 5))], &[&thief]).await, CoherenceError::NotAuthority);
-    client.send(&[ix::create_vesting(&k, &me, &me, 0, schedule(cliff, dur, now + 5))], &[]).await.expect("create_vesting");
+    refused(
+        client.send(&[ix::create_vesting(&k, &me, &me, 0, schedule(60, dur, now + 5))], &[]).await,
+        CoherenceError::VestingCliffTooShort,
+    );
+    refused(
+        client.send(&[ix::create_vesting(&k, &me, &me, 0, schedule(cliff, cliff + 1, now + 5))], &[]).await,
+        CoherenceError::VestingDurationTooShort,
+    );
+    refused(
+        client.send(&[ix::create_vesting(&k, &me, &me, 0, schedule(cliff, dur, now - 10 * DAY as i64))], &[]).await,
+        CoherenceError::VestingStartInPast,
+    );
+    refused(
+        client.send(&[ix::create_vesting(&k, &me, &thief.pubkey(), 0, schedule(cliff, dur, now + 5))], &[&thief]).await,
+        CoherenceError::NotAuthority,
+    );
+    client
+        .send(&[ix::create_vesting(&k, &me, &me, 0, schedule(cliff, dur, now + 5))], &[])
+        .await
+        .expect("create_vesting");
     let v = pda::vesting(&k.engine, 0);
     refused(client.send(&[ix::claim_vesting(&k, &me, &v, &w.tokens)], &[]).await, CoherenceError::NothingToClaim);
-    refused(client.send(&[ix::claim_vesting(&k, &thief.pubkey(), &v, &thief_tokens)], &[&thief]).await, CoherenceError::NotBeneficiary);
+    refused(
+        client.send(&[ix::claim_vesting(&k, &thief.pubkey(), &v, &thief_tokens)], &[&thief]).await,
+        CoherenceError::NotBeneficiary,
+    );
     refused(client.send(&[ix::close_vesting(&k, &me, &v)], &[]).await, CoherenceError::ScheduleNotEmpty);
     refused(client.send(&[ix::revoke_vesting(&k, &thief.pubkey(), &v)], &[&thief]).await, CoherenceError::NotAuthority);
 
@@ -192,20 +259,33 @@ async fn scenarios(client: &mut Client) {
     refused(client.send(&[ix::apply_params(&k)], &[]).await, CoherenceError::TimelockNotElapsed);
     client.send(&[ix::cancel_params(&k, &me)], &[]).await.expect("cancel");
     refused(client.send(&[ix::set_pause(&k, &thief.pubkey(), true)], &[&thief]).await, CoherenceError::NotAuthority);
-    refused(client.send(&[ix::accept_authority(&k, &thief.pubkey())], &[&thief]).await, CoherenceError::NoPendingAuthority);
+    refused(
+        client.send(&[ix::accept_authority(&k, &thief.pubkey())], &[&thief]).await,
+        CoherenceError::NoPendingAuthority,
+    );
     // The old mint authority (this wallet) can no longer mint.
     let mint_more = t22::instruction::mint_to(&k.token_program, &k.mint, &w.tokens, &me, &[], UNIT).unwrap();
     refused_by_token_program(client.send(&[mint_more], &[]).await);
     // Genesis again for the same mint, and for a Token-2022 mint with a permanent delegate.
-    refused(client.send(&[ix::initialize_engine(&k, &me, &me, defaults::init_args(me, 10_000_000 * UNIT))], &[]).await, CoherenceError::NotMintAuthority);
+    refused(
+        client.send(&[ix::initialize_engine(&k, &me, &me, defaults::init_args(me, 10_000_000 * UNIT))], &[]).await,
+        CoherenceError::NotMintAuthority,
+    );
     let m22 = Keypair::new();
-    client.send(&create_mint_ixs(&me, &m22.pubkey(), t22::ID, &me, None, &[Ext::PermanentDelegate], 6), &[&m22]).await.expect("t22 mint");
+    client
+        .send(&create_mint_ixs(&me, &m22.pubkey(), t22::ID, &me, None, &[Ext::PermanentDelegate], 6), &[&m22])
+        .await
+        .expect("t22 mint");
     let k22 = EngineKeys::new(m22.pubkey(), t22::ID);
-    refused(client.send(&[ix::initialize_engine(&k22, &me, &me, defaults::init_args(me, 10_000_000 * UNIT))], &[]).await, CoherenceError::PermanentDelegateNotAllowed);
+    refused(
+        client.send(&[ix::initialize_engine(&k22, &me, &me, defaults::init_args(me, 10_000_000 * UNIT))], &[]).await,
+        CoherenceError::PermanentDelegateNotAllowed,
+    );
 
     // --- usage and epochs ------------------------------------------------
     let victim = Pubkey::new_unique();
-    let theft = [ops::create_ata_ix(&k, &me, &victim), ix::record_usage(&k, &me, &ops::ata(&k, &victim), 0, 1, None, None)];
+    let theft =
+        [ops::create_ata_ix(&k, &me, &victim), ix::record_usage(&k, &me, &ops::ata(&k, &victim), 0, 1, None, None)];
     refused(client.send(&theft, &[]).await, CoherenceError::WrongTokenOwner);
     let other = Keypair::new();
     let other_keys = EngineKeys::new(other.pubkey(), k.token_program);
@@ -213,7 +293,10 @@ async fn scenarios(client: &mut Client) {
     let mut foreign_mint = create_mint_ixs(&me, &other.pubkey(), k.token_program, &me, None, &[], 6);
     foreign_mint.push(ops::create_ata_ix(&other_keys, &me, &me));
     client.send(&foreign_mint, &[&other]).await.expect("foreign mint");
-    refused(client.send(&[ix::record_usage(&k, &me, &foreign, 0, 1, None, None)], &[]).await, CoherenceError::WrongMint);
+    refused(
+        client.send(&[ix::record_usage(&k, &me, &foreign, 0, 1, None, None)], &[]).await,
+        CoherenceError::WrongMint,
+    );
     refused(client.send(&[ix::close_epoch(&k, &me, 0, 4)], &[]).await, CoherenceError::EpochNotEnded);
     refused(client.send(&[ix::close_epoch(&k, &me, 1, 4)], &[]).await, CoherenceError::EpochOutOfOrder);
 
@@ -227,7 +310,10 @@ async fn scenarios(client: &mut Client) {
     let burned = 40 * UNIT;
     for shard in 0..4u8 {
         let src = (shard % 2 == 0).then_some(source);
-        client.send(&[ix::record_usage(&k, &me, &w.tokens, shard, burned / 4, src, None)], &[]).await.expect("record_usage");
+        client
+            .send(&[ix::record_usage(&k, &me, &w.tokens, shard, burned / 4, src, None)], &[])
+            .await
+            .expect("record_usage");
     }
     let before = balance(client, &w.tokens).await;
     wait_until(client, genesis_ts + EPOCH as i64).await;
@@ -252,16 +338,31 @@ async fn scenarios(client: &mut Client) {
     let claim = ix::claim_source_rewards(&k, &builder.pubkey(), &source, settle, &builder_tokens);
     client.send(&[claim], &[&builder]).await.expect("claim_source_rewards");
     // Double claim: the stream has ended, nothing more is owed.
-    refused(client.send(&[ix::claim_rewards(&k, &me, &pos, &w.tokens, false)], &[]).await, CoherenceError::NothingToClaim);
+    refused(
+        client.send(&[ix::claim_rewards(&k, &me, &pos, &w.tokens, false)], &[]).await,
+        CoherenceError::NothingToClaim,
+    );
     let staker_got = balance(client, &w.tokens).await - before;
     let builder_got = balance(client, &builder_tokens).await;
-    assert_eq!(staker_got + builder_got, record.stakers_amount + record.builders_amount, "everything streamed was paid");
-    assert!(staker_got + builder_got + record.treasury_amount < burned, "wash usage loses: got {} of {burned}", staker_got + builder_got);
+    assert_eq!(
+        staker_got + builder_got,
+        record.stakers_amount + record.builders_amount,
+        "everything streamed was paid"
+    );
+    assert!(
+        staker_got + builder_got + record.treasury_amount < burned,
+        "wash usage loses: got {} of {burned}",
+        staker_got + builder_got
+    );
     // A 1-unit funding cannot move a stream's end (the stream is idle now, so the first funding starts one of an epoch).
     client.send(&[ix::fund_rewards(&k, &me, &w.tokens, 1_000)], &[]).await.expect("fund");
     let end = client.get::<coherence::state::StakePool>(&k.stake_pool).await.unwrap().stream.end;
     client.send(&[ix::fund_rewards(&k, &me, &w.tokens, 1)], &[]).await.expect("tiny fund");
-    assert_eq!(client.get::<coherence::state::StakePool>(&k.stake_pool).await.unwrap().stream.end, end, "end never moves");
+    assert_eq!(
+        client.get::<coherence::state::StakePool>(&k.stake_pool).await.unwrap().stream.end,
+        end,
+        "end never moves"
+    );
 
     // The exit works: unbond, wait the lock, withdraw the principal.
     client.send(&[ix::start_unbond(&k, &me, &pos)], &[]).await.expect("start_unbond");
@@ -281,7 +382,18 @@ async fn deploy_twice(client: &mut Client) {
     let keys = EngineKeys::new(mint.pubkey(), anchor_spl::token::ID);
     let mut ixs = create_mint_ixs(&me, &mint.pubkey(), keys.token_program, &me, None, &[], 6);
     ixs.push(ops::create_ata_ix(&keys, &me, &me));
-    ixs.push(t22::instruction::mint_to_checked(&keys.token_program, &mint.pubkey(), &ops::ata(&keys, &me), &me, &[], 1_000_000, 6).unwrap());
+    ixs.push(
+        t22::instruction::mint_to_checked(
+            &keys.token_program,
+            &mint.pubkey(),
+            &ops::ata(&keys, &me),
+            &me,
+            &[],
+            1_000_000,
+            6,
+        )
+        .unwrap(),
+    );
     client.send(&ixs, &[&mint]).await.expect("mint");
     let genesis: coherence_migrations::Genesis = serde_json::from_value(serde_json::json!({
         "mint": mint.pubkey().to_string(),
@@ -313,9 +425,14 @@ async fn scenarios_on_a_validator() {
         Ok(url) => {
             // `anchor test`: its validator, its funded wallet.
             let wallet = std::env::var("ANCHOR_WALLET").expect("ANCHOR_WALLET with ANCHOR_PROVIDER_URL");
-            let bytes: Vec<u8> = serde_json::from_str(&std::fs::read_to_string(&wallet).expect("read ANCHOR_WALLET")).expect("keypair JSON");
+            let bytes: Vec<u8> = serde_json::from_str(&std::fs::read_to_string(&wallet).expect("read ANCHOR_WALLET"))
+                .expect("keypair JSON");
             let funded = Keypair::try_from(&bytes[..]).expect("keypair");
-            let backend = RpcBackend::new(url.clone(), solana_commitment_config::CommitmentConfig::confirmed(), PriorityFee::None);
+            let backend = RpcBackend::new(
+                url.clone(),
+                solana_commitment_config::CommitmentConfig::confirmed(),
+                PriorityFee::None,
+            );
             let mut client = Client::rpc(backend, funded);
             eprintln!("validator tier: against {url} (ANCHOR_PROVIDER_URL)");
             scenarios(&mut client).await;
@@ -327,8 +444,10 @@ async fn scenarios_on_a_validator() {
             return;
         }
         Err(_) => {
-            let binary = validator_binary().expect("COHERENCE_VALIDATOR=1 but solana-test-validator is missing: run scripts/install-validator.sh");
-            let so = program_so().expect("COHERENCE_VALIDATOR=1 but target/deploy/coherence.so is missing: run scripts/build-sbf.sh");
+            let binary = validator_binary()
+                .expect("COHERENCE_VALIDATOR=1 but solana-test-validator is missing: run scripts/install-validator.sh");
+            let so = program_so()
+                .expect("COHERENCE_VALIDATOR=1 but target/deploy/coherence.so is missing: run scripts/build-sbf.sh");
             let validator = TestValidator::start(&binary, &so, &payer.pubkey(), Duration::from_secs(120)).await;
             eprintln!("validator tier: started {} with {} at {}", binary.display(), so.display(), validator.url);
             (validator.url.clone(), validator)

@@ -20,10 +20,18 @@ async fn setup() -> (Harness, Fixture) {
 }
 
 /// Beneficiary wallet + token account + a schedule (cliff 3 months, 12 months, given period).
-async fn schedule(h: &mut Harness, f: &Fixture, period: u64, revocable: bool) -> (solana_keypair::Keypair, Pubkey, Pubkey, i64) {
+async fn schedule(
+    h: &mut Harness,
+    f: &Fixture,
+    period: u64,
+    revocable: bool,
+) -> (solana_keypair::Keypair, Pubkey, Pubkey, i64) {
     let (who, tokens) = f.user(h, 0).await;
     let start = h.now().await + 100;
-    let v = f.create_vesting(h, vesting_args(who.pubkey(), TOTAL, start, 3 * MONTH, 12 * MONTH, period, revocable)).await.unwrap();
+    let v = f
+        .create_vesting(h, vesting_args(who.pubkey(), TOTAL, start, 3 * MONTH, 12 * MONTH, period, revocable))
+        .await
+        .unwrap();
     (who, tokens, v, start)
 }
 
@@ -64,7 +72,8 @@ async fn claim_at_each_step_gets_exactly_the_math_amount_then_close() {
         // 12 equal monthly steps after a 3-month cliff.
         let want = if step == 3 { 3 * TOTAL / 12 } else { TOTAL / 12 };
         assert_eq!(expected, want, "step {step}");
-        let events = h.send_events::<VestingClaimed>(&[ix::claim_vesting(&f.keys, &who.pubkey(), &v, &tokens)], &[&who]).await;
+        let events =
+            h.send_events::<VestingClaimed>(&[ix::claim_vesting(&f.keys, &who.pubkey(), &v, &tokens)], &[&who]).await;
         total += expected;
         assert_eq!(h.balance(&tokens).await, total);
         assert_eq!(events[0].amount, expected);
@@ -93,7 +102,10 @@ async fn linear_claim_after_end_gets_the_rest() {
     h.warp_to(start + 6 * MONTH as i64).await;
     claim(&mut h, &f, &who, &v, &tokens).await.unwrap();
     assert_eq!(h.balance(&tokens).await, TOTAL / 2);
-    assert_error(h.send(&[ix::close_vesting(&f.keys, &who.pubkey(), &v)], &[&who]).await, CoherenceError::ScheduleNotEmpty);
+    assert_error(
+        h.send(&[ix::close_vesting(&f.keys, &who.pubkey(), &v)], &[&who]).await,
+        CoherenceError::ScheduleNotEmpty,
+    );
     h.warp_to(start + 13 * MONTH as i64).await;
     claim(&mut h, &f, &who, &v, &tokens).await.unwrap();
     assert_eq!(h.balance(&tokens).await, TOTAL);
@@ -106,11 +118,20 @@ async fn schedule_below_minimums_or_backdated_rejected() {
     let now = h.now().await;
     let p = default_params();
     let cases = [
-        (vesting_args(who, TOTAL, now, p.min_vesting_cliff - 1, 12 * MONTH, 0, false), CoherenceError::VestingCliffTooShort),
-        (vesting_args(who, TOTAL, now, p.min_vesting_cliff, p.min_vesting_duration - 1, 0, false), CoherenceError::VestingDurationTooShort),
+        (
+            vesting_args(who, TOTAL, now, p.min_vesting_cliff - 1, 12 * MONTH, 0, false),
+            CoherenceError::VestingCliffTooShort,
+        ),
+        (
+            vesting_args(who, TOTAL, now, p.min_vesting_cliff, p.min_vesting_duration - 1, 0, false),
+            CoherenceError::VestingDurationTooShort,
+        ),
         (vesting_args(who, TOTAL, now - 1, 3 * MONTH, 12 * MONTH, 0, false), CoherenceError::VestingStartInPast),
         (vesting_args(who, 0, now, 3 * MONTH, 12 * MONTH, 0, false), CoherenceError::ZeroAmount),
-        (vesting_args(who, TOTAL, now, 3 * MONTH, 12 * MONTH, 13 * MONTH, false), CoherenceError::InvalidVestingSchedule),
+        (
+            vesting_args(who, TOTAL, now, 3 * MONTH, 12 * MONTH, 13 * MONTH, false),
+            CoherenceError::InvalidVestingSchedule,
+        ),
         (vesting_args(who, 10 * TOTAL + 1, now, 3 * MONTH, 12 * MONTH, 0, false), CoherenceError::InsufficientTreasury),
         (vesting_args(who, u64::MAX, now, 3 * MONTH, 12 * MONTH, 0, false), CoherenceError::InsufficientTreasury),
     ];
@@ -177,7 +198,10 @@ async fn another_wallet_cannot_claim_revoke_or_transfer() {
         h.send(&[ix::transfer_vesting(&thief.pubkey(), &v, thief.pubkey())], &[&thief]).await,
         CoherenceError::NotBeneficiary,
     );
-    assert_error(h.send(&[ix::close_vesting(&f.keys, &thief.pubkey(), &v)], &[&thief]).await, CoherenceError::NotBeneficiary);
+    assert_error(
+        h.send(&[ix::close_vesting(&f.keys, &thief.pubkey(), &v)], &[&thief]).await,
+        CoherenceError::NotBeneficiary,
+    );
     assert_eq!(h.balance(&thief_tokens).await, 0);
 }
 

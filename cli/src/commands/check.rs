@@ -25,7 +25,9 @@ pub struct SimSize {
 async fn simulate_findings(engine: &Engine, size: SimSize, out: &mut Vec<Finding>) -> CliResult {
     use coherence_sim::scenario::{adapt_params, Scenario};
     for name in SIM_SCENARIOS {
-        let mut s = Scenario::built_in(name, 1).ok_or_else(|| CliError::Input(format!("no scenario {name}")))?.with_agents(size.agents);
+        let mut s = Scenario::built_in(name, 1)
+            .ok_or_else(|| CliError::Input(format!("no scenario {name}")))?
+            .with_agents(size.agents);
         s.epochs = size.epochs.clamp(1, 520);
         s.epoch_secs = engine.epoch_secs;
         s.params = adapt_params(&engine.params, engine.max_supply);
@@ -38,10 +40,18 @@ async fn simulate_findings(engine: &Engine, size: SimSize, out: &mut Vec<Finding
         .map_err(|e| CliError::Input(format!("simulate {name}: {e}")))?;
         bar.finish_and_clear();
         for e in o.verdicts.extraction.iter().filter(|e| e.extracts) {
-            out.push(finding(Severity::Critical, "sim-extraction", format!("{name}: {} beats its honest alternative by {} base units", e.agent, e.excess)));
+            out.push(finding(
+                Severity::Critical,
+                "sim-extraction",
+                format!("{name}: {} beats its honest alternative by {} base units", e.agent, e.excess),
+            ));
         }
         for v in &o.verdicts.coherence {
-            out.push(finding(Severity::Warn, "sim-incoherent", format!("{name}: {} earn more with less usage by epoch {} ({})", v.class, v.epoch, v.cause)));
+            out.push(finding(
+                Severity::Warn,
+                "sim-incoherent",
+                format!("{name}: {} earn more with less usage by epoch {} ({})", v.class, v.epoch, v.cause),
+            ));
         }
         if o.verdicts.coherent() {
             let txs = o.main.txs + o.lower.txs + o.zero.txs;
@@ -49,7 +59,14 @@ async fn simulate_findings(engine: &Engine, size: SimSize, out: &mut Vec<Finding
         }
         if name == "growth" {
             for g in &o.verdicts.without_usage {
-                out.push(finding(Severity::Info, "sim-value-without-usage", format!("{} gain {} base units of the simulated mint with zero usage ({})", g.class, g.amount, g.why)));
+                out.push(finding(
+                    Severity::Info,
+                    "sim-value-without-usage",
+                    format!(
+                        "{} gain {} base units of the simulated mint with zero usage ({})",
+                        g.class, g.amount, g.why
+                    ),
+                ));
             }
         }
     }
@@ -67,13 +84,20 @@ pub async fn run(ctx: &mut Ctx, simulate: Option<SimSize>, vesting_threshold_bps
     let text = if findings.is_empty() {
         format!("engine {}: coherent, no findings", keys.engine)
     } else {
-        findings.iter().map(|f| format!("{:<8} {:<22} {}", format!("{:?}", f.severity).to_uppercase(), f.code, f.reason)).collect::<Vec<_>>().join("\n")
+        findings
+            .iter()
+            .map(|f| format!("{:<8} {:<22} {}", format!("{:?}", f.severity).to_uppercase(), f.code, f.reason))
+            .collect::<Vec<_>>()
+            .join("\n")
     };
     let json = serde_json::json!({
         "engine": keys.engine.to_string(),
         "findings": findings.iter().map(|f| serde_json::json!({ "severity": format!("{:?}", f.severity).to_lowercase(), "code": f.code, "reason": f.reason })).collect::<Vec<_>>(),
     });
     ctx.out(text, json);
-    if serious > 0 { Err(CliError::Findings(serious)) } else { Ok(()) }
+    if serious > 0 {
+        Err(CliError::Findings(serious))
+    } else {
+        Ok(())
+    }
 }
-

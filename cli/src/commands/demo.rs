@@ -35,8 +35,14 @@ impl Demo {
         let payer = self.client.payer().pubkey();
         let create = ops::create_ata_ix(&self.keys, &payer, to);
         let transfer = t22::instruction::transfer_checked(
-            &self.keys.token_program, &ops::ata(&self.keys, &from.pubkey()), &self.keys.mint,
-            &ops::ata(&self.keys, to), &from.pubkey(), &[], amount, DECIMALS,
+            &self.keys.token_program,
+            &ops::ata(&self.keys, &from.pubkey()),
+            &self.keys.mint,
+            &ops::ata(&self.keys, to),
+            &from.pubkey(),
+            &[],
+            amount,
+            DECIMALS,
         )
         .map_err(|e| CliError::Input(e.to_string()))?;
         self.client.send(&[create, transfer], &[from]).await?;
@@ -56,12 +62,27 @@ fn fmt(v: u64) -> String {
 }
 
 pub async fn run(output: Output) -> CliResult {
-    let names = ["creator", "authority", "team", "investor", "advisor", "long staker", "short staker", "user 1", "user 2", "builder", "attacker"];
+    let names = [
+        "creator",
+        "authority",
+        "team",
+        "investor",
+        "advisor",
+        "long staker",
+        "short staker",
+        "user 1",
+        "user 2",
+        "builder",
+        "attacker",
+    ];
     let wallets: Vec<Keypair> = names.iter().map(|_| Keypair::new()).collect();
     let [creator, authority, team, investor, advisor, long, short, user1, user2, builder, attacker] =
         <[Keypair; 11]>::try_from(wallets).map_err(|_| CliError::Input("wallets".into()))?;
     let all: Vec<Pubkey> =
-        [&creator, &authority, &team, &investor, &advisor, &long, &short, &user1, &user2, &builder, &attacker].iter().map(|k| k.pubkey()).collect();
+        [&creator, &authority, &team, &investor, &advisor, &long, &short, &user1, &user2, &builder, &attacker]
+            .iter()
+            .map(|k| k.pubkey())
+            .collect();
     let bank = LocalBank::start(None, &all).await?;
     let mut client = Client::local(bank, creator.insecure_clone());
     let mut log = Vec::new();
@@ -75,33 +96,92 @@ pub async fn run(output: Output) -> CliResult {
     let args = defaults::init_args(authority.pubkey(), 1_000_000_000 * TOKEN);
     let keys = ops::init_engine(&mut client, mint.pubkey(), program, args).await?;
     let mut d = Demo { client, keys };
-    log.push(format!("genesis: mint {} -> engine {} (mint authority handed over, 4 usage shards)", mint.pubkey(), keys.engine));
+    log.push(format!(
+        "genesis: mint {} -> engine {} (mint authority handed over, 4 usage shards)",
+        mint.pubkey(),
+        keys.engine
+    ));
 
     // Treasury and insider vesting.
     d.client.send(&[ix::deposit_treasury(&keys, &me, &ata, 20_000_000 * TOKEN)], &[]).await?;
     let now = d.client.now().await?;
-    let team_args = CreateVestingArgs { beneficiary: team.pubkey(), total: 10_000_000 * TOKEN, start: now, cliff: now + 90 * DAY as i64, end: now + 365 * DAY as i64, period: 0, revocable: false, usage_rate_bps: 0, grace_secs: 0 };
-    let inv_args = CreateVestingArgs { beneficiary: investor.pubkey(), total: 5_000_000 * TOKEN, start: now, cliff: now + 120 * DAY as i64, end: now + 720 * DAY as i64, period: 30 * DAY, revocable: true, usage_rate_bps: 0, grace_secs: 0 };
+    let team_args = CreateVestingArgs {
+        beneficiary: team.pubkey(),
+        total: 10_000_000 * TOKEN,
+        start: now,
+        cliff: now + 90 * DAY as i64,
+        end: now + 365 * DAY as i64,
+        period: 0,
+        revocable: false,
+        usage_rate_bps: 0,
+        grace_secs: 0,
+    };
+    let inv_args = CreateVestingArgs {
+        beneficiary: investor.pubkey(),
+        total: 5_000_000 * TOKEN,
+        start: now,
+        cliff: now + 120 * DAY as i64,
+        end: now + 720 * DAY as i64,
+        period: 30 * DAY,
+        revocable: true,
+        usage_rate_bps: 0,
+        grace_secs: 0,
+    };
     // The advisor's grant is usage-gated: it vests min(time, 5 % of the usage
     // burned from now on), within the budget α 50 % + 5 % ≤ 100 %.
-    let advisor_args = CreateVestingArgs { beneficiary: advisor.pubkey(), usage_rate_bps: 500, grace_secs: 180 * DAY as u32, total: 2_000_000 * TOKEN, ..team_args };
+    let advisor_args = CreateVestingArgs {
+        beneficiary: advisor.pubkey(),
+        usage_rate_bps: 500,
+        grace_secs: 180 * DAY as u32,
+        total: 2_000_000 * TOKEN,
+        ..team_args
+    };
     for (id, a) in [(0u64, team_args), (1, inv_args), (2, advisor_args)] {
         d.client.send(&[ix::create_vesting(&keys, &me, &authority.pubkey(), id, a)], &[&authority]).await?;
     }
     log.push("vesting: team 10M (90-day cliff, 1 year linear); investor 5M (120-day cliff, monthly steps, revocable); advisor 2M like the team's but usage-gated at 5 % of usage".into());
 
     // Holders, stakers, users.
-    for (who, amount) in [(&long, 5_000_000), (&short, 5_000_000), (&user1, 3_000_000), (&user2, 3_000_000), (&attacker, 1_000_000)] {
+    for (who, amount) in
+        [(&long, 5_000_000), (&short, 5_000_000), (&user1, 3_000_000), (&user2, 3_000_000), (&attacker, 1_000_000)]
+    {
         d.give(&creator, &who.pubkey(), amount * TOKEN).await?;
     }
     d.give(&creator, &builder.pubkey(), 1).await?;
     let long_pos = pda::position(&keys.engine, &long.pubkey(), 0);
     let short_pos = pda::position(&keys.engine, &short.pubkey(), 0);
-    d.client.send(&[ix::open_position(&keys, &long.pubkey(), &ops::ata(&keys, &long.pubkey()), 0, 3_000_000 * TOKEN, 365 * DAY)], &[&long]).await?;
-    d.client.send(&[ix::open_position(&keys, &short.pubkey(), &ops::ata(&keys, &short.pubkey()), 0, 3_000_000 * TOKEN, 7 * DAY)], &[&short]).await?;
+    d.client
+        .send(
+            &[ix::open_position(
+                &keys,
+                &long.pubkey(),
+                &ops::ata(&keys, &long.pubkey()),
+                0,
+                3_000_000 * TOKEN,
+                365 * DAY,
+            )],
+            &[&long],
+        )
+        .await?;
+    d.client
+        .send(
+            &[ix::open_position(
+                &keys,
+                &short.pubkey(),
+                &ops::ata(&keys, &short.pubkey()),
+                0,
+                3_000_000 * TOKEN,
+                7 * DAY,
+            )],
+            &[&short],
+        )
+        .await?;
     let w_long: Position = d.client.get(&long_pos).await?;
     let w_short: Position = d.client.get(&short_pos).await?;
-    log.push(format!("staking: 3M locked 1 year (weight {}), 3M locked 7 days (weight {})", w_long.weight, w_short.weight));
+    log.push(format!(
+        "staking: 3M locked 1 year (weight {}), 3M locked 7 days (weight {})",
+        w_long.weight, w_short.weight
+    ));
     d.client.send(&[ix::register_source(&keys, &builder.pubkey(), 0)], &[&builder]).await?;
     let source = pda::source(&keys.engine, 0);
 
@@ -120,7 +200,10 @@ pub async fn run(output: Output) -> CliResult {
         ops::crank(&mut d.client, &keys).await?;
         let r: EpochRecord = d.client.get(&pda::epoch_record(&keys.engine, epoch)).await?;
         if r.emission != predicted.emission || r.gate_passed != predicted.passed {
-            return Err(CliError::Input(format!("epoch {epoch}: preview {} != on-chain {}", predicted.emission, r.emission)));
+            return Err(CliError::Input(format!(
+                "epoch {epoch}: preview {} != on-chain {}",
+                predicted.emission, r.emission
+            )));
         }
         rows.push(r);
     }
@@ -129,17 +212,32 @@ pub async fn run(output: Output) -> CliResult {
     let attack = |e: coherence_sdk::ClientError| e.program_error().map_or(e.to_string(), |p| p.name());
     let a_pos = pda::position(&keys.engine, &attacker.pubkey(), 0);
     let a_ata = ops::ata(&keys, &attacker.pubkey());
-    let flash = d.client.send(&[
-        ix::open_position(&keys, &attacker.pubkey(), &a_ata, 0, 500_000 * TOKEN, 7 * DAY),
-        ix::start_unbond(&keys, &attacker.pubkey(), &a_pos),
-        ix::withdraw(&keys, &attacker.pubkey(), &a_pos, &a_ata),
-    ], &[&attacker]).await;
-    log.push(format!("attack: flash stake (open+unbond+withdraw in one tx) -> {}", flash.err().map_or("SUCCEEDED (bug!)".into(), attack)));
+    let flash = d
+        .client
+        .send(
+            &[
+                ix::open_position(&keys, &attacker.pubkey(), &a_ata, 0, 500_000 * TOKEN, 7 * DAY),
+                ix::start_unbond(&keys, &attacker.pubkey(), &a_pos),
+                ix::withdraw(&keys, &attacker.pubkey(), &a_pos, &a_ata),
+            ],
+            &[&attacker],
+        )
+        .await;
+    log.push(format!(
+        "attack: flash stake (open+unbond+withdraw in one tx) -> {}",
+        flash.err().map_or("SUCCEEDED (bug!)".into(), attack)
+    ));
     let team_v = pda::vesting(&keys.engine, 0);
     let early = d.client.send(&ops::claim_vesting_ixs(&keys, &me, &team.pubkey(), &team_v), &[&team]).await;
-    log.push(format!("attack: team claims before its cliff -> {}", early.err().map_or("SUCCEEDED (bug!)".into(), attack)));
+    log.push(format!(
+        "attack: team claims before its cliff -> {}",
+        early.err().map_or("SUCCEEDED (bug!)".into(), attack)
+    ));
     let steal = d.client.send(&[ix::claim_vesting(&keys, &attacker.pubkey(), &team_v, &a_ata)], &[&attacker]).await;
-    log.push(format!("attack: attacker claims the team's schedule -> {}", steal.err().map_or("SUCCEEDED (bug!)".into(), attack)));
+    log.push(format!(
+        "attack: attacker claims the team's schedule -> {}",
+        steal.err().map_or("SUCCEEDED (bug!)".into(), attack)
+    ));
 
     // Time passes: the cliff, the rest of the streams; everyone collects.
     d.warp(100 * DAY as i64).await?;
@@ -152,7 +250,9 @@ pub async fn run(output: Output) -> CliResult {
         let now = d.client.now().await?;
         let owed = preview::preview_rewards(&p, &pool, now)?;
         let before = d.balance(&who.pubkey()).await?;
-        d.client.send(&[ix::claim_rewards(&keys, &who.pubkey(), &pos, &ops::ata(&keys, &who.pubkey()), false)], &[who]).await?;
+        d.client
+            .send(&[ix::claim_rewards(&keys, &who.pubkey(), &pos, &ops::ata(&keys, &who.pubkey()), false)], &[who])
+            .await?;
         let got = d.balance(&who.pubkey()).await? - before;
         if got != owed {
             return Err(CliError::Input(format!("{name}: preview {owed} != claimed {got}")));
@@ -177,9 +277,16 @@ pub async fn run(output: Output) -> CliResult {
     d.client.send(&claim_advisor, &[&advisor]).await?;
     let got = d.balance(&advisor.pubkey()).await?;
     if got != owed || !limits.usage_binds() {
-        return Err(CliError::Input(format!("advisor: preview {owed} != claimed {got}, or usage did not bind ({limits:?})")));
+        return Err(CliError::Input(format!(
+            "advisor: preview {owed} != claimed {got}, or usage did not bind ({limits:?})"
+        )));
     }
-    log.push(format!("advisor (usage-gated): time would allow {}, 5 % of usage allows {}: claimed {}", fmt(limits.time), fmt(limits.usage.unwrap_or(0)), fmt(got)));
+    log.push(format!(
+        "advisor (usage-gated): time would allow {}, 5 % of usage allows {}: claimed {}",
+        fmt(limits.time),
+        fmt(limits.usage.unwrap_or(0)),
+        fmt(got)
+    ));
     earned.push(("advisor (usage-gated)", got));
     let engine: Engine = d.client.get(&keys.engine).await?;
     let treasury = ops::token_balance(&mut d.client, &keys.treasury).await?;
@@ -190,21 +297,41 @@ pub async fn run(output: Output) -> CliResult {
                 "epoch": r.epoch, "usage": r.usage, "baseline": r.baseline, "gate_passed": r.gate_passed, "emission": r.emission,
                 "treasury": r.treasury_amount, "builders": r.builders_amount, "stakers": r.stakers_amount,
             })).collect();
-            let who: serde_json::Map<_, _> = earned.iter().map(|(n, v)| (n.to_string(), serde_json::json!(v))).collect();
-            crate::outln!("{}", serde_json::json!({ "engine": keys.engine.to_string(), "epochs": epochs, "earned": who,
-                "total_emitted": amount::json(engine.total_emitted), "total_usage_burned": amount::json(engine.total_usage_burned), "log": log }));
+            let who: serde_json::Map<_, _> =
+                earned.iter().map(|(n, v)| (n.to_string(), serde_json::json!(v))).collect();
+            crate::outln!(
+                "{}",
+                serde_json::json!({ "engine": keys.engine.to_string(), "epochs": epochs, "earned": who,
+                "total_emitted": amount::json(engine.total_emitted), "total_usage_burned": amount::json(engine.total_usage_burned), "log": log })
+            );
         }
         Output::Text => {
             crate::outln!("Coherence demo: a full engine lifecycle, in process\n");
             for line in &log {
                 crate::outln!("- {line}");
             }
-            crate::outln!("\n{:>5} {:>12} {:>12} {:>6} {:>12} {:>11} {:>11} {:>12}", "epoch", "usage", "baseline", "gate", "emission", "treasury", "builders", "stakers");
+            crate::outln!(
+                "\n{:>5} {:>12} {:>12} {:>6} {:>12} {:>11} {:>11} {:>12}",
+                "epoch",
+                "usage",
+                "baseline",
+                "gate",
+                "emission",
+                "treasury",
+                "builders",
+                "stakers"
+            );
             for r in &rows {
                 crate::outln!(
                     "{:>5} {:>12} {:>12} {:>6} {:>12} {:>11} {:>11} {:>12}",
-                    r.epoch, fmt(r.usage), fmt(r.baseline), if r.gate_passed { "pass" } else { "FAIL" }, fmt(r.emission),
-                    fmt(r.treasury_amount), fmt(r.builders_amount), fmt(r.stakers_amount)
+                    r.epoch,
+                    fmt(r.usage),
+                    fmt(r.baseline),
+                    if r.gate_passed { "pass" } else { "FAIL" },
+                    fmt(r.emission),
+                    fmt(r.treasury_amount),
+                    fmt(r.builders_amount),
+                    fmt(r.stakers_amount)
                 );
             }
             crate::outln!("\nwho earned what (every number matched the SDK preview):");
@@ -214,8 +341,10 @@ pub async fn run(output: Output) -> CliResult {
             crate::outln!("  {:<22} {}", "treasury", fmt(treasury));
             crate::outln!(
                 "\ntotal usage burned {}, total emitted {} ({:.1} % of usage; alpha {} %, never above 90 %)",
-                amount::format_u128(engine.total_usage_burned, DECIMALS), amount::format_u128(engine.total_emitted, DECIMALS),
-                engine.total_emitted as f64 * 100.0 / engine.total_usage_burned.max(1) as f64, engine.params.alpha_bps / 100,
+                amount::format_u128(engine.total_usage_burned, DECIMALS),
+                amount::format_u128(engine.total_emitted, DECIMALS),
+                engine.total_emitted as f64 * 100.0 / engine.total_usage_burned.max(1) as f64,
+                engine.params.alpha_bps / 100,
             );
         }
     }

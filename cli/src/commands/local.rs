@@ -51,17 +51,25 @@ pub async fn run(ctx: &mut Ctx, cmd: LocalCmd) -> CliResult {
             let ata = get_associated_token_address_with_program_id(&owner, &mint.pubkey(), &program);
             let ixs = coherence_sdk::ops::create_mint_ixs(&owner, &mint.pubkey(), &program, decimals, units)?;
             // With --print-tx the mint keypair is a required signer of the printed message.
-            if ctx.write(&format!("create mint {} with {supply} tokens", mint.pubkey()), ixs, &[&mint]).await?.is_some() {
-                ctx.out(mint.pubkey().to_string(), serde_json::json!({ "mint": mint.pubkey().to_string(), "token_account": ata.to_string() }));
+            if ctx.write(&format!("create mint {} with {supply} tokens", mint.pubkey()), ixs, &[&mint]).await?.is_some()
+            {
+                ctx.out(
+                    mint.pubkey().to_string(),
+                    serde_json::json!({ "mint": mint.pubkey().to_string(), "token_account": ata.to_string() }),
+                );
             }
         }
         LocalCmd::Warp { .. } if ctx.print_tx() => {
-            return Err(CliError::Input("`local warp` moves the ledger clock and has no transaction to print: drop --print-tx".into()));
+            return Err(CliError::Input(
+                "`local warp` moves the ledger clock and has no transaction to print: drop --print-tx".into(),
+            ));
         }
         LocalCmd::Warp { secs } => {
             let bank = ctx.client.local_bank().ok_or_else(|| CliError::Input("not local".into()))?;
             let now = bank.now().await?;
-            let to = now.checked_add(i64::try_from(secs).map_err(input)?).ok_or_else(|| CliError::Input("time overflow".into()))?;
+            let to = now
+                .checked_add(i64::try_from(secs).map_err(input)?)
+                .ok_or_else(|| CliError::Input("time overflow".into()))?;
             bank.warp_to(to).await?;
             ctx.out(format!("clock: {now} -> {to}"), serde_json::json!({ "from": now, "to": to }));
         }

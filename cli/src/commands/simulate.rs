@@ -58,12 +58,14 @@ pub fn scenario_of(a: &SimulateArgs) -> CliResult<Scenario> {
     }
     if let Some(path) = &a.params {
         let text = std::fs::read_to_string(path).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
-        let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+        let json: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
         coherence_sdk::params::apply_json(&mut s.params, &json).map_err(input)?;
     }
     if let Some(path) = &a.usage_csv {
         let text = std::fs::read_to_string(path).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
-        let series = usage::parse_csv(&text, scenario::TOKEN).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+        let series = usage::parse_csv(&text, scenario::TOKEN)
+            .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
         s.epochs = series.len() as u64;
         s.path = usage::UsagePath::Series(series);
         s.name = format!("{} (usage from {})", s.name, path.display());
@@ -80,7 +82,10 @@ pub fn scenario_of(a: &SimulateArgs) -> CliResult<Scenario> {
 /// A progress bar on stderr (hidden when stderr is not a terminal).
 pub fn progress_bar(what: &str) -> ProgressBar {
     let bar = ProgressBar::new(1);
-    bar.set_style(ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({elapsed})").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
     bar.set_message(what.to_string());
     bar
 }
@@ -112,7 +117,11 @@ pub async fn run(a: SimulateArgs, output: Output) -> CliResult {
         Output::Text => crate::outln!("{}", text(&outcome)),
     }
     let bad = outcome.verdicts.extraction.iter().filter(|e| e.extracts).count() + outcome.verdicts.coherence.len();
-    if bad > 0 { Err(CliError::Findings(bad)) } else { Ok(()) }
+    if bad > 0 {
+        Err(CliError::Findings(bad))
+    } else {
+        Ok(())
+    }
 }
 
 /// The report of one scenario as text.

@@ -82,25 +82,44 @@ pub async fn run(ctx: &mut Ctx, cmd: StakeCmd) -> CliResult {
         }
         StakeCmd::Add { id, amount: text } => {
             let units = amount::parse(&text, decimals)?;
-            ctx.write(&format!("add {text} to position #{id}"), vec![ix::add_to_position(&keys, &me, &position(id), &tokens, units)], &[]).await?;
+            ctx.write(
+                &format!("add {text} to position #{id}"),
+                vec![ix::add_to_position(&keys, &me, &position(id), &tokens, units)],
+                &[],
+            )
+            .await?;
         }
         StakeCmd::Extend { id, lock_secs } => {
-            ctx.write(&format!("extend position #{id} to {lock_secs}s"), vec![ix::extend_lock(&keys, &me, &position(id), lock_secs)], &[]).await?;
+            ctx.write(
+                &format!("extend position #{id} to {lock_secs}s"),
+                vec![ix::extend_lock(&keys, &me, &position(id), lock_secs)],
+                &[],
+            )
+            .await?;
         }
         StakeCmd::Unbond { id } => {
-            ctx.write(&format!("start unbonding position #{id}"), vec![ix::start_unbond(&keys, &me, &position(id))], &[]).await?;
+            ctx.write(
+                &format!("start unbonding position #{id}"),
+                vec![ix::start_unbond(&keys, &me, &position(id))],
+                &[],
+            )
+            .await?;
         }
         StakeCmd::Withdraw { id } => {
             let ixs = vec![ops::create_ata_ix(&keys, &me, &me), ix::withdraw(&keys, &me, &position(id), &tokens)];
             ctx.write(&format!("withdraw position #{id}"), ixs, &[]).await?;
         }
         StakeCmd::Claim { id, restake } => {
-            let ixs = vec![ops::create_ata_ix(&keys, &me, &me), ix::claim_rewards(&keys, &me, &position(id), &tokens, restake)];
+            let ixs = vec![
+                ops::create_ata_ix(&keys, &me, &me),
+                ix::claim_rewards(&keys, &me, &position(id), &tokens, restake),
+            ];
             let what = if restake { "restake" } else { "claim" };
             ctx.write(&format!("{what} the rewards of position #{id}"), ixs, &[]).await?;
         }
         StakeCmd::Close { id } => {
-            ctx.write(&format!("close position #{id}"), vec![ix::close_position(&keys, &me, &position(id))], &[]).await?;
+            ctx.write(&format!("close position #{id}"), vec![ix::close_position(&keys, &me, &position(id))], &[])
+                .await?;
         }
         StakeCmd::Show { owner } => {
             let who = owner.unwrap_or(me);
@@ -112,17 +131,28 @@ pub async fn run(ctx: &mut Ctx, cmd: StakeCmd) -> CliResult {
             let mut json = Vec::new();
             for (key, p) in list {
                 let rewards = preview::preview_rewards(&p, &pool, now)?;
-                let state = if p.unbond_start == 0 { "locked".to_string() } else { format!("unbonding, withdrawable at {}", p.withdrawable_at().unwrap_or(i64::MAX)) };
+                let state = if p.unbond_start == 0 {
+                    "locked".to_string()
+                } else {
+                    format!("unbonding, withdrawable at {}", p.withdrawable_at().unwrap_or(i64::MAX))
+                };
                 text.push(format!(
                     "#{} {key} principal {} lock {}s weight {} rewards {} ({state})",
-                    p.id, amount::format(p.principal, decimals), p.lock_secs, p.weight, amount::format(rewards, decimals),
+                    p.id,
+                    amount::format(p.principal, decimals),
+                    p.lock_secs,
+                    p.weight,
+                    amount::format(rewards, decimals),
                 ));
                 json.push(serde_json::json!({
                     "id": p.id, "address": key.to_string(), "principal": p.principal, "lock_secs": p.lock_secs,
                     "weight": p.weight.to_string(), "claimable_rewards": rewards, "unbond_start": p.unbond_start,
                 }));
             }
-            ctx.out(if text.is_empty() { "no positions".into() } else { text.join("\n") }, serde_json::Value::Array(json));
+            ctx.out(
+                if text.is_empty() { "no positions".into() } else { text.join("\n") },
+                serde_json::Value::Array(json),
+            );
         }
     }
     Ok(())
@@ -136,7 +166,12 @@ pub async fn rewards(ctx: &mut Ctx, cmd: RewardsCmd) -> CliResult {
         RewardsCmd::Fund { amount: text } => {
             let units = amount::parse(&text, decimals)?;
             let from = ops::ata(&keys, &me);
-            ctx.write(&format!("fund the reward stream with {text}"), vec![ix::fund_rewards(&keys, &me, &from, units)], &[]).await?;
+            ctx.write(
+                &format!("fund the reward stream with {text}"),
+                vec![ix::fund_rewards(&keys, &me, &from, units)],
+                &[],
+            )
+            .await?;
         }
     }
     Ok(())

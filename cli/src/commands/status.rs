@@ -13,7 +13,13 @@ pub async fn run(ctx: &mut Ctx, wallet: Option<Pubkey>) -> CliResult {
     let now = ctx.client.now().await?;
     let pool: StakePool = ctx.client.get(&keys.stake_pool).await?;
     let mut balances = Vec::new();
-    for (name, key) in [("treasury", keys.treasury), ("stake vault", keys.stake_vault), ("reward vault", keys.reward_vault), ("vesting vault", keys.vesting_vault), ("builder vault", keys.builder_vault)] {
+    for (name, key) in [
+        ("treasury", keys.treasury),
+        ("stake vault", keys.stake_vault),
+        ("reward vault", keys.reward_vault),
+        ("vesting vault", keys.vesting_vault),
+        ("builder vault", keys.builder_vault),
+    ] {
         balances.push((name, coherence_sdk::ops::token_balance(&mut ctx.client, &key).await?));
     }
     let mut text = format!(

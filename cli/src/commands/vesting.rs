@@ -68,7 +68,13 @@ fn bps(v: u16) -> String {
 }
 
 /// One schedule for `vesting show`: both limits, and which one binds.
-fn describe(key: &Pubkey, s: &VestingSchedule, engine: &Engine, now: i64, decimals: u8) -> CliResult<(String, serde_json::Value)> {
+fn describe(
+    key: &Pubkey,
+    s: &VestingSchedule,
+    engine: &Engine,
+    now: i64,
+    decimals: u8,
+) -> CliResult<(String, serde_json::Value)> {
     let fmt = |v: u64| amount::format(v, decimals);
     let claimable = preview::preview_vested(s, engine.total_usage_burned, now)?;
     let limits = preview::preview_limits(s, engine.total_usage_burned, now)?;
@@ -79,7 +85,13 @@ fn describe(key: &Pubkey, s: &VestingSchedule, engine: &Engine, now: i64, decima
     let (gate_text, binds) = match (s.gate(), limits.usage) {
         (Some(g), Some(u)) => {
             let used = g.usage_since(engine.total_usage_burned);
-            let binds = if s.revoked_at != 0 { "frozen" } else if limits.usage_binds() { "usage" } else { "time" };
+            let binds = if s.revoked_at != 0 {
+                "frozen"
+            } else if limits.usage_binds() {
+                "usage"
+            } else {
+                "time"
+            };
             let expiry = s.end.saturating_add(i64::from(s.grace_secs));
             (format!("; time limit {} usage limit {} ({} % of {} usage since creation) → {binds} binds; expirable from {expiry}",
                 fmt(limits.time), fmt(u), bps(g.rate_bps), fmt(u64::try_from(used).unwrap_or(u64::MAX))), binds)
@@ -88,7 +100,11 @@ fn describe(key: &Pubkey, s: &VestingSchedule, engine: &Engine, now: i64, decima
     };
     let line = format!(
         "#{} {key} beneficiary {} total {} claimed {} claimable now {}{gate_text}{state}",
-        s.id, s.beneficiary, fmt(s.total), fmt(s.claimed), fmt(claimable),
+        s.id,
+        s.beneficiary,
+        fmt(s.total),
+        fmt(s.claimed),
+        fmt(claimable),
     );
     let value = serde_json::json!({
         "id": s.id, "address": key.to_string(), "beneficiary": s.beneficiary.to_string(), "total": s.total,
@@ -110,7 +126,17 @@ pub async fn run(ctx: &mut Ctx, cmd: VestingCmd) -> CliResult {
     let decimals = ctx.decimals(&keys).await?;
     let me = ctx.signer_key();
     match cmd {
-        VestingCmd::Create { beneficiary, amount: text, start, cliff_secs, duration_secs, period_secs, revocable, usage_rate_bps, grace_secs } => {
+        VestingCmd::Create {
+            beneficiary,
+            amount: text,
+            start,
+            cliff_secs,
+            duration_secs,
+            period_secs,
+            revocable,
+            usage_rate_bps,
+            grace_secs,
+        } => {
             let total = amount::parse(&text, decimals)?;
             let start = match start {
                 Some(s) => s,
@@ -125,20 +151,32 @@ pub async fn run(ctx: &mut Ctx, cmd: VestingCmd) -> CliResult {
                 period: period_secs,
                 revocable,
                 usage_rate_bps,
-                grace_secs: if usage_rate_bps == 0 { grace_secs.unwrap_or(0) } else { grace_secs.unwrap_or(DEFAULT_GRACE_SECS) },
+                grace_secs: if usage_rate_bps == 0 {
+                    grace_secs.unwrap_or(0)
+                } else {
+                    grace_secs.unwrap_or(DEFAULT_GRACE_SECS)
+                },
             };
             let named = |e: coherence::errors::CoherenceError| CliError::Input(format!("{}: {e}", e.name()));
-            args.curve().validate(engine.params.min_vesting_cliff, engine.params.min_vesting_duration).map_err(named)?;
+            args.curve()
+                .validate(engine.params.min_vesting_cliff, engine.params.min_vesting_duration)
+                .map_err(named)?;
             validate_usage_gate(args.usage_rate_bps, args.grace_secs).map_err(named)?;
             if usage_rate_bps > 0 {
-                check_usage_budget(engine.budget_alpha_bps(), u64::from(engine.gated_rate_bps) + u64::from(usage_rate_bps)).map_err(named)?;
+                check_usage_budget(
+                    engine.budget_alpha_bps(),
+                    u64::from(engine.gated_rate_bps) + u64::from(usage_rate_bps),
+                )
+                .map_err(named)?;
             }
             let id = engine.vesting_count;
             let gate = match usage_rate_bps {
                 0 => String::new(),
                 r => format!(", gated at {} % of usage, grace {}s", bps(r), args.grace_secs),
             };
-            let summary = format!("vest {text} to {beneficiary} (schedule #{id}, cliff {cliff_secs}s, over {duration_secs}s{gate})");
+            let summary = format!(
+                "vest {text} to {beneficiary} (schedule #{id}, cliff {cliff_secs}s, over {duration_secs}s{gate})"
+            );
             ctx.write(&summary, vec![ix::create_vesting(&keys, &me, &me, id, args)], &[]).await?;
         }
         VestingCmd::Claim { id } => {
@@ -148,7 +186,12 @@ pub async fn run(ctx: &mut Ctx, cmd: VestingCmd) -> CliResult {
         }
         VestingCmd::Revoke { id } => {
             let v = pda::vesting(&keys.engine, id);
-            ctx.write(&format!("revoke schedule #{id} (unvested part returns to the treasury)"), vec![ix::revoke_vesting(&keys, &me, &v)], &[]).await?;
+            ctx.write(
+                &format!("revoke schedule #{id} (unvested part returns to the treasury)"),
+                vec![ix::revoke_vesting(&keys, &me, &v)],
+                &[],
+            )
+            .await?;
         }
         VestingCmd::Expire { id } => {
             let v = pda::vesting(&keys.engine, id);
@@ -157,7 +200,12 @@ pub async fn run(ctx: &mut Ctx, cmd: VestingCmd) -> CliResult {
         }
         VestingCmd::Transfer { id, new_beneficiary } => {
             let v = pda::vesting(&keys.engine, id);
-            ctx.write(&format!("transfer schedule #{id} to {new_beneficiary}"), vec![ix::transfer_vesting(&me, &v, new_beneficiary)], &[]).await?;
+            ctx.write(
+                &format!("transfer schedule #{id} to {new_beneficiary}"),
+                vec![ix::transfer_vesting(&me, &v, new_beneficiary)],
+                &[],
+            )
+            .await?;
         }
         VestingCmd::Close { id } => {
             let v = pda::vesting(&keys.engine, id);
@@ -182,7 +230,10 @@ pub async fn run(ctx: &mut Ctx, cmd: VestingCmd) -> CliResult {
                 text.push(line);
                 json.push(value);
             }
-            ctx.out(if text.is_empty() { "no schedules".into() } else { text.join("\n") }, serde_json::Value::Array(json));
+            ctx.out(
+                if text.is_empty() { "no schedules".into() } else { text.join("\n") },
+                serde_json::Value::Array(json),
+            );
         }
     }
     Ok(())

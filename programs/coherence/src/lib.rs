@@ -48,9 +48,9 @@ pub mod support;
 use anchor_lang::prelude::*;
 use instructions::*;
 // Upstream-LLVM SBF build only (see Cargo.toml); inert elsewhere.
+use math::Params;
 #[cfg(target_arch = "bpf")]
 use solana_compiler_builtins as _;
-use math::Params;
 
 declare_id!("5YEr37ADsipUmgSzAaShRoesbTpCmDK9hjmbAUJ3mrQJ");
 

@@ -35,7 +35,14 @@ pub mod metered_service {
             require_keys_eq!(src.engine, ctx.accounts.engine.key(), ServiceError::NotOurSource);
         }
         let service = &mut ctx.accounts.service;
-        service.set_inner(Service { operator: ctx.accounts.operator.key(), engine: ctx.accounts.engine.key(), fee, source, calls: 0, bump: ctx.bumps.service });
+        service.set_inner(Service {
+            operator: ctx.accounts.operator.key(),
+            engine: ctx.accounts.engine.key(),
+            fee,
+            source,
+            calls: 0,
+            bump: ctx.bumps.service,
+        });
         Ok(())
     }
 

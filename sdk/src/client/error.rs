@@ -82,7 +82,9 @@ impl ClientError {
     /// ```
     pub fn logs(&self) -> &[String] {
         match self {
-            ClientError::Program { logs, .. } | ClientError::Anchor { logs, .. } | ClientError::Transaction { logs, .. } => logs,
+            ClientError::Program { logs, .. }
+            | ClientError::Anchor { logs, .. }
+            | ClientError::Transaction { logs, .. } => logs,
             _ => &[],
         }
     }

@@ -13,9 +13,9 @@ use solana_account::Account;
 use solana_clock::Clock;
 use solana_compute_budget_interface::ComputeBudgetInstruction;
 use solana_keypair::Keypair;
+use solana_message::{v0, AddressLookupTableAccount, VersionedMessage};
 use solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext};
 use solana_signer::Signer;
-use solana_message::{v0, AddressLookupTableAccount, VersionedMessage};
 use solana_transaction::versioned::VersionedTransaction;
 use solana_transaction::Transaction;
 use std::collections::BTreeSet;
@@ -150,7 +150,11 @@ impl LocalBank {
 
     /// [`LocalBank::start`], letting `extra` add programs (e.g. a program
     /// that calls Coherence by CPI) before the bank starts.
-    pub async fn start_with(state: Option<LocalState>, wallets: &[Pubkey], extra: impl FnOnce(&mut ProgramTest)) -> ClientResult<LocalBank> {
+    pub async fn start_with(
+        state: Option<LocalState>,
+        wallets: &[Pubkey],
+        extra: impl FnOnce(&mut ProgramTest),
+    ) -> ClientResult<LocalBank> {
         let mut pt = ProgramTest::default();
         agave_logger::setup_with_default("error");
         if sbf_program()?.is_some() {
@@ -259,7 +263,11 @@ impl LocalBank {
 
     /// Builds the next transaction (see [`LocalBank::transaction`]), first
     /// moving to a fresh slot when due.
-    pub async fn prepare(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<Transaction, BanksClientError> {
+    pub async fn prepare(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<Transaction, BanksClientError> {
         let io = |e: ClientError| BanksClientError::Io(std::io::Error::other(e.to_string()));
         self.before_send(ixs).await.map_err(io)?;
         self.transaction(ixs, signers).map_err(io)
@@ -319,7 +327,12 @@ impl LocalBank {
 
     /// Sends a v0 transaction compiled against `tables` (a legacy one when
     /// `tables` is empty); a failure carries its program logs.
-    pub async fn send_with_tables(&mut self, ixs: &[Instruction], signers: &[&Keypair], tables: &[AddressLookupTableAccount]) -> ClientResult<String> {
+    pub async fn send_with_tables(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+        tables: &[AddressLookupTableAccount],
+    ) -> ClientResult<String> {
         if tables.is_empty() {
             return self.send(ixs, signers).await;
         }
@@ -330,7 +343,12 @@ impl LocalBank {
 
     /// A signed v0 transaction against `tables` (`signers[0]` pays), led by
     /// the same distinct compute-budget instruction as [`LocalBank::transaction`].
-    pub fn transaction_v0(&mut self, ixs: &[Instruction], signers: &[&Keypair], tables: &[AddressLookupTableAccount]) -> ClientResult<VersionedTransaction> {
+    pub fn transaction_v0(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+        tables: &[AddressLookupTableAccount],
+    ) -> ClientResult<VersionedTransaction> {
         let (payer, all) = self.budgeted(ixs, signers)?;
         let err = |e: &dyn std::fmt::Display| ClientError::Rpc(e.to_string());
         let message = v0::Message::try_compile(&payer, &all, tables, self.ctx.last_blockhash).map_err(|e| err(&e))?;

@@ -151,7 +151,12 @@ impl Client {
     /// client.send_with_tables(&[coherence_sdk::instructions::close_epoch(&keys, &me, 0, 16)], &[], &[table]).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn send_with_tables(&mut self, ixs: &[Instruction], signers: &[&Keypair], tables: &[solana_message::AddressLookupTableAccount]) -> ClientResult<String> {
+    pub async fn send_with_tables(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+        tables: &[solana_message::AddressLookupTableAccount],
+    ) -> ClientResult<String> {
         let mut all: Vec<&Keypair> = vec![&self.payer];
         all.extend(signers.iter().copied().filter(|k| k.pubkey() != self.payer.pubkey()));
         match &mut self.backend {
@@ -281,7 +286,9 @@ impl Client {
         };
         raw.into_iter()
             .map(|(k, a)| {
-                T::try_deserialize(&mut &a.data[..]).map(|t| (k, t)).map_err(|e| ClientError::Decode(format!("{k}: {e}")))
+                T::try_deserialize(&mut &a.data[..])
+                    .map(|t| (k, t))
+                    .map_err(|e| ClientError::Decode(format!("{k}: {e}")))
             })
             .collect()
     }

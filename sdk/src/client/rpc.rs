@@ -77,7 +77,14 @@ impl RpcBackend {
         ClientError::Rpc(e.to_string())
     }
 
-    fn message(ixs: &[Instruction], payer: &Pubkey, cu: Option<u32>, price: u64, blockhash: Hash, tables: &[AddressLookupTableAccount]) -> ClientResult<VersionedMessage> {
+    fn message(
+        ixs: &[Instruction],
+        payer: &Pubkey,
+        cu: Option<u32>,
+        price: u64,
+        blockhash: Hash,
+        tables: &[AddressLookupTableAccount],
+    ) -> ClientResult<VersionedMessage> {
         let mut all = Vec::with_capacity(ixs.len() + 2);
         if let Some(cu) = cu {
             all.push(ComputeBudgetInstruction::set_compute_unit_limit(cu));
@@ -124,7 +131,12 @@ impl RpcBackend {
     }
 
     /// [`RpcBackend::simulate`] with a v0 message compiled against `tables`.
-    pub async fn simulate_with_tables(&mut self, ixs: &[Instruction], signers: &[&Keypair], tables: &[AddressLookupTableAccount]) -> ClientResult<u64> {
+    pub async fn simulate_with_tables(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+        tables: &[AddressLookupTableAccount],
+    ) -> ClientResult<u64> {
         let payer = signers.first().ok_or_else(|| ClientError::Rpc("no payer".into()))?;
         let blockhash = self.client.get_latest_blockhash().await.map_err(Self::rpc_err)?;
         let message = Self::message(ixs, &solana_signer::Signer::pubkey(*payer), Some(MAX_CU), 0, blockhash, tables)?;
@@ -158,20 +170,23 @@ impl RpcBackend {
     }
 
     /// [`RpcBackend::send`] with a v0 message compiled against `tables`.
-    pub async fn send_with_tables(&mut self, ixs: &[Instruction], signers: &[&Keypair], tables: &[AddressLookupTableAccount]) -> ClientResult<String> {
+    pub async fn send_with_tables(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+        tables: &[AddressLookupTableAccount],
+    ) -> ClientResult<String> {
         let units = self.simulate_with_tables(ixs, signers, tables).await?;
         let price = self.price(ixs).await?;
         let payer = signers.first().ok_or_else(|| ClientError::Rpc("no payer".into()))?;
-        let (blockhash, last_valid) = self
-            .client
-            .get_latest_blockhash_with_commitment(self.client.commitment())
-            .await
-            .map_err(Self::rpc_err)?;
+        let (blockhash, last_valid) =
+            self.client.get_latest_blockhash_with_commitment(self.client.commitment()).await.map_err(Self::rpc_err)?;
         // The simulation ran a moment earlier: the clock may have moved, and
         // an accrual that found nothing to release then may release now and
         // cost more. The measured worst case (`compute::limit_for`) is the floor.
         let limit = with_margin(units).max(crate::compute::limit_for(ixs)).min(MAX_CU);
-        let message = Self::message(ixs, &solana_signer::Signer::pubkey(*payer), Some(limit), price, blockhash, tables)?;
+        let message =
+            Self::message(ixs, &solana_signer::Signer::pubkey(*payer), Some(limit), price, blockhash, tables)?;
         let tx = VersionedTransaction::try_new(message, signers).map_err(Self::rpc_err)?;
         let signature = tx.signatures[0];
         let config = RpcSendTransactionConfig { skip_preflight: true, max_retries: Some(0), ..Default::default() };
@@ -220,11 +235,8 @@ impl RpcBackend {
     /// # Ok(()) }
     /// ```
     pub async fn account(&mut self, key: &Pubkey) -> ClientResult<Option<Account>> {
-        let response = self
-            .client
-            .get_account_with_commitment(key, self.client.commitment())
-            .await
-            .map_err(Self::rpc_err)?;
+        let response =
+            self.client.get_account_with_commitment(key, self.client.commitment()).await.map_err(Self::rpc_err)?;
         Ok(response.value)
     }
 
@@ -238,7 +250,10 @@ impl RpcBackend {
     /// # Ok(()) }
     /// ```
     pub async fn now(&mut self) -> ClientResult<i64> {
-        let clock = self.account(&solana_clock::sysvar::ID).await?.ok_or_else(|| ClientError::AccountNotFound("Clock".into()))?;
+        let clock = self
+            .account(&solana_clock::sysvar::ID)
+            .await?
+            .ok_or_else(|| ClientError::AccountNotFound("Clock".into()))?;
         let clock: solana_clock::Clock = bincode_clock(&clock.data)?;
         Ok(clock.unix_timestamp)
     }
@@ -254,7 +269,12 @@ impl RpcBackend {
     /// ```
     pub async fn program_accounts(&mut self, filters: &[MemcmpFilter]) -> ClientResult<Vec<(Pubkey, Account)>> {
         let config = RpcProgramAccountsConfig {
-            filters: Some(filters.iter().map(|f| RpcFilterType::Memcmp(Memcmp::new_raw_bytes(f.offset, f.bytes.clone()))).collect()),
+            filters: Some(
+                filters
+                    .iter()
+                    .map(|f| RpcFilterType::Memcmp(Memcmp::new_raw_bytes(f.offset, f.bytes.clone())))
+                    .collect(),
+            ),
             account_config: RpcAccountInfoConfig {
                 commitment: Some(self.client.commitment()),
                 // The default (base58) is refused for accounts over 128 bytes,

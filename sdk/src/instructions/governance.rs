@@ -27,7 +27,12 @@ use crate::pda::EngineKeys;
 /// assert_eq!(ix.program_id, coherence::ID);
 /// # }
 /// ```
-pub fn initialize_engine(keys: &EngineKeys, payer: &Pubkey, mint_authority: &Pubkey, args: InitEngineArgs) -> Instruction {
+pub fn initialize_engine(
+    keys: &EngineKeys,
+    payer: &Pubkey,
+    mint_authority: &Pubkey,
+    args: InitEngineArgs,
+) -> Instruction {
     build(
         acc::InitializeEngine {
             payer: *payer,
@@ -60,7 +65,12 @@ pub fn initialize_engine(keys: &EngineKeys, payer: &Pubkey, mint_authority: &Pub
 /// ```
 pub fn propose_params(keys: &EngineKeys, authority: &Pubkey, params: Params) -> Instruction {
     build(
-        acc::ProposeParams { authority: *authority, engine: keys.engine, event_authority: event_authority(), program: coherence::ID },
+        acc::ProposeParams {
+            authority: *authority,
+            engine: keys.engine,
+            event_authority: event_authority(),
+            program: coherence::ID,
+        },
         ix::ProposeParams { params },
     )
 }
@@ -76,7 +86,12 @@ pub fn propose_params(keys: &EngineKeys, authority: &Pubkey, params: Params) -> 
 /// ```
 pub fn cancel_params(keys: &EngineKeys, authority: &Pubkey) -> Instruction {
     build(
-        acc::CancelParams { authority: *authority, engine: keys.engine, event_authority: event_authority(), program: coherence::ID },
+        acc::CancelParams {
+            authority: *authority,
+            engine: keys.engine,
+            event_authority: event_authority(),
+            program: coherence::ID,
+        },
         ix::CancelParams {},
     )
 }
@@ -108,7 +123,12 @@ pub fn apply_params(keys: &EngineKeys) -> Instruction {
 /// ```
 pub fn propose_authority(keys: &EngineKeys, authority: &Pubkey, new_authority: Pubkey) -> Instruction {
     build(
-        acc::ProposeAuthority { authority: *authority, engine: keys.engine, event_authority: event_authority(), program: coherence::ID },
+        acc::ProposeAuthority {
+            authority: *authority,
+            engine: keys.engine,
+            event_authority: event_authority(),
+            program: coherence::ID,
+        },
         ix::ProposeAuthority { new_authority },
     )
 }
@@ -124,7 +144,12 @@ pub fn propose_authority(keys: &EngineKeys, authority: &Pubkey, new_authority: P
 /// ```
 pub fn accept_authority(keys: &EngineKeys, new_authority: &Pubkey) -> Instruction {
     build(
-        acc::AcceptAuthority { new_authority: *new_authority, engine: keys.engine, event_authority: event_authority(), program: coherence::ID },
+        acc::AcceptAuthority {
+            new_authority: *new_authority,
+            engine: keys.engine,
+            event_authority: event_authority(),
+            program: coherence::ID,
+        },
         ix::AcceptAuthority {},
     )
 }
@@ -140,7 +165,12 @@ pub fn accept_authority(keys: &EngineKeys, new_authority: &Pubkey) -> Instructio
 /// ```
 pub fn set_pause(keys: &EngineKeys, authority: &Pubkey, paused: bool) -> Instruction {
     build(
-        acc::SetPause { authority: *authority, engine: keys.engine, event_authority: event_authority(), program: coherence::ID },
+        acc::SetPause {
+            authority: *authority,
+            engine: keys.engine,
+            event_authority: event_authority(),
+            program: coherence::ID,
+        },
         ix::SetPause { paused },
     )
 }
@@ -170,4 +200,3 @@ pub fn deposit_treasury(keys: &EngineKeys, depositor: &Pubkey, from: &Pubkey, am
         ix::DepositTreasury { amount },
     )
 }
-

@@ -3,13 +3,13 @@
 //! last two accounts of every instruction are Anchor's event authority and the
 //! program itself (for `emit_cpi!`).
 
-mod governance;
 mod emission;
+mod governance;
 mod staking;
 mod vesting;
 
-pub use governance::*;
 pub use emission::*;
+pub use governance::*;
 pub use staking::*;
 pub use vesting::*;
 

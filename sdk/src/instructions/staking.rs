@@ -17,7 +17,14 @@ use crate::pda::{self, EngineKeys};
 /// let ix = coherence_sdk::instructions::open_position(&keys, &a, &b, 0, 1_000, 7 * 86_400);
 /// assert_eq!(ix.program_id, coherence::ID);
 /// ```
-pub fn open_position(keys: &EngineKeys, owner: &Pubkey, from: &Pubkey, id: u64, amount: u64, lock_secs: u64) -> Instruction {
+pub fn open_position(
+    keys: &EngineKeys,
+    owner: &Pubkey,
+    from: &Pubkey,
+    id: u64,
+    amount: u64,
+    lock_secs: u64,
+) -> Instruction {
     build(
         acc::OpenPosition {
             owner: *owner,
@@ -45,7 +52,13 @@ pub fn open_position(keys: &EngineKeys, owner: &Pubkey, from: &Pubkey, id: u64, 
 /// let ix = coherence_sdk::instructions::add_to_position(&keys, &a, &coherence_sdk::pda::position(&keys.engine, &a, 0), &b, 1_000);
 /// assert_eq!(ix.program_id, coherence::ID);
 /// ```
-pub fn add_to_position(keys: &EngineKeys, owner: &Pubkey, position: &Pubkey, from: &Pubkey, amount: u64) -> Instruction {
+pub fn add_to_position(
+    keys: &EngineKeys,
+    owner: &Pubkey,
+    position: &Pubkey,
+    from: &Pubkey,
+    amount: u64,
+) -> Instruction {
     build(
         acc::AddToPosition {
             owner: *owner,
@@ -145,7 +158,13 @@ pub fn withdraw(keys: &EngineKeys, owner: &Pubkey, position: &Pubkey, destinatio
 /// let ix = coherence_sdk::instructions::claim_rewards(&keys, &a, &coherence_sdk::pda::position(&keys.engine, &a, 0), &b, false);
 /// assert_eq!(ix.program_id, coherence::ID);
 /// ```
-pub fn claim_rewards(keys: &EngineKeys, owner: &Pubkey, position: &Pubkey, destination: &Pubkey, restake: bool) -> Instruction {
+pub fn claim_rewards(
+    keys: &EngineKeys,
+    owner: &Pubkey,
+    position: &Pubkey,
+    destination: &Pubkey,
+    restake: bool,
+) -> Instruction {
     build(
         acc::ClaimRewards {
             owner: *owner,

@@ -22,7 +22,13 @@ use crate::pda::{self, EngineKeys};
 /// let ix = coherence_sdk::instructions::create_vesting(&keys, &a, &a, 0, args);
 /// assert_eq!(ix.program_id, coherence::ID);
 /// ```
-pub fn create_vesting(keys: &EngineKeys, payer: &Pubkey, authority: &Pubkey, id: u64, args: CreateVestingArgs) -> Instruction {
+pub fn create_vesting(
+    keys: &EngineKeys,
+    payer: &Pubkey,
+    authority: &Pubkey,
+    id: u64,
+    args: CreateVestingArgs,
+) -> Instruction {
     build(
         acc::CreateVesting {
             payer: *payer,
@@ -129,7 +135,12 @@ pub fn expire_vesting(keys: &EngineKeys, vesting: &Pubkey) -> Instruction {
 /// ```
 pub fn transfer_vesting(beneficiary: &Pubkey, vesting: &Pubkey, new_beneficiary: Pubkey) -> Instruction {
     build(
-        acc::TransferVesting { beneficiary: *beneficiary, vesting: *vesting, event_authority: event_authority(), program: coherence::ID },
+        acc::TransferVesting {
+            beneficiary: *beneficiary,
+            vesting: *vesting,
+            event_authority: event_authority(),
+            program: coherence::ID,
+        },
         ix::TransferVesting { new_beneficiary },
     )
 }
@@ -146,7 +157,13 @@ pub fn transfer_vesting(beneficiary: &Pubkey, vesting: &Pubkey, new_beneficiary:
 /// ```
 pub fn close_vesting(keys: &EngineKeys, beneficiary: &Pubkey, vesting: &Pubkey) -> Instruction {
     build(
-        acc::CloseVesting { beneficiary: *beneficiary, engine: keys.engine, vesting: *vesting, event_authority: event_authority(), program: coherence::ID },
+        acc::CloseVesting {
+            beneficiary: *beneficiary,
+            engine: keys.engine,
+            vesting: *vesting,
+            event_authority: event_authority(),
+            program: coherence::ID,
+        },
         ix::CloseVesting {},
     )
 }

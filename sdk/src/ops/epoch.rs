@@ -73,7 +73,11 @@ pub async fn close_epoch(client: &mut Client, keys: &EngineKeys, epoch: u64, sha
 /// The tables `close_epoch` is sent with: the engine's known table when
 /// the client has one; none (a legacy transaction) when that fits; else a
 /// new table, created now.
-async fn close_tables(client: &mut Client, keys: &EngineKeys, shards: u8) -> ClientResult<Vec<lookup::AddressLookupTableAccount>> {
+async fn close_tables(
+    client: &mut Client,
+    keys: &EngineKeys,
+    shards: u8,
+) -> ClientResult<Vec<lookup::AddressLookupTableAccount>> {
     if client.lookup_table(&keys.engine).is_none() && shards <= lookup::LEGACY_MAX_SHARDS {
         return Ok(vec![]);
     }
@@ -91,7 +95,11 @@ async fn close_tables(client: &mut Client, keys: &EngineKeys, shards: u8) -> Cli
 /// assert_eq!(client.lookup_table(&keys.engine), Some(table.key));
 /// # Ok(()) }
 /// ```
-pub async fn ensure_lookup_table(client: &mut Client, keys: &EngineKeys, shards: u8) -> ClientResult<lookup::AddressLookupTableAccount> {
+pub async fn ensure_lookup_table(
+    client: &mut Client,
+    keys: &EngineKeys,
+    shards: u8,
+) -> ClientResult<lookup::AddressLookupTableAccount> {
     let needed = lookup::close_epoch_addresses(keys, shards);
     if let Some(key) = client.lookup_table(&keys.engine) {
         if let Some(account) = client.account(&key).await? {
@@ -133,7 +141,8 @@ pub async fn preview_epoch(
         shards.push(client.get::<coherence::state::UsageShard>(&pda::usage_shard(&keys.engine, shard)).await?);
     }
     // close_epoch burns every escrow before it computes the emission.
-    let supply = mint_supply(client, &keys.mint).await?.saturating_sub(escrowed(client, keys, engine.usage_shards).await?);
+    let supply =
+        mint_supply(client, &keys.mint).await?.saturating_sub(escrowed(client, keys, engine.usage_shards).await?);
     Ok(crate::preview::preview_emission(&engine, &shards, supply, epoch)?)
 }
 

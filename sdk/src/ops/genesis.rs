@@ -39,7 +39,12 @@ pub async fn engine_keys(client: &mut Client, engine: &Pubkey) -> ClientResult<(
 /// coherence_sdk::ops::init_engine(client, keys.mint, keys.token_program, args).await?;
 /// # Ok(()) }
 /// ```
-pub async fn init_engine(client: &mut Client, mint: Pubkey, token_program: Pubkey, args: InitEngineArgs) -> ClientResult<EngineKeys> {
+pub async fn init_engine(
+    client: &mut Client,
+    mint: Pubkey,
+    token_program: Pubkey,
+    args: InitEngineArgs,
+) -> ClientResult<EngineKeys> {
     let keys = EngineKeys::new(mint, token_program);
     for tx in genesis_transactions(client, &keys, args).await? {
         client.send(&tx, &[]).await?;
@@ -62,7 +67,11 @@ pub const SHARDS_PER_TX: usize = 4;
 /// let txs = coherence_sdk::ops::genesis_transactions(client, &keys, args).await?;
 /// # Ok(()) }
 /// ```
-pub async fn genesis_transactions(client: &mut Client, keys: &EngineKeys, args: InitEngineArgs) -> ClientResult<Vec<Vec<Instruction>>> {
+pub async fn genesis_transactions(
+    client: &mut Client,
+    keys: &EngineKeys,
+    args: InitEngineArgs,
+) -> ClientResult<Vec<Vec<Instruction>>> {
     let payer = client.payer().pubkey();
     let mut txs = Vec::new();
     let shards = if client.account(&keys.engine).await?.is_some() {

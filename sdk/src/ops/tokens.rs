@@ -30,8 +30,17 @@ pub fn ata(keys: &EngineKeys, owner: &Pubkey) -> Pubkey {
 /// let x = coherence_sdk::ops::create_ata_ix(&keys, &a, &a);
 /// # let _ = x;
 /// ```
-pub fn create_ata_ix(keys: &EngineKeys, payer: &Pubkey, owner: &Pubkey) -> anchor_lang::solana_program::instruction::Instruction {
-    spl_associated_token_account::instruction::create_associated_token_account_idempotent(payer, owner, &keys.mint, &keys.token_program)
+pub fn create_ata_ix(
+    keys: &EngineKeys,
+    payer: &Pubkey,
+    owner: &Pubkey,
+) -> anchor_lang::solana_program::instruction::Instruction {
+    spl_associated_token_account::instruction::create_associated_token_account_idempotent(
+        payer,
+        owner,
+        &keys.mint,
+        &keys.token_program,
+    )
 }
 
 /// The wallet's associated token account of the engine's mint (created if missing).
@@ -69,7 +78,13 @@ pub async fn ensure_ata(client: &mut Client, keys: &EngineKeys, owner: &Pubkey) 
 /// let ixs = coherence_sdk::ops::create_mint_ixs(&payer, &mint, &anchor_spl::token::ID, 6, 1_000_000).unwrap();
 /// assert_eq!(ixs.len(), 4);
 /// ```
-pub fn create_mint_ixs(payer: &Pubkey, mint: &Pubkey, token_program: &Pubkey, decimals: u8, supply: u64) -> ClientResult<Vec<Instruction>> {
+pub fn create_mint_ixs(
+    payer: &Pubkey,
+    mint: &Pubkey,
+    token_program: &Pubkey,
+    decimals: u8,
+    supply: u64,
+) -> ClientResult<Vec<Instruction>> {
     use anchor_spl::token_2022::spl_token_2022 as t22;
     /// Rent-exempt minimum of an 82-byte mint.
     const MINT_RENT: u64 = 1_461_600;
@@ -78,7 +93,12 @@ pub fn create_mint_ixs(payer: &Pubkey, mint: &Pubkey, token_program: &Pubkey, de
     Ok(vec![
         solana_system_interface::instruction::create_account(payer, mint, MINT_RENT, 82, token_program),
         t22::instruction::initialize_mint2(token_program, mint, payer, None, decimals).map_err(bad)?,
-        spl_associated_token_account::instruction::create_associated_token_account_idempotent(payer, payer, mint, token_program),
+        spl_associated_token_account::instruction::create_associated_token_account_idempotent(
+            payer,
+            payer,
+            mint,
+            token_program,
+        ),
         t22::instruction::mint_to_checked(token_program, mint, &ata, payer, &[], supply, decimals).map_err(bad)?,
     ])
 }

@@ -101,5 +101,8 @@ pub async fn claim_source_rewards_ixs(
 ) -> ClientResult<Vec<Instruction>> {
     let record = source_record(client, keys, source).await?;
     let payer = client.payer().pubkey();
-    Ok(vec![create_ata_ix(keys, &payer, builder), ix::claim_source_rewards(keys, builder, source, record, &ata(keys, builder))])
+    Ok(vec![
+        create_ata_ix(keys, &payer, builder),
+        ix::claim_source_rewards(keys, builder, source, record, &ata(keys, builder)),
+    ])
 }

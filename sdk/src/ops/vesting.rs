@@ -16,6 +16,14 @@ use anchor_lang::solana_program::instruction::Instruction;
 /// let ixs = coherence_sdk::ops::claim_vesting_ixs(&keys, &me, &me, &vesting);
 /// assert_eq!(ixs.len(), 2);
 /// ```
-pub fn claim_vesting_ixs(keys: &EngineKeys, payer: &Pubkey, beneficiary: &Pubkey, vesting: &Pubkey) -> Vec<Instruction> {
-    vec![create_ata_ix(keys, payer, beneficiary), ix::claim_vesting(keys, beneficiary, vesting, &ata(keys, beneficiary))]
+pub fn claim_vesting_ixs(
+    keys: &EngineKeys,
+    payer: &Pubkey,
+    beneficiary: &Pubkey,
+    vesting: &Pubkey,
+) -> Vec<Instruction> {
+    vec![
+        create_ata_ix(keys, payer, beneficiary),
+        ix::claim_vesting(keys, beneficiary, vesting, &ata(keys, beneficiary)),
+    ]
 }

@@ -57,11 +57,23 @@ async fn missing_signer_on_every_owner_instruction() {
         ("claim_vesting", ix::claim_vesting(k, &o, &vesting, &tokens)),
         ("transfer_vesting", ix::transfer_vesting(&o, &vesting, Pubkey::new_unique())),
         ("close_vesting", ix::close_vesting(k, &o, &vesting)),
-        ("create_vesting", ix::without_signer(
-            ix::create_vesting(k, &h.payer().pubkey(), &f.authority.pubkey(), 1, vesting_args(o, 1, 0, 0, 0, 0, false)),
-            &f.authority.pubkey(),
-        )),
-        ("revoke_vesting", ix::without_signer(ix::revoke_vesting(k, &f.authority.pubkey(), &vesting), &f.authority.pubkey())),
+        (
+            "create_vesting",
+            ix::without_signer(
+                ix::create_vesting(
+                    k,
+                    &h.payer().pubkey(),
+                    &f.authority.pubkey(),
+                    1,
+                    vesting_args(o, 1, 0, 0, 0, 0, false),
+                ),
+                &f.authority.pubkey(),
+            ),
+        ),
+        (
+            "revoke_vesting",
+            ix::without_signer(ix::revoke_vesting(k, &f.authority.pubkey(), &vesting), &f.authority.pubkey()),
+        ),
     ];
     for (name, instruction) in cases {
         let unsigned = ix::without_signer(instruction, &o);

@@ -26,8 +26,16 @@ async fn admin_minting_impossible() {
         let (_, attacker_tokens) = f.user(&mut h, 0).await;
 
         for signer in [&mint_authority, &f.authority] {
-            let mint_ix = t22::instruction::mint_to_checked(&program, &mint, &attacker_tokens, &signer.pubkey(), &[], 1, DECIMALS)
-                .unwrap();
+            let mint_ix = t22::instruction::mint_to_checked(
+                &program,
+                &mint,
+                &attacker_tokens,
+                &signer.pubkey(),
+                &[],
+                1,
+                DECIMALS,
+            )
+            .unwrap();
             // SPL Token's OwnerMismatch (4): the signer is not the mint authority.
             assert_eq!(custom_code(&h.send(&[mint_ix], &[signer]).await), Some(4));
         }

@@ -234,7 +234,10 @@ async fn parameter_change_before_timelock_rejected() {
     p.alpha_bps = MAX_ALPHA_BPS;
     let propose = ix::propose_params(&f.keys, &f.authority.pubkey(), p);
     // Propose and apply in the same transaction.
-    assert_error(h.send(&[propose.clone(), ix::apply_params(&f.keys)], &[&f.authority]).await, CoherenceError::TimelockNotElapsed);
+    assert_error(
+        h.send(&[propose.clone(), ix::apply_params(&f.keys)], &[&f.authority]).await,
+        CoherenceError::TimelockNotElapsed,
+    );
     h.send(&[propose], &[&f.authority]).await.unwrap();
     h.warp_by(p.timelock_secs as i64 - 1).await;
     assert_error(h.send(&[ix::apply_params(&f.keys)], &[]).await, CoherenceError::TimelockNotElapsed);

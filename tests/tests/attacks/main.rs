@@ -2,9 +2,9 @@
 //! of attacks against the real program and asserts the specific error, or
 //! for economic attacks, that the attacker ends with less than it put in.
 
+mod accounts;
 mod admin;
 mod emission;
 mod mint;
-mod accounts;
 mod staking;
 mod vesting;

@@ -13,7 +13,9 @@ async fn token_2022_permanent_delegate_or_freeze_authority_rejected() {
     let mint_authority = h.wallet().await;
     let delegate = h.create_mint(TOKEN_2022, &mint_authority.pubkey(), None, &[Ext::PermanentDelegate]).await;
     let frozen = h.create_mint(TOKEN_2022, &mint_authority.pubkey(), Some(&mint_authority.pubkey()), &[]).await;
-    for (mint, err) in [(delegate, CoherenceError::PermanentDelegateNotAllowed), (frozen, CoherenceError::FreezeAuthorityNotAllowed)] {
+    for (mint, err) in
+        [(delegate, CoherenceError::PermanentDelegateNotAllowed), (frozen, CoherenceError::FreezeAuthorityNotAllowed)]
+    {
         let keys = EngineKeys::new(mint, TOKEN_2022);
         let init = init_ix(&h, &keys, &mint_authority, default_args(mint_authority.pubkey()));
         assert_error(h.send(&[init], &[&mint_authority]).await, err);

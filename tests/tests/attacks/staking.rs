@@ -90,7 +90,10 @@ async fn withdrawal_during_unbonding_rejected() {
     let pa = f.open(&mut h, &a, &a_tokens, 1, AMOUNT, WEEK).await.unwrap();
     h.send(&[ix::start_unbond(&f.keys, &a.pubkey(), &pa)], &[&a]).await.unwrap();
     h.warp_by(WEEK as i64 - 1).await;
-    assert_error(h.send(&[ix::withdraw(&f.keys, &a.pubkey(), &pa, &a_tokens)], &[&a]).await, CoherenceError::StillLocked);
+    assert_error(
+        h.send(&[ix::withdraw(&f.keys, &a.pubkey(), &pa, &a_tokens)], &[&a]).await,
+        CoherenceError::StillLocked,
+    );
 }
 
 /// Attack: keep earning after unbonding started.

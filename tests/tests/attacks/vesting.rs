@@ -28,7 +28,10 @@ async fn vesting_claim_before_cliff_rejected() {
     let (mut h, f) = setup().await;
     let (who, tokens) = f.user(&mut h, 0).await;
     let start = h.now().await;
-    let v = f.create_vesting(&mut h, vesting_args(who.pubkey(), TOTAL, start, 3 * MONTH, 12 * MONTH, 0, false)).await.unwrap();
+    let v = f
+        .create_vesting(&mut h, vesting_args(who.pubkey(), TOTAL, start, 3 * MONTH, 12 * MONTH, 0, false))
+        .await
+        .unwrap();
     h.warp_to(start + 3 * MONTH as i64 - 1).await;
     assert_error(
         h.send(&[ix::claim_vesting(&f.keys, &who.pubkey(), &v, &tokens)], &[&who]).await,
@@ -42,7 +45,10 @@ async fn vesting_double_claim_gets_nothing_more() {
     let (mut h, f) = setup().await;
     let (who, tokens) = f.user(&mut h, 0).await;
     let start = h.now().await;
-    let v = f.create_vesting(&mut h, vesting_args(who.pubkey(), TOTAL, start, 3 * MONTH, 12 * MONTH, 0, false)).await.unwrap();
+    let v = f
+        .create_vesting(&mut h, vesting_args(who.pubkey(), TOTAL, start, 3 * MONTH, 12 * MONTH, 0, false))
+        .await
+        .unwrap();
     h.warp_to(start + 6 * MONTH as i64).await;
     let claim = ix::claim_vesting(&f.keys, &who.pubkey(), &v, &tokens);
     assert_error(h.send(&[claim.clone(), claim.clone()], &[&who]).await, CoherenceError::NothingToClaim);
@@ -58,7 +64,10 @@ async fn revoke_cannot_take_vested_tokens() {
     let (mut h, f) = setup().await;
     let (who, tokens) = f.user(&mut h, 0).await;
     let start = h.now().await;
-    let v = f.create_vesting(&mut h, vesting_args(who.pubkey(), TOTAL, start, 3 * MONTH, 12 * MONTH, 0, true)).await.unwrap();
+    let v = f
+        .create_vesting(&mut h, vesting_args(who.pubkey(), TOTAL, start, 3 * MONTH, 12 * MONTH, 0, true))
+        .await
+        .unwrap();
     let treasury = h.balance(&f.keys.treasury).await;
     h.warp_to(start + 9 * MONTH as i64).await;
     h.send(&[ix::revoke_vesting(&f.keys, &f.authority.pubkey(), &v)], &[&f.authority]).await.unwrap();
@@ -78,8 +87,14 @@ async fn treasury_drain_via_short_or_backdated_schedule_rejected() {
     let long_ago = now - 2 * 365 * DAY as i64;
     let cases = [
         (vesting_args(accomplice.pubkey(), TOTAL, now, 0, 12 * MONTH, 0, false), CoherenceError::VestingCliffTooShort),
-        (vesting_args(accomplice.pubkey(), TOTAL, now, p.min_vesting_cliff, p.min_vesting_cliff, 0, false), CoherenceError::VestingDurationTooShort),
-        (vesting_args(accomplice.pubkey(), TOTAL, long_ago, 3 * MONTH, 12 * MONTH, 0, false), CoherenceError::VestingStartInPast),
+        (
+            vesting_args(accomplice.pubkey(), TOTAL, now, p.min_vesting_cliff, p.min_vesting_cliff, 0, false),
+            CoherenceError::VestingDurationTooShort,
+        ),
+        (
+            vesting_args(accomplice.pubkey(), TOTAL, long_ago, 3 * MONTH, 12 * MONTH, 0, false),
+            CoherenceError::VestingStartInPast,
+        ),
     ];
     for (args, err) in cases {
         assert_error(f.create_vesting(&mut h, args).await.map(|_| ()), err);
@@ -126,7 +141,10 @@ async fn closed_schedule_cannot_be_revived() {
     let (mut h, f) = setup().await;
     let (who, tokens) = f.user(&mut h, 0).await;
     let start = h.now().await;
-    let v = f.create_vesting(&mut h, vesting_args(who.pubkey(), TOTAL, start, 3 * MONTH, 12 * MONTH, 0, false)).await.unwrap();
+    let v = f
+        .create_vesting(&mut h, vesting_args(who.pubkey(), TOTAL, start, 3 * MONTH, 12 * MONTH, 0, false))
+        .await
+        .unwrap();
     h.warp_to(start + 12 * MONTH as i64).await;
     let claim = ix::claim_vesting(&f.keys, &who.pubkey(), &v, &tokens);
     h.send(std::slice::from_ref(&claim), &[&who]).await.unwrap();

@@ -59,7 +59,11 @@ pub async fn run(ctx: &mut Ctx, cmd: EpochCmd) -> CliResult {
             ctx.out(
                 format!(
                     "epoch {epoch} (open): if closed now, gate {} emission {} = treasury {} + builders {} + stakers {}",
-                    if o.passed { "passes" } else { "fails" }, fmt(o.emission), fmt(s.treasury), fmt(s.builders), fmt(s.stakers),
+                    if o.passed { "passes" } else { "fails" },
+                    fmt(o.emission),
+                    fmt(s.treasury),
+                    fmt(s.builders),
+                    fmt(s.stakers),
                 ),
                 serde_json::json!({ "epoch": epoch, "open": true, "gate_passed": o.passed, "emission": o.emission }),
             );
@@ -73,7 +77,9 @@ pub async fn run(ctx: &mut Ctx, cmd: EpochCmd) -> CliResult {
 /// would print the same messages forever, since nothing gets closed.
 pub async fn crank(ctx: &mut Ctx, watch: bool, interval: u64) -> CliResult {
     if watch && ctx.print_tx() {
-        return Err(CliError::Input("--watch cannot be combined with --print-tx: print the due epochs once, without --watch".into()));
+        return Err(CliError::Input(
+            "--watch cannot be combined with --print-tx: print the due epochs once, without --watch".into(),
+        ));
     }
     let (keys, engine) = ctx.engine().await?;
     if ctx.print_tx() {
@@ -96,7 +102,10 @@ pub async fn crank(ctx: &mut Ctx, watch: bool, interval: u64) -> CliResult {
         spinner.finish_and_clear();
         let closed = closed?;
         let (table_text, table) = new_table(ctx, &keys.engine, before);
-        ctx.out(format!("closed epochs: {closed:?}{table_text}"), serde_json::json!({ "closed": closed, "lookup_table": table }));
+        ctx.out(
+            format!("closed epochs: {closed:?}{table_text}"),
+            serde_json::json!({ "closed": closed, "lookup_table": table }),
+        );
         if !watch {
             return Ok(());
         }
@@ -106,9 +115,16 @@ pub async fn crank(ctx: &mut Ctx, watch: bool, interval: u64) -> CliResult {
 
 /// The lookup table closing created, if it did (text to append, JSON
 /// value): pass it with `--lookup-table` from then on.
-fn new_table(ctx: &Ctx, engine: &anchor_lang::prelude::Pubkey, before: Option<anchor_lang::prelude::Pubkey>) -> (String, Option<String>) {
+fn new_table(
+    ctx: &Ctx,
+    engine: &anchor_lang::prelude::Pubkey,
+    before: Option<anchor_lang::prelude::Pubkey>,
+) -> (String, Option<String>) {
     match ctx.client.lookup_table(engine).filter(|t| before != Some(*t)) {
-        Some(table) => (format!("\ncreated the engine's address lookup table {table}: pass --lookup-table {table} from now on"), Some(table.to_string())),
+        Some(table) => (
+            format!("\ncreated the engine's address lookup table {table}: pass --lookup-table {table} from now on"),
+            Some(table.to_string()),
+        ),
         None => (String::new(), None),
     }
 }

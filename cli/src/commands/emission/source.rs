@@ -29,7 +29,11 @@ pub async fn run(ctx: &mut Ctx, cmd: SourceCmd) -> CliResult {
     match cmd {
         SourceCmd::Register => {
             let id = engine.source_count;
-            if ctx.write(&format!("register source #{id}"), vec![ix::register_source(&keys, &me, id)], &[]).await?.is_some() {
+            if ctx
+                .write(&format!("register source #{id}"), vec![ix::register_source(&keys, &me, id)], &[])
+                .await?
+                .is_some()
+            {
                 ctx.out(format!("source #{id}: {}", pda::source(&keys.engine, id)), serde_json::json!({ "id": id }));
             }
         }
@@ -40,17 +44,29 @@ pub async fn run(ctx: &mut Ctx, cmd: SourceCmd) -> CliResult {
         }
         SourceCmd::Show { builder } => {
             let who = builder.unwrap_or(me);
-            let list: Vec<(Pubkey, Source)> = ctx.client.program_accounts(&[filters::engine(&keys.engine), filters::builder(&who)]).await?;
+            let list: Vec<(Pubkey, Source)> =
+                ctx.client.program_accounts(&[filters::engine(&keys.engine), filters::builder(&who)]).await?;
             let text: Vec<String> = list
                 .iter()
-                .map(|(k, s)| format!("#{} {k} epoch {} usage {} claimable {} claimed {}", s.id, s.epoch,
-                    amount::format(s.usage, decimals), amount::format(s.claimable, decimals), amount::format_u128(s.claimed, decimals)))
+                .map(|(k, s)| {
+                    format!(
+                        "#{} {k} epoch {} usage {} claimable {} claimed {}",
+                        s.id,
+                        s.epoch,
+                        amount::format(s.usage, decimals),
+                        amount::format(s.claimable, decimals),
+                        amount::format_u128(s.claimed, decimals)
+                    )
+                })
                 .collect();
             let json: Vec<_> = list
                 .iter()
                 .map(|(k, s)| serde_json::json!({ "id": s.id, "address": k.to_string(), "epoch": s.epoch, "usage": s.usage, "claimable": s.claimable, "claimed": amount::json(s.claimed) }))
                 .collect();
-            ctx.out(if text.is_empty() { "no sources".into() } else { text.join("\n") }, serde_json::Value::Array(json));
+            ctx.out(
+                if text.is_empty() { "no sources".into() } else { text.join("\n") },
+                serde_json::Value::Array(json),
+            );
         }
     }
     Ok(())

@@ -4,9 +4,9 @@ use crate::amount;
 use crate::context::{Ctx, Tx};
 use crate::error::{CliError, CliResult};
 use anchor_lang::prelude::Pubkey;
+use anchor_lang::Discriminator;
 use clap::Subcommand;
 use coherence::instructions::InitEngineArgs;
-use anchor_lang::Discriminator;
 use coherence_sdk::{defaults, ops, EngineKeys};
 
 #[derive(Subcommand)]
@@ -33,7 +33,8 @@ pub enum EngineCmd {
 pub async fn run(ctx: &mut Ctx, cmd: EngineCmd) -> CliResult {
     match cmd {
         EngineCmd::Init { mint, authority, max_supply, epoch_secs, usage_shards } => {
-            let account = ctx.client.account(&mint).await?.ok_or_else(|| CliError::Input(format!("no mint at {mint}")))?;
+            let account =
+                ctx.client.account(&mint).await?.ok_or_else(|| CliError::Input(format!("no mint at {mint}")))?;
             let decimals = *account.data.get(44).ok_or_else(|| CliError::Input(format!("{mint} is not a mint")))?;
             let max = amount::parse(&max_supply, decimals)?;
             let mut args = defaults::init_args(authority.unwrap_or(ctx.signer_key()), max);
@@ -58,7 +59,10 @@ async fn genesis_txs(ctx: &mut Ctx, keys: &EngineKeys, summary: &str, args: Init
     Ok(txs
         .into_iter()
         .map(|ixs| {
-            let what = if ixs.first().is_some_and(|i| i.data.starts_with(coherence::instruction::InitializeEngine::DISCRIMINATOR)) {
+            let what = if ixs
+                .first()
+                .is_some_and(|i| i.data.starts_with(coherence::instruction::InitializeEngine::DISCRIMINATOR))
+            {
                 summary.to_string()
             } else {
                 format!("create {} usage shards", ixs.len())

@@ -36,7 +36,11 @@ impl ParamFlags {
     /// The flag of parameter `name`: `alpha_bps` → `--alpha-bps`.
     fn flag(name: &'static str) -> clap::Arg {
         let long: &'static str = Box::leak(name.replace('_', "-").into_boxed_str());
-        clap::Arg::new(name).long(long).value_name("VALUE").value_parser(clap::value_parser!(u64)).help(format!("New {name} (base units, seconds or bps, as the field)"))
+        clap::Arg::new(name)
+            .long(long)
+            .value_name("VALUE")
+            .value_parser(clap::value_parser!(u64))
+            .help(format!("New {name} (base units, seconds or bps, as the field)"))
     }
 }
 
@@ -75,7 +79,11 @@ pub async fn params(ctx: &mut Ctx, cmd: ParamsCmd) -> CliResult {
     match cmd {
         ParamsCmd::Propose(flags) => {
             let p = flags.apply(engine.params)?;
-            let summary = format!("propose parameters (applicable after {} s): {}", engine.params.timelock_secs, params::to_json(&p));
+            let summary = format!(
+                "propose parameters (applicable after {} s): {}",
+                engine.params.timelock_secs,
+                params::to_json(&p)
+            );
             ctx.write(&summary, vec![ix::propose_params(&keys, &me, p)], &[]).await?;
         }
         ParamsCmd::Cancel => {
@@ -103,10 +111,16 @@ pub async fn authority(ctx: &mut Ctx, cmd: AuthorityCmd) -> CliResult {
     let me = ctx.signer_key();
     match cmd {
         AuthorityCmd::Propose { new_authority } => {
-            ctx.write(&format!("propose {new_authority} as the next authority"), vec![ix::propose_authority(&keys, &me, new_authority)], &[]).await?;
+            ctx.write(
+                &format!("propose {new_authority} as the next authority"),
+                vec![ix::propose_authority(&keys, &me, new_authority)],
+                &[],
+            )
+            .await?;
         }
         AuthorityCmd::Accept => {
-            ctx.write(&format!("accept the engine authority as {me}"), vec![ix::accept_authority(&keys, &me)], &[]).await?;
+            ctx.write(&format!("accept the engine authority as {me}"), vec![ix::accept_authority(&keys, &me)], &[])
+                .await?;
         }
     }
     Ok(())

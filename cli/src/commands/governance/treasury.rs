@@ -23,7 +23,12 @@ pub async fn run(ctx: &mut Ctx, cmd: TreasuryCmd) -> CliResult {
             let units = amount::parse(&text, decimals)?;
             let me = ctx.signer_key();
             let from = ops::ata(&keys, &me);
-            ctx.write(&format!("deposit {text} into the treasury"), vec![ix::deposit_treasury(&keys, &me, &from, units)], &[]).await?;
+            ctx.write(
+                &format!("deposit {text} into the treasury"),
+                vec![ix::deposit_treasury(&keys, &me, &from, units)],
+                &[],
+            )
+            .await?;
         }
     }
     Ok(())

@@ -122,8 +122,13 @@ pub fn validate_usage_gate(rate_bps: u16, grace_secs: u32) -> Result<(), Coheren
         return Err(CoherenceError::UsageRateOutOfBounds);
     }
     let grace = u64::from(grace_secs);
-    let ok = if rate_bps == 0 { grace == 0 } else { (MIN_VESTING_GRACE_SECS..=MAX_VESTING_GRACE_SECS).contains(&grace) };
-    if ok { Ok(()) } else { Err(CoherenceError::GraceOutOfBounds) }
+    let ok =
+        if rate_bps == 0 { grace == 0 } else { (MIN_VESTING_GRACE_SECS..=MAX_VESTING_GRACE_SECS).contains(&grace) };
+    if ok {
+        Ok(())
+    } else {
+        Err(CoherenceError::GraceOutOfBounds)
+    }
 }
 
 #[cfg(test)]

@@ -93,12 +93,8 @@ impl Curve {
         if duration == 0 {
             return Ok(0);
         }
-        (self.total as u128)
-            .safe_mul(self.unlocked(t)? as u128)?
-            .safe_div(duration as u128)?
-            .cast()
+        (self.total as u128).safe_mul(self.unlocked(t)? as u128)?.safe_div(duration as u128)?.cast()
     }
-
 }
 
 /// The usage limit of a gated schedule.

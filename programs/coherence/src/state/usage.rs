@@ -40,12 +40,21 @@ impl UsageShard {
     /// The slot for `epoch`, if it holds that epoch.
     pub fn usage_of(&self, epoch: u64) -> UsageSlot {
         let slot = self.slots[(epoch % 2) as usize];
-        if slot.epoch == epoch { slot } else { UsageSlot { epoch, ..UsageSlot::default() } }
+        if slot.epoch == epoch {
+            slot
+        } else {
+            UsageSlot { epoch, ..UsageSlot::default() }
+        }
     }
 
     /// Adds usage to `epoch`. The caller guarantees that the epoch sharing
     /// the slot (epoch − 2 or older) is already closed.
-    pub fn credit(&mut self, epoch: u64, amount: u64, attributed: bool) -> std::result::Result<UsageSlot, CoherenceError> {
+    pub fn credit(
+        &mut self,
+        epoch: u64,
+        amount: u64,
+        attributed: bool,
+    ) -> std::result::Result<UsageSlot, CoherenceError> {
         let slot = &mut self.slots[(epoch % 2) as usize];
         if slot.epoch != epoch {
             *slot = UsageSlot { epoch, usage: 0, attributed: 0 };

@@ -114,9 +114,25 @@ mod tests {
     /// 1,200 over 12 months from 1,000, 3-month cliff, 100 claimed.
     fn schedule(version: u8) -> VestingSchedule {
         VestingSchedule {
-            version, bump: 0, engine: Pubkey::default(), id: 0, beneficiary: Pubkey::default(), total: 1_200, claimed: 100,
-            start: 1_000, cliff: 1_000 + 3 * MONTH, end: 1_000 + 12 * MONTH, period: 0, revocable: true, revoked_at: 0,
-            usage_rate_bps: 0, usage_snapshot: 0, grace_secs: 0, frozen_vested: 0, holds_budget: false, reserved: [0; 1],
+            version,
+            bump: 0,
+            engine: Pubkey::default(),
+            id: 0,
+            beneficiary: Pubkey::default(),
+            total: 1_200,
+            claimed: 100,
+            start: 1_000,
+            cliff: 1_000 + 3 * MONTH,
+            end: 1_000 + 12 * MONTH,
+            period: 0,
+            revocable: true,
+            revoked_at: 0,
+            usage_rate_bps: 0,
+            usage_snapshot: 0,
+            grace_secs: 0,
+            frozen_vested: 0,
+            holds_budget: false,
+            reserved: [0; 1],
         }
     }
 

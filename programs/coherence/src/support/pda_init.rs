@@ -34,10 +34,7 @@ pub fn create_pda<'info>(
             owner,
         );
     }
-    require!(
-        target.data_is_empty() && *target.owner == system_program::ID,
-        CoherenceError::AccountAlreadyInitialized
-    );
+    require!(target.data_is_empty() && *target.owner == system_program::ID, CoherenceError::AccountAlreadyInitialized);
     if rent > current {
         let accounts = Transfer { from: payer.clone(), to: target.clone() };
         system_program::transfer(CpiContext::new(system.key(), accounts), rent.saturating_sub(current))?;

@@ -58,8 +58,13 @@ pub fn burn_escrow<'info>(
 ) -> Result<()> {
     let seeds = engine.signer_seeds();
     let signer: &[&[&[u8]]] = &[&seeds];
-    let accounts = BurnChecked { mint: mint.to_account_info(), from: escrow.clone(), authority: engine.to_account_info() };
-    token_interface::burn_checked(CpiContext::new_with_signer(token_program.key(), accounts, signer), amount, mint.decimals)
+    let accounts =
+        BurnChecked { mint: mint.to_account_info(), from: escrow.clone(), authority: engine.to_account_info() };
+    token_interface::burn_checked(
+        CpiContext::new_with_signer(token_program.key(), accounts, signer),
+        amount,
+        mint.decimals,
+    )
 }
 
 /// Mints `amount` into an engine vault, signed by the engine PDA (the mint
@@ -76,10 +81,7 @@ pub fn mint_to_vault<'info>(
     }
     let seeds = engine.signer_seeds();
     let signer: &[&[&[u8]]] = &[&seeds];
-    let accounts = MintTo {
-        mint: mint.to_account_info(),
-        to: vault.to_account_info(),
-        authority: engine.to_account_info(),
-    };
+    let accounts =
+        MintTo { mint: mint.to_account_info(), to: vault.to_account_info(), authority: engine.to_account_info() };
     token_interface::mint_to(CpiContext::new_with_signer(token_program.key(), accounts, signer), amount)
 }

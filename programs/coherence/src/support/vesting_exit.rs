@@ -29,8 +29,16 @@ pub fn stop_vesting<'info>(
 
 /// Gives a schedule's rate back to the engine's usage budget if it still
 /// holds it (finished, revoked or expired); the event to emit if so.
-pub fn release_budget(engine: &mut Account<Engine>, vesting: &mut Account<VestingSchedule>) -> Result<Option<UsageBudgetReleased>> {
+pub fn release_budget(
+    engine: &mut Account<Engine>,
+    vesting: &mut Account<VestingSchedule>,
+) -> Result<Option<UsageBudgetReleased>> {
     let Some(rate_bps) = vesting.take_budget() else { return Ok(None) };
     engine.release_budget(rate_bps);
-    Ok(Some(UsageBudgetReleased { engine: engine.key(), vesting: vesting.key(), rate_bps, gated_rate_bps: engine.gated_rate_bps }))
+    Ok(Some(UsageBudgetReleased {
+        engine: engine.key(),
+        vesting: vesting.key(),
+        rate_bps,
+        gated_rate_bps: engine.gated_rate_bps,
+    }))
 }

@@ -12,8 +12,8 @@ use crate::errors::CoherenceError;
 use crate::events::EpochClosed;
 use crate::math::emission::EpochClose;
 use crate::math::SafeMath;
-use crate::support::pda_init::init_program_account;
 use crate::state::{seeds, Engine, EpochRecord, StakePool, UsageShard, UsageSlot};
+use crate::support::pda_init::init_program_account;
 use crate::support::token_cpi::{burn_escrow, mint_to_vault};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -62,10 +62,7 @@ fn read_shards(engine: &Account<Engine>, shards: &[AccountInfo], epoch: u64) -> 
         require_keys_eq!(*info.owner, crate::ID, CoherenceError::WrongShardAccounts);
         let shard = UsageShard::try_deserialize(&mut &info.try_borrow_data()?[..])
             .map_err(|_| error!(CoherenceError::WrongShardAccounts))?;
-        require!(
-            shard.engine == engine.key() && shard.shard as usize == index,
-            CoherenceError::WrongShardAccounts
-        );
+        require!(shard.engine == engine.key() && shard.shard as usize == index, CoherenceError::WrongShardAccounts);
         require!(shard.escrow != Pubkey::default(), CoherenceError::ShardWithoutEscrow);
         slots.push(shard.usage_of(epoch));
         escrows.push(shard.escrow);
@@ -155,7 +152,13 @@ impl<'info> CloseEpoch<'info> {
         };
         let epoch_bytes = epoch.to_le_bytes();
         let record_seeds: &[&[u8]] = &[seeds::EPOCH, engine_key.as_ref(), &epoch_bytes, &[ctx.bumps.epoch_record]];
-        init_program_account(&a.payer.to_account_info(), &a.epoch_record, &a.system_program.to_account_info(), record_seeds, &record)?;
+        init_program_account(
+            &a.payer.to_account_info(),
+            &a.epoch_record,
+            &a.system_program.to_account_info(),
+            record_seeds,
+            &record,
+        )?;
 
         let event = EpochClosed {
             engine: engine_key,

@@ -10,8 +10,8 @@
 use crate::constants::USAGE_SHARD_VERSION;
 use crate::errors::CoherenceError;
 use crate::events::UsageShardInitialized;
-use crate::support::pda_init::{init_program_account, init_token_account};
 use crate::state::{seeds, Engine, UsageShard, UsageSlot};
+use crate::support::pda_init::{init_program_account, init_token_account};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenInterface};
 
@@ -67,7 +67,8 @@ impl InitUsageShard<'_> {
             init_program_account(&payer, &a.usage_shard, &system, shard_seeds, &value)?;
         }
         let escrow_seeds: &[&[u8]] = &[seeds::USAGE_ESCROW, engine_key.as_ref(), &[shard], &[ctx.bumps.usage_escrow]];
-        let (token, mint, engine) = (a.token_program.to_account_info(), a.mint.to_account_info(), a.engine.to_account_info());
+        let (token, mint, engine) =
+            (a.token_program.to_account_info(), a.mint.to_account_info(), a.engine.to_account_info());
         init_token_account(&payer, &a.usage_escrow, &system, &token, &mint, &engine, escrow_seeds)?;
         let event = UsageShardInitialized { engine: engine_key, shard, escrow, upgraded };
         emit_cpi!(event);

@@ -88,7 +88,14 @@ impl RecordUsage<'_> {
         }
 
         let slot = a.usage_shard.credit(epoch, amount, source_key.is_some())?;
-        transfer_from_user(&a.payer, &a.token_program, &a.mint, &a.payer_tokens, &a.usage_escrow.to_account_info(), amount)?;
+        transfer_from_user(
+            &a.payer,
+            &a.token_program,
+            &a.mint,
+            &a.payer_tokens,
+            &a.usage_escrow.to_account_info(),
+            amount,
+        )?;
 
         let event = UsageRecorded {
             engine: a.engine.key(),

@@ -4,8 +4,8 @@
 use crate::constants::ACCOUNT_VERSION;
 use crate::events::SourceRegistered;
 use crate::math::SafeMath;
-use crate::support::pda_init::init_program_account;
 use crate::state::{seeds, Engine, Source};
+use crate::support::pda_init::init_program_account;
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -40,7 +40,13 @@ impl RegisterSource<'_> {
         };
         let id_bytes = id.to_le_bytes();
         let source_seeds: &[&[u8]] = &[seeds::SOURCE, engine_key.as_ref(), &id_bytes, &[ctx.bumps.source]];
-        init_program_account(&a.builder.to_account_info(), &a.source, &a.system_program.to_account_info(), source_seeds, &value)?;
+        init_program_account(
+            &a.builder.to_account_info(),
+            &a.source,
+            &a.system_program.to_account_info(),
+            source_seeds,
+            &value,
+        )?;
         a.engine.source_count = id.safe_add(1)?;
         let event = SourceRegistered { engine: engine_key, source: a.source.key(), id, builder: a.builder.key() };
         emit_cpi!(event);

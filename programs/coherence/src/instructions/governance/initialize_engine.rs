@@ -9,11 +9,11 @@ use crate::events::EngineInitialized;
 use crate::math::params::{validate_genesis, validate_params};
 use crate::math::{stake::Stream, Params};
 use crate::state::{seeds, Engine, StakePool};
+use crate::support::pda_init::{init_program_account, init_token_account};
 use crate::support::token_policy::check_mint_extensions;
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{self, Mint, SetAuthority, TokenInterface};
-use crate::support::pda_init::{init_program_account, init_token_account};
 use anchor_spl::token_2022::spl_token_2022::instruction::AuthorityType;
+use anchor_spl::token_interface::{self, Mint, SetAuthority, TokenInterface};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, PartialEq, Eq)]
 pub struct InitEngineArgs {
@@ -28,7 +28,6 @@ pub struct InitEngineArgs {
     /// Initial governable parameters.
     pub params: Params,
 }
-
 
 /// Every created account is an `UncheckedAccount` constrained to its PDA and
 /// created by [`crate::support::pda_init`], so a griefer who prefunds an address

@@ -18,7 +18,8 @@ impl ProposeAuthority<'_> {
     pub fn propose_authority(ctx: Context<Self>, new_authority: Pubkey) -> Result<()> {
         let engine = &mut ctx.accounts.engine;
         engine.pending_authority = Some(new_authority);
-        let event = AuthorityProposed { engine: engine.key(), authority: engine.authority, pending_authority: new_authority };
+        let event =
+            AuthorityProposed { engine: engine.key(), authority: engine.authority, pending_authority: new_authority };
         emit_cpi!(event);
         Ok(())
     }

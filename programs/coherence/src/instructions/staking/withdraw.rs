@@ -54,11 +54,8 @@ impl Withdraw<'_> {
         a.position.principal = 0;
         a.stake_pool.total_principal = a.stake_pool.total_principal.safe_sub(amount)?;
         transfer_from_vault(&a.engine, &a.token_program, &a.mint, &a.stake_vault, &a.destination, amount)?;
-        let event = PositionWithdrawn {
-            position: a.position.key(),
-            amount,
-            total_principal: a.stake_pool.total_principal,
-        };
+        let event =
+            PositionWithdrawn { position: a.position.key(), amount, total_principal: a.stake_pool.total_principal };
         emit_cpi!(event);
         Ok(())
     }

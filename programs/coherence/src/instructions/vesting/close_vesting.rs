@@ -8,8 +8,8 @@
 
 use crate::errors::CoherenceError;
 use crate::events::VestingClosed;
-use crate::support::vesting_exit::release_budget;
 use crate::state::{Engine, VestingSchedule};
+use crate::support::vesting_exit::release_budget;
 use anchor_lang::prelude::*;
 
 #[event_cpi]

@@ -6,8 +6,8 @@
 
 use crate::errors::CoherenceError;
 use crate::events::VestingExpired;
-use crate::support::vesting_exit::stop_vesting;
 use crate::state::{Engine, VestingSchedule};
+use crate::support::vesting_exit::stop_vesting;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
