@@ -192,7 +192,10 @@ fn every_subcommand_in_local_mode() {
     // Genesis.
     let mint =
         c.json("admin.json", &["local", "init-mint", "--supply", "1000000"])["mint"].as_str().unwrap().to_string();
-    let engine = c.json("admin.json", &["engine", "init", "--mint", &mint, "--max-supply", "10000000"])["engine"]
+    let engine = c.json(
+        "admin.json",
+        &["engine", "init", "--mint", &mint, "--max-supply", "10000000", "--time-only-budget", "1000"],
+    )["engine"]
         .as_str()
         .unwrap()
         .to_string();
@@ -373,7 +376,10 @@ fn bad_input_is_refused_and_sends_nothing() {
     let mut c = Cli::new();
     c.ok("-", &["keygen", c.path("admin.json").to_str().unwrap()]);
     let mint = c.json("admin.json", &["local", "init-mint", "--supply", "1000"])["mint"].as_str().unwrap().to_string();
-    let engine = c.json("admin.json", &["engine", "init", "--mint", &mint, "--max-supply", "10000"])["engine"]
+    let engine = c.json(
+        "admin.json",
+        &["engine", "init", "--mint", &mint, "--max-supply", "10000", "--time-only-budget", "1000"],
+    )["engine"]
         .as_str()
         .unwrap()
         .to_string();
@@ -480,7 +486,18 @@ fn print_tx_prints_every_transaction_and_sends_nothing() {
 
     // Genesis: initialize_engine, then 16 usage shards (each with its
     // escrow) 4 per transaction.
-    let genesis = ["engine", "init", "--mint", mint.as_str(), "--max-supply", "10000000", "--usage-shards", "16"];
+    let genesis = [
+        "engine",
+        "init",
+        "--mint",
+        mint.as_str(),
+        "--max-supply",
+        "10000000",
+        "--usage-shards",
+        "16",
+        "--time-only-budget",
+        "1000",
+    ];
     let shards = ["coherence:InitUsageShard"; 4];
     let printed =
         c.print_tx_is("admin.json", &genesis, &[&["coherence:InitializeEngine"], &shards, &shards, &shards, &shards]);

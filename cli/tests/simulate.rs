@@ -1,6 +1,6 @@
 //! `coherence simulate` as a process: the list, a small run with every
 //! output file, a sweep that reports a refused value by the program's error
-//! name, a usage CSV, an incoherent parameter file (exit code 1), and bad
+//! name, a usage CSV, a parameter file the program refuses by name, and bad
 //! input refused with a clear message.
 
 use std::path::Path;
@@ -88,17 +88,16 @@ fn a_usage_csv_sets_the_epochs_and_the_usage() {
     fails(&["--usage-csv", bad.to_str().unwrap()], "line 2: not a number");
 }
 
+/// The formerly incoherent gate (150 %) is refused by the program at
+/// genesis, by name, and the simulator says so.
 #[test]
-fn incoherent_parameters_exit_non_zero_with_their_violations() {
+fn a_gate_above_100_percent_is_refused_by_name() {
     let dir = tempfile::tempdir().expect("tempdir");
     let params = dir.path().join("params.json");
     let json = r#"{"gate_bps": 15000, "stakers_bps": 6000, "treasury_bps": 2000, "min_vesting_cliff": 86400, "min_vesting_duration": 2592000}"#;
     std::fs::write(&params, json).unwrap();
-    let out = run(&["--scenario", "plateau", "--epochs", "30", "--agents", "20", "--params", params.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("VIOLATION") && text.contains("gate:"), "{text}");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("finding(s)"));
+    let args = ["--scenario", "plateau", "--epochs", "30", "--agents", "20", "--params", params.to_str().unwrap()];
+    fails(&args, "genesis refused the scenario: GateOutOfBounds");
 }
 
 #[test]

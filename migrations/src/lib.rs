@@ -37,6 +37,19 @@ pub struct Genesis {
     pub treasury_deposit: u64,
     #[serde(default)]
     pub vesting: Vec<Allocation>,
+    /// Most that time-only vesting may ever commit, base units (the value
+    /// that can accrue without usage; only lowered afterwards). Default: the
+    /// sum of the time-only allocations below, so nothing more fits.
+    pub time_only_budget: Option<u64>,
+}
+
+impl Genesis {
+    /// The declared time-only budget, or the sum of the time-only allocations.
+    pub fn time_only_budget(&self) -> u64 {
+        self.time_only_budget.unwrap_or_else(|| {
+            self.vesting.iter().filter(|a| a.usage_rate_bps == 0).map(|a| a.amount).fold(0, u64::saturating_add)
+        })
+    }
 }
 
 fn day() -> u64 {
@@ -101,6 +114,7 @@ pub async fn deploy(client: &mut Client, g: &Genesis) -> Result<Report, ClientEr
     let mut args = defaults::init_args(authority, g.max_supply);
     args.epoch_secs = g.epoch_secs;
     args.usage_shards = g.usage_shards;
+    args.time_only_budget = g.time_only_budget();
     if let Some(p) = g.params {
         args.params = p;
     }
@@ -134,7 +148,7 @@ pub async fn deploy(client: &mut Client, g: &Genesis) -> Result<Report, ClientEr
             usage_rate_bps: a.usage_rate_bps,
             grace_secs: a.grace_secs,
         };
-        client.send(&[ix::create_vesting(&keys, &me, &me, id, args)], &[]).await?;
+        client.send(&[ix::create_vesting(&keys, &me, &me, id, args, engine.usage_shards)], &[]).await?;
         report.schedules_created.push(id);
     }
     if client.lookup_table(&keys.engine).is_some() || engine.usage_shards > coherence_sdk::lookup::LEGACY_MAX_SHARDS {

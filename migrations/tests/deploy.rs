@@ -64,6 +64,8 @@ async fn deploy_is_idempotent() {
     let engine: Engine = client.get(&first.engine).await.unwrap();
     assert_eq!(engine.vesting_count, 1);
     assert_eq!(engine.authority, me);
+    // No budget in the file: exactly the time-only allocations, all committed.
+    assert_eq!((engine.time_only_budget, engine.time_only_used), (100_000, 100_000));
 }
 
 /// 16 shards: deploy creates the engine's lookup table (a legacy

@@ -218,6 +218,7 @@ pub fn assess(f: &Facts) -> Vec<Finding> {
         }
     }
     vesting_findings(f, &mut out);
+    time_only_findings(f, &mut out);
     out.sort_by_key(|f| std::cmp::Reverse(f.severity));
     out
 }
@@ -262,6 +263,59 @@ fn vesting_findings(f: &Facts, out: &mut Vec<Finding>) {
             pct(alpha),
             pct(rate),
             pct(alpha + rate)
+        ),
+    ));
+}
+
+/// The time-only budget: what may ever vest without usage, what is
+/// committed, what is left; the engine's ledger must match its schedules.
+fn time_only_findings(f: &Facts, out: &mut Vec<Finding>) {
+    use Severity::*;
+    let e = &f.engine;
+    if !e.time_only_synced {
+        out.push(finding(
+            Warn,
+            "time-only-budget-not-synced",
+            format!(
+                "engine created before the time-only budget: {} of {} schedules counted so far; run `coherence vesting sync-budget` (no new time-only grant until then)",
+                e.time_only_scanned, e.vesting_count
+            ),
+        ));
+        return;
+    }
+    let counted: u64 = f
+        .schedules
+        .iter()
+        .filter(|s| e.counts_time_only(s))
+        .map(|s| s.committed().unwrap_or(s.total))
+        .fold(0u64, u64::saturating_add);
+    // Schedules closed by their beneficiaries are gone from the list; what
+    // they committed is still in the engine's figure, so it may only be larger.
+    if counted > e.time_only_used {
+        out.push(finding(
+            Critical,
+            "time-only-ledger-mismatch",
+            format!("time-only schedules commit {counted} but the engine counts {}", e.time_only_used),
+        ));
+    }
+    if e.time_only_used > e.time_only_budget {
+        out.push(finding(
+            Critical,
+            "time-only-over-budget",
+            format!("time-only schedules commit {} above the budget {}", e.time_only_used, e.time_only_budget),
+        ));
+    }
+    let left = e.time_only_budget.saturating_sub(e.time_only_used);
+    let share = |v: u64| format!("{:.2} %", v as f64 * 100.0 / e.max_supply.max(1) as f64);
+    out.push(finding(
+        Info,
+        "time-only-budget",
+        format!(
+            "time-only budget {} ({} of max supply): used {}, left {}: at most this much can ever vest without usage",
+            e.time_only_budget,
+            share(e.time_only_budget),
+            e.time_only_used,
+            left
         ),
     ));
 }
@@ -348,7 +402,7 @@ mod tests {
         let engine_key = Pubkey::new_unique();
         let authority = Pubkey::new_unique();
         let engine = Engine {
-            version: 1,
+            version: 3,
             bump: 0,
             mint: Pubkey::new_unique(),
             token_program: anchor_spl::token::ID,
@@ -375,7 +429,12 @@ mod tests {
             vesting_count: 0,
             source_count: 0,
             gated_rate_bps: 0,
-            reserved: [0; 110],
+            recent_usage: [0; 2],
+            time_only_budget: 1_000,
+            time_only_used: 0,
+            time_only_scanned: 0,
+            time_only_synced: true,
+            reserved: [0; 69],
         };
         Facts {
             engine_key,
@@ -457,6 +516,33 @@ mod tests {
 
     fn codes(f: &Facts) -> Vec<&'static str> {
         assess(f).into_iter().filter(|x| x.severity >= Severity::Warn).map(|x| x.code).collect()
+    }
+
+    #[test]
+    fn the_time_only_budget_is_reported_and_checked() {
+        let mut f = facts();
+        let mut s = schedule(0, 0);
+        s.version = 3;
+        f.schedules = vec![s];
+        f.engine.time_only_used = 100;
+        f.vesting_threshold = u64::MAX; // `time-only-vesting` is another test's
+
+        let all = assess(&f);
+        let budget = all.iter().find(|x| x.code == "time-only-budget").unwrap();
+        assert!(
+            budget.reason.contains("time-only budget 1000 (100.00 % of max supply): used 100, left 900"),
+            "{}",
+            budget.reason
+        );
+        assert!(codes(&f).is_empty(), "{all:?}");
+        // The engine counts less than its schedules commit, or more than its budget.
+        f.engine.time_only_used = 99;
+        assert!(codes(&f).contains(&"time-only-ledger-mismatch"));
+        f.engine.time_only_used = 1_001;
+        assert!(codes(&f).contains(&"time-only-over-budget"));
+        // An engine from before the budget, not yet synced.
+        f.engine.time_only_synced = false;
+        assert_eq!(codes(&f), vec!["time-only-budget-not-synced"]);
     }
 
     #[test]

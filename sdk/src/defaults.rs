@@ -18,7 +18,9 @@ pub fn params(cap: u64) -> Params {
     coherence::math::params::recommended(cap)
 }
 
-/// Genesis arguments: daily epochs, 4 usage shards, the cap at 1 % of max supply.
+/// Genesis arguments: daily epochs, 4 usage shards, the cap at 1 % of max
+/// supply, and a time-only budget of 0: no value may accrue without usage
+/// unless the deployer declares how much (`time_only_budget`).
 ///
 /// ```
 /// let a = coherence_sdk::defaults::init_args(anchor_lang::prelude::Pubkey::new_unique(), 1_000_000);
@@ -31,5 +33,6 @@ pub fn init_args(authority: Pubkey, max_supply: u64) -> InitEngineArgs {
         usage_shards: 4,
         max_supply,
         params: params((max_supply / 100).max(1)),
+        time_only_budget: 0,
     }
 }

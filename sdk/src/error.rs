@@ -123,6 +123,13 @@ pub const ALL_ERRORS: &[CoherenceError] = &{
         GraceNotElapsed,
         ShardWithoutEscrow,
         ExpiryEpochOpen,
+        TimeOnlyBudgetExceeded,
+        TimeOnlyBudgetNotSynced,
+        TimeOnlyBudgetCannotRise,
+        TimeOnlyBudgetBelowUsed,
+        TimeOnlyBudgetAboveMaxSupply,
+        WrongVestingAccounts,
+        TimeOnlyLedgerAlreadySynced,
     ]
 };
 

@@ -113,7 +113,7 @@ fn usage<'a, 'b: 'a>(run: &Run, root: &'a Area<'b>) -> Result<(), String> {
     let gate = run.scenario.params.gate_bps as f64 / 10_000.0;
     let lines: [Line; 4] = [
         ("usage burned", BLUE, series(run, |r| tok(r.usage))),
-        ("baseline (EMA)", RGBColor(120, 120, 120), series(run, |r| tok(r.baseline))),
+        ("baseline (EMA of 3-epoch medians)", RGBColor(120, 120, 120), series(run, |r| tok(r.baseline))),
         ("gate: baseline x gate", RGBColor(230, 140, 0), series(run, |r| tok(r.baseline) * gate)),
         ("emission (minted)", RGBColor(0, 150, 60), series(run, |r| tok(r.emission))),
     ];

@@ -51,6 +51,9 @@ pub async fn genesis(scenario: Scenario, usage: Vec<u64>) -> Result<World, SimEr
         usage_shards: 4,
         max_supply: MAX_SUPPLY,
         params: scenario.params,
+        // Exactly the time-only grants the population holds: the declared
+        // ceiling on value without usage that the zero-usage run checks.
+        time_only_budget: population::time_only_total(&agents),
     };
     let keys = ops::init_engine(&mut client, mint.pubkey(), token_program, args).await.map_err(SimError::Genesis)?;
     let created: Engine = client.get(&keys.engine).await?;
@@ -104,7 +107,8 @@ async fn endow(w: &mut World, i: usize) -> Result<(), SimError> {
             };
             let me = w.client.payer().pubkey();
             let auth = w.authority.insecure_clone();
-            w.send(vec![ix::create_vesting(&keys, &me, &auth.pubkey(), schedule, args)], Some(&auth)).await?;
+            let shards = w.created.usage_shards;
+            w.send(vec![ix::create_vesting(&keys, &me, &auth.pubkey(), schedule, args, shards)], Some(&auth)).await?;
         }
         _ => {}
     }

@@ -19,6 +19,25 @@ pub fn schedule_total(kind: &Kind) -> u64 {
     }
 }
 
+/// The epoch of the baseline pumper's burst: a quarter into the run.
+pub fn pump_epoch(s: &Scenario) -> u64 {
+    s.epochs / 4
+}
+
+/// Σ totals of the agents' time-only schedules (insiders without a gate,
+/// the early seller and its twin): the engine's declared time-only budget.
+pub fn time_only_total(agents: &[Agent]) -> u64 {
+    agents
+        .iter()
+        .filter(|a| match a.kind {
+            Kind::Insider { usage_rate_bps, .. } => usage_rate_bps == 0,
+            Kind::EarlySeller { .. } | Kind::PatientInsider { .. } => true,
+            _ => false,
+        })
+        .map(|a| schedule_total(&a.kind))
+        .sum()
+}
+
 /// Usage rate of each gated insider, the same in a scenario's three runs:
 /// on pace, i.e. when the scenario's planned usage is paid, usage unlocks what time has vested by the end of
 /// the run (rounded up, at least 1 bps) — less usage, less vested. Capped by
@@ -106,7 +125,7 @@ pub fn build(s: &Scenario, usage: &[u64], rng: &mut Rng) -> Vec<Agent> {
         rng,
         STRATEGY_CAPITAL,
     ));
-    let pump = Kind::BaselinePumper { pump_epoch: s.epochs / 4 };
+    let pump = Kind::BaselinePumper { pump_epoch: pump_epoch(s) };
     out.push(Agent::new("baseline pumper".into(), Class::Strategic, pump, rng, STRATEGY_CAPITAL + 3 * peak.max(TOKEN)));
     out.push(Agent::new(
         "pumper twin".into(),

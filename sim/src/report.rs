@@ -94,6 +94,9 @@ pub struct Run {
     /// Transactions sent, and wall time of the run.
     pub txs: u64,
     pub secs: f64,
+    /// The engine's declared time-only budget: the most that may ever vest
+    /// without usage.
+    pub time_only_budget: u64,
 }
 
 impl Run {

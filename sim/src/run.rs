@@ -45,7 +45,15 @@ pub async fn run(scenario: Scenario, usage: Vec<u64>, progress: Progress<'_>) ->
     exit_everyone(&mut w).await?;
     let agents = ledgers(&mut w).await?;
     let secs = started.elapsed().as_secs_f64();
-    Ok(Run { scenario: w.scenario.clone(), usage_plan: w.usage.clone(), rows, agents, txs: w.txs, secs })
+    Ok(Run {
+        scenario: w.scenario.clone(),
+        usage_plan: w.usage.clone(),
+        rows,
+        agents,
+        txs: w.txs,
+        secs,
+        time_only_budget: w.created.time_only_budget,
+    })
 }
 
 /// Vested amount now of every time-only schedule and of every usage-gated

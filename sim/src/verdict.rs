@@ -203,6 +203,59 @@ pub fn without_usage(zero: &Run) -> Vec<Gain> {
     out
 }
 
+/// What the mechanism released in the zero-usage run (vesting and the
+/// treasury's emission share; funded reward streams are transfers between
+/// holders, listed in `without_usage` but not counted here), against the
+/// engine's declared time-only budget.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Ceiling {
+    pub released: u64,
+    pub budget: u64,
+    /// `released ≤ budget`: value without usage stays within what genesis declared.
+    pub within: bool,
+}
+
+/// Value released without usage, against the declared budget.
+pub fn ceiling(zero: &Run) -> Ceiling {
+    let last = zero.rows.last();
+    let vested = last.map_or(0, |r| r.insiders_vested.saturating_add(r.gated_vested));
+    let treasury: u64 = zero.rows.iter().map(|r| r.treasury).sum();
+    let released = vested.saturating_add(treasury);
+    Ceiling { released, budget: zero.time_only_budget, within: released <= zero.time_only_budget }
+}
+
+/// The baseline pumper's burst, and the epochs after it in which honest
+/// usage failed the gate *because of* the burst: the program's own rule
+/// (`math::emission::close_epoch`), replayed on the run's usage without the
+/// burst, passes there.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BurstStalls {
+    pub burst_epoch: u64,
+    pub burst: u64,
+    pub stalled_epochs: Vec<u64>,
+}
+
+/// The pumper's effect on the gate in `run` (`None` without a pumper).
+pub fn burst_stalls(run: &Run) -> Option<BurstStalls> {
+    let pumper = run.agent("baseline pumper").filter(|a| a.ledger.paid > 0)?;
+    let pump_epoch = crate::population::pump_epoch(&run.scenario);
+    let p = run.scenario.params;
+    let honest: Vec<u64> = run
+        .rows
+        .iter()
+        .map(|r| if r.epoch == pump_epoch { r.usage.saturating_sub(pumper.ledger.paid) } else { r.usage })
+        .collect();
+    let (mut baseline, mut recent, mut stalled) = (0u64, [0u64; 2], Vec::new());
+    for (row, usage) in run.rows.iter().zip(honest) {
+        let o = coherence::math::emission::close_epoch(usage, baseline, recent, u64::MAX, 0, u64::MAX, &p).ok()?;
+        if row.epoch > pump_epoch && !row.gate_passed && o.passed {
+            stalled.push(row.epoch);
+        }
+        (baseline, recent) = (o.next_baseline, o.next_recent);
+    }
+    Some(BurstStalls { burst_epoch: pump_epoch, burst: pumper.ledger.paid, stalled_epochs: stalled })
+}
+
 /// All verdicts of one scenario.
 #[derive(Clone, Debug, Serialize)]
 pub struct Verdicts {
@@ -210,6 +263,10 @@ pub struct Verdicts {
     pub coherence: Vec<Violation>,
     pub usage_independent: Vec<(String, u64)>,
     pub without_usage: Vec<Gain>,
+    /// Value released without usage, against the declared budget.
+    pub ceiling: Ceiling,
+    /// Honest epochs the pumper's burst stalled at the gate (main run).
+    pub burst: Option<BurstStalls>,
 }
 
 impl Verdicts {
@@ -220,12 +277,15 @@ impl Verdicts {
             coherence: coherence(main, lower),
             usage_independent: usage_independent(main, lower),
             without_usage: without_usage(zero),
+            ceiling: ceiling(zero),
+            burst: burst_stalls(main),
         }
     }
 
-    /// No strategy extracts and no class earns more with less usage.
+    /// No strategy extracts, no class earns more with less usage, and what
+    /// accrues without usage stays within the declared budget.
     pub fn coherent(&self) -> bool {
-        self.extraction.iter().all(|e| !e.extracts) && self.coherence.is_empty()
+        self.extraction.iter().all(|e| !e.extracts) && self.coherence.is_empty() && self.ceiling.within
     }
 
     /// The verdicts as text.
@@ -270,6 +330,74 @@ impl Verdicts {
         for g in &self.without_usage {
             s += &format!("  {} gain {} ({})\n", g.class, tokens(g.amount), g.why);
         }
+        let c = &self.ceiling;
+        s += &format!(
+            "  released without usage {} {} the declared time-only budget {}{}\n",
+            tokens(c.released),
+            if c.within { "<=" } else { ">" },
+            tokens(c.budget),
+            if c.within { "" } else { ": VIOLATION" }
+        );
+        if let Some(b) = &self.burst {
+            s += &format!(
+                "baseline pumper: burst of {} at epoch {}; honest epochs it stalled at the gate: {}\n",
+                tokens(b.burst),
+                b.burst_epoch,
+                if b.stalled_epochs.is_empty() { "none".to_string() } else { format!("{:?}", b.stalled_epochs) }
+            );
+        }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+
+    fn row(epoch: u64, usage: u64, stakers: u64, gate_passed: bool) -> EpochRow {
+        EpochRow {
+            epoch,
+            usage,
+            attributed: 0,
+            baseline: 100,
+            gate_passed,
+            cap: 1_000,
+            emission: stakers,
+            stakers,
+            builders: 0,
+            treasury: 0,
+            supply: 0,
+            reward_per_weight_pct: 0.0,
+            insiders_vested: 0,
+            gated_vested: 0,
+        }
+    }
+
+    fn run(rows: Vec<EpochRow>, budget: u64) -> Run {
+        let scenario = Scenario::built_in("plateau", 1).expect("built-in");
+        Run { scenario, usage_plan: vec![], rows, agents: vec![], txs: 0, secs: 1.0, time_only_budget: budget }
+    }
+
+    /// The verdict machinery itself: a lower-usage run that pays stakers
+    /// more (the higher run failing its gate) is a violation with its cause,
+    /// and value released without usage above the budget breaks coherence.
+    /// The program's bounds keep real runs from producing either; these
+    /// synthetic runs show the checks can fail.
+    #[test]
+    fn a_lower_run_that_pays_more_is_a_violation_and_value_above_the_budget_is_flagged() {
+        let high = run(vec![row(0, 1_000, 50, true), row(1, 1_000, 0, false)], 0);
+        let low = run(vec![row(0, 500, 25, true), row(1, 500, 60, true)], 0);
+        let v = coherence(&high, &low);
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!((v[0].class.as_str(), v[0].epoch, v[0].lower, v[0].higher), ("stakers", 1, 85, 50));
+        assert!(v[0].cause.starts_with("gate:"), "{}", v[0].cause);
+        assert!(coherence(&low, &low).is_empty());
+
+        let mut zero = run(vec![row(0, 0, 0, true)], 10);
+        zero.rows[0].insiders_vested = 10;
+        assert!(ceiling(&zero).within);
+        zero.rows[0].treasury = 1;
+        assert_eq!(ceiling(&zero), Ceiling { released: 11, budget: 10, within: false });
     }
 }

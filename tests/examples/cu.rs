@@ -172,7 +172,7 @@ async fn main() {
             usage_rate_bps: 0,
             grace_secs: 0,
         };
-        b.run(&mut h, "create_vesting", ix::create_vesting(&k, &me, &governor.pubkey(), id, a), &[&governor]).await;
+        b.run(&mut h, "create_vesting", ix::create_vesting(&k, &me, &governor.pubkey(), id, a, 16), &[&governor]).await;
         schedules.push(pda::vesting(&k.engine, id));
     }
     // Usage-gated: one that usage will not finish, one that it will.
@@ -193,7 +193,7 @@ async fn main() {
         b.run(
             &mut h,
             "create_vesting (usage-gated)",
-            ix::create_vesting(&k, &me, &governor.pubkey(), id, a),
+            ix::create_vesting(&k, &me, &governor.pubkey(), id, a, 16),
             &[&governor],
         )
         .await;
@@ -325,6 +325,15 @@ async fn main() {
     b.run(&mut h, "accept_authority", ix::accept_authority(&k, &next.pubkey()), &[&next]).await;
     b.run(&mut h, "set_pause", ix::set_pause(&k, &next.pubkey(), true), &[&next]).await;
     b.run(&mut h, "set_pause", ix::set_pause(&k, &next.pubkey(), false), &[&next]).await;
+    let budget = f.engine(&mut h).await.time_only_budget;
+    b.run(&mut h, "lower_time_only_budget", ix::lower_time_only_budget(&k, &next.pubkey(), budget - 1), &[&next]).await;
+    // An engine from before the time-only budget (its bytes rewritten to
+    // version 2): counting its five schedules (one closed) in one transaction.
+    let mut old: coherence::state::Engine = f.engine(&mut h).await;
+    (old.version, old.time_only_budget, old.time_only_used, old.time_only_synced) = (2, 0, 0, false);
+    h.overwrite(&k.engine, &old).await;
+    b.run(&mut h, "sync_time_only_budget (5 schedules)", ix::sync_time_only_budget(&k, 0, old.vesting_count), &[])
+        .await;
 
     println!("Compute units per instruction, SBF build (`{}`), solana-program-test 3.1.12:\n", so_name());
     b.print();

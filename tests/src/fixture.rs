@@ -29,6 +29,8 @@ pub fn default_args(authority: Pubkey) -> InitEngineArgs {
         usage_shards: USAGE_SHARDS,
         max_supply: MAX_SUPPLY,
         params: default_params(),
+        // Tests not about the time-only budget may grant any time-only schedule.
+        time_only_budget: MAX_SUPPLY,
     }
 }
 
@@ -91,6 +93,10 @@ impl Fixture {
         let keys = EngineKeys::new(mint, token_program);
         let mut args = default_args(authority.pubkey());
         tweak(&mut args);
+        // The default time-only budget (max supply) follows a tweaked max supply.
+        if args.time_only_budget == MAX_SUPPLY && args.max_supply > 0 {
+            args.time_only_budget = args.max_supply.min(MAX_SUPPLY);
+        }
         h.send(&[init_ix(h, &keys, mint_authority, args.clone())], &[mint_authority]).await.expect("initialize_engine");
         let payer = h.payer().pubkey();
         let shards: Vec<_> = (0..args.usage_shards).map(|i| ix::init_usage_shard(&keys, &payer, i)).collect();
@@ -163,7 +169,8 @@ impl Fixture {
     ) -> Result<Pubkey, solana_program_test::BanksClientError> {
         let id = self.engine(h).await.vesting_count;
         let payer = h.payer().pubkey();
-        let ix = ix::create_vesting(&self.keys, &payer, &self.authority.pubkey(), id, args);
+        let shards = self.engine(h).await.usage_shards;
+        let ix = ix::create_vesting(&self.keys, &payer, &self.authority.pubkey(), id, args, shards);
         h.send(&[ix], &[&self.authority]).await?;
         Ok(coherence_sdk::pda::vesting(&self.keys.engine, id))
     }

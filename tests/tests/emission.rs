@@ -68,7 +68,9 @@ async fn usage_burns_and_epoch_close_emits_alpha_share_split_three_ways() {
     assert_eq!((record.usage, record.emission, record.baseline, record.gate_passed), (4 * U, 2 * U, 0, true));
     let engine: Engine = f.engine(&mut h).await;
     assert_eq!(engine.next_epoch, 1);
-    assert_eq!(engine.baseline, 4 * U / 5, "EMA: 20 % of 4 U");
+    assert_eq!(engine.baseline, 0, "the median of (0, 0, 4 U) is 0: one epoch alone is not yet a level");
+    assert_eq!(engine.recent_usage, [0, 4 * U]);
+    assert_eq!(record.baseline_input, 0);
     assert_eq!(engine.total_emitted, 2 * U as u128);
     assert_eq!(engine.total_usage_burned, 4 * U as u128);
     assert_eq!(engine.cap, default_params().cap * 99 / 100);
@@ -89,23 +91,26 @@ async fn closing_twice_early_or_out_of_order_rejected() {
 #[tokio::test]
 async fn declining_usage_emits_nothing() {
     let (mut h, f) = setup().await;
-    let (user, tokens) = f.user(&mut h, 10 * U).await;
-    f.record(&mut h, &user, &tokens, 0, 5 * U, None).await.unwrap();
-    f.warp_to_epoch(&mut h, 1).await;
-    f.close(&mut h, 0).await.unwrap();
-    // Baseline is now U (20 % of 5 U); the gate needs 90 % of it.
+    let (user, tokens) = f.user(&mut h, 20 * U).await;
+    for e in 0..2 {
+        f.record(&mut h, &user, &tokens, 0, 5 * U, None).await.unwrap();
+        f.warp_to_epoch(&mut h, e + 1).await;
+        f.close(&mut h, e).await.unwrap();
+    }
+    // Baseline is now U (20 % of the median 5 U); the gate needs 90 % of it.
+    assert_eq!(f.engine(&mut h).await.baseline, U);
     f.record(&mut h, &user, &tokens, 1, 9 * U / 10 - 1, None).await.unwrap();
-    f.warp_to_epoch(&mut h, 2).await;
-    f.close(&mut h, 1).await.unwrap();
-    let r = f.record_of(&mut h, 1).await;
+    f.warp_to_epoch(&mut h, 3).await;
+    f.close(&mut h, 2).await.unwrap();
+    let r = f.record_of(&mut h, 2).await;
     assert!(!r.gate_passed);
     assert_eq!(r.emission, 0);
     // Exactly at the gate it emits again.
     let baseline = f.engine(&mut h).await.baseline;
     f.record(&mut h, &user, &tokens, 2, (baseline * 9).div_ceil(10), None).await.unwrap();
-    f.warp_to_epoch(&mut h, 3).await;
-    f.close(&mut h, 2).await.unwrap();
-    assert!(f.record_of(&mut h, 2).await.gate_passed);
+    f.warp_to_epoch(&mut h, 4).await;
+    f.close(&mut h, 3).await.unwrap();
+    assert!(f.record_of(&mut h, 3).await.gate_passed);
 }
 
 #[tokio::test]

@@ -155,6 +155,11 @@ async fn init_rejects_supply_above_max_and_genesis_bounds() {
         (InitEngineArgsExt::with(&args, |a| a.epoch_secs = 31 * 86_400), CoherenceError::EpochSecsOutOfBounds),
         (InitEngineArgsExt::with(&args, |a| a.max_supply = 0), CoherenceError::InvalidMaxSupply),
         (InitEngineArgsExt::with(&args, |a| a.params.alpha_bps = 9_001), CoherenceError::AlphaOutOfBounds),
+        (InitEngineArgsExt::with(&args, |a| a.params.gate_bps = 10_001), CoherenceError::GateOutOfBounds),
+        (
+            InitEngineArgsExt::with(&args, |a| a.time_only_budget = a.max_supply + 1),
+            CoherenceError::TimeOnlyBudgetAboveMaxSupply,
+        ),
     ];
     for (args, err) in cases {
         let init = init_ix(&h, &keys, &mint_authority, args);

@@ -44,6 +44,17 @@ fn committed_idl_is_current() {
     for (i, e) in idl.errors.iter().enumerate() {
         assert_eq!(e.code, 6000 + i as u32);
     }
+
+    // Every instruction has a measured compute budget (`coherence_sdk::compute`,
+    // from the SBF benchmark), so `--print-tx` never falls back to a guess.
+    for ix in &idl.instructions {
+        let probe = anchor_lang::solana_program::instruction::Instruction {
+            program_id: coherence::ID,
+            accounts: vec![],
+            data: ix.discriminator.clone(),
+        };
+        assert!(coherence_sdk::compute::worst(&probe).is_some(), "{} has no measured compute budget", ix.name);
+    }
 }
 
 /// Anchor 1.2.2's IDL generator leaves the two accounts that `#[event_cpi]`

@@ -13,7 +13,9 @@
 //!   over its declared duration (random cliff, period and duration); a
 //!   usage-gated schedule's vested amount ≤ rate × usage since creation;
 //! - usage budget: the engine's Σ rate = Σ rates of the gated schedules
-//!   holding budget, and α + Σ rate ≤ 100 %;
+//!   holding budget, and α + Σ rate ≤ 100 %; Σ (vested + unvested
+//!   outstanding) of time-only schedules = the engine's time-only ledger ≤
+//!   its declared budget;
 //! - I7: every legitimate exit of every actor would succeed now (simulated):
 //!   start_unbond of a locked position, withdraw of an unlocked one, claims of
 //!   earned rewards, vested tokens and builder rewards;
@@ -126,17 +128,22 @@ impl Regime {
         a.params.min_lock = self.epoch_secs();
         a.params.min_vesting_cliff = MIN_VESTING_CLIFF_FLOOR;
         a.params.min_vesting_duration = MIN_VESTING_DURATION_FLOOR;
+        // A time-only budget that a few random schedules fill: later
+        // time-only grants are refused (TimeOnlyBudgetExceeded) and
+        // revocations make room again.
         match self {
-            Regime::Standard => {}
+            Regime::Standard => a.time_only_budget = 15_000_000_000,
             Regime::Whole => {
                 a.max_supply = 100_000_000;
                 a.params.cap = 1_000_000;
                 a.params.max_lock = 30 * DAY;
+                a.time_only_budget = 15_000;
             }
             Regime::Huge => {
                 a.max_supply = u64::MAX;
                 a.params.cap = u64::MAX;
                 a.params.alpha_bps = MAX_ALPHA_BPS;
+                a.time_only_budget = u64::MAX / 8;
             }
         }
     }
@@ -679,6 +686,9 @@ impl World {
         assert!(self.h.balance(&k.reward_vault).await >= owed, "I8: reward vault ≥ Σ earned-unclaimed");
         let mut vesting_owed = 0u64;
         let mut budget_held = 0u64;
+        // Time-only: Σ (vested + unvested still outstanding) of every
+        // time-only schedule, i.e. what each commits.
+        let mut time_only = 0u128;
         for (v, _) in &self.schedules {
             let s: VestingSchedule = self.h.get(v).await;
             let until = s.revoked().map_or(now, |r| r.min(now));
@@ -697,10 +707,24 @@ impl World {
                 );
             }
             budget_held += if s.in_budget() { u64::from(s.usage_rate_bps) } else { 0 };
+            if s.gate().is_none() {
+                let unvested_outstanding = s.committed().unwrap() - vested;
+                time_only += u128::from(vested) + u128::from(unvested_outstanding);
+            }
             vesting_owed += s.final_amount().unwrap().unwrap_or(s.total) - s.claimed;
         }
         assert_eq!(u64::from(engine.gated_rate_bps), budget_held, "usage budget = Σ rates of schedules holding it");
         assert!(u64::from(engine.budget_alpha_bps()) + budget_held <= 10_000, "usage budget: α + Σ rate ≤ 100 %");
+        assert!(
+            time_only <= u128::from(engine.time_only_budget),
+            "time-only vested + outstanding {time_only} above the budget {}",
+            engine.time_only_budget
+        );
+        assert_eq!(
+            u128::from(engine.time_only_used),
+            time_only,
+            "time-only ledger = Σ committed by time-only schedules"
+        );
         assert!(self.h.balance(&k.vesting_vault).await >= vesting_owed, "I8: vesting vault ≥ Σ owed");
         let src: Source = self.h.get(&self.source).await;
         assert!(self.h.balance(&k.builder_vault).await >= src.claimable, "builder vault ≥ claimable");

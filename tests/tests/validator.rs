@@ -100,6 +100,7 @@ async fn genesis(client: &mut Client) -> World {
     args.params.min_lock = EPOCH;
     args.params.min_vesting_cliff = MIN_VESTING_CLIFF_FLOOR;
     args.params.min_vesting_duration = MIN_VESTING_DURATION_FLOOR;
+    args.time_only_budget = 100_000 * UNIT;
     ops::init_engine(client, mint.pubkey(), program, args).await.expect("genesis");
     client.send(&[ix::deposit_treasury(&keys, &me, &tokens, 100_000 * UNIT)], &[]).await.expect("deposit");
     World { keys, me, tokens }
@@ -219,23 +220,25 @@ async fn scenarios(client: &mut Client) {
     };
     let (cliff, dur) = (MIN_VESTING_CLIFF_FLOOR as i64, MIN_VESTING_DURATION_FLOOR as i64);
     refused(
-        client.send(&[ix::create_vesting(&k, &me, &me, 0, schedule(60, dur, now + 5))], &[]).await,
+        client.send(&[ix::create_vesting(&k, &me, &me, 0, schedule(60, dur, now + 5), 4)], &[]).await,
         CoherenceError::VestingCliffTooShort,
     );
     refused(
-        client.send(&[ix::create_vesting(&k, &me, &me, 0, schedule(cliff, cliff + 1, now + 5))], &[]).await,
+        client.send(&[ix::create_vesting(&k, &me, &me, 0, schedule(cliff, cliff + 1, now + 5), 4)], &[]).await,
         CoherenceError::VestingDurationTooShort,
     );
     refused(
-        client.send(&[ix::create_vesting(&k, &me, &me, 0, schedule(cliff, dur, now - 10 * DAY as i64))], &[]).await,
+        client.send(&[ix::create_vesting(&k, &me, &me, 0, schedule(cliff, dur, now - 10 * DAY as i64), 4)], &[]).await,
         CoherenceError::VestingStartInPast,
     );
     refused(
-        client.send(&[ix::create_vesting(&k, &me, &thief.pubkey(), 0, schedule(cliff, dur, now + 5))], &[&thief]).await,
+        client
+            .send(&[ix::create_vesting(&k, &me, &thief.pubkey(), 0, schedule(cliff, dur, now + 5), 4)], &[&thief])
+            .await,
         CoherenceError::NotAuthority,
     );
     client
-        .send(&[ix::create_vesting(&k, &me, &me, 0, schedule(cliff, dur, now + 5))], &[])
+        .send(&[ix::create_vesting(&k, &me, &me, 0, schedule(cliff, dur, now + 5), 4)], &[])
         .await
         .expect("create_vesting");
     let v = pda::vesting(&k.engine, 0);

@@ -148,7 +148,7 @@ async fn create_by_non_authority_rejected() {
     let intruder = h.wallet().await;
     let now = h.now().await;
     let args = vesting_args(intruder.pubkey(), TOTAL, now, 3 * MONTH, 12 * MONTH, 0, false);
-    let create = ix::create_vesting(&f.keys, &intruder.pubkey(), &intruder.pubkey(), 0, args);
+    let create = ix::create_vesting(&f.keys, &intruder.pubkey(), &intruder.pubkey(), 0, args, 4);
     assert_error(h.send(&[create], &[&intruder]).await, CoherenceError::NotAuthority);
 }
 

@@ -57,6 +57,24 @@ async fn simulate_findings(engine: &Engine, size: SimSize, out: &mut Vec<Finding
             let txs = o.main.txs + o.lower.txs + o.zero.txs;
             out.push(finding(Severity::Info, "sim-coherent", format!("{name}: no strategy beat its honest alternative; no class earned more with less usage ({txs} transactions)")));
         }
+        let c = &o.verdicts.ceiling;
+        if !c.within {
+            out.push(finding(
+                Severity::Warn,
+                "sim-above-budget",
+                format!(
+                    "{name}: {} base units released without usage, above the time-only budget {}",
+                    c.released, c.budget
+                ),
+            ));
+        }
+        if let Some(b) = o.verdicts.burst.as_ref().filter(|b| !b.stalled_epochs.is_empty()) {
+            out.push(finding(
+                Severity::Warn,
+                "sim-burst-stalls-gate",
+                format!("{name}: a one-epoch burst stalled honest usage at the gate in epochs {:?}", b.stalled_epochs),
+            ));
+        }
         if name == "growth" {
             for g in &o.verdicts.without_usage {
                 out.push(finding(

@@ -10,7 +10,7 @@ use crate::error::{CliError, CliResult};
 use anchor_lang::prelude::Pubkey;
 use anchor_spl::token_2022::spl_token_2022 as t22;
 use coherence::constants::DAY;
-use coherence::instructions::CreateVestingArgs;
+use coherence::instructions::{CreateVestingArgs, InitEngineArgs};
 use coherence::state::{Engine, EpochRecord, Position, StakePool};
 use coherence_sdk::client::local::LocalBank;
 use coherence_sdk::{defaults, instructions as ix, ops, pda, preview, Client, EngineKeys};
@@ -93,7 +93,12 @@ pub async fn run(output: Output) -> CliResult {
     let me = creator.pubkey();
     let ata = anchor_spl::associated_token::get_associated_token_address_with_program_id(&me, &mint.pubkey(), &program);
     client.send(&ops::create_mint_ixs(&me, &mint.pubkey(), &program, DECIMALS, 100_000_000 * TOKEN)?, &[&mint]).await?;
-    let args = defaults::init_args(authority.pubkey(), 1_000_000_000 * TOKEN);
+    // The team's and the investor's time-only grants are all the value that
+    // may ever vest without usage: 15M, declared at genesis.
+    let args = InitEngineArgs {
+        time_only_budget: 15_000_000 * TOKEN,
+        ..defaults::init_args(authority.pubkey(), 1_000_000_000 * TOKEN)
+    };
     let keys = ops::init_engine(&mut client, mint.pubkey(), program, args).await?;
     let mut d = Demo { client, keys };
     log.push(format!(
@@ -137,7 +142,7 @@ pub async fn run(output: Output) -> CliResult {
         ..team_args
     };
     for (id, a) in [(0u64, team_args), (1, inv_args), (2, advisor_args)] {
-        d.client.send(&[ix::create_vesting(&keys, &me, &authority.pubkey(), id, a)], &[&authority]).await?;
+        d.client.send(&[ix::create_vesting(&keys, &me, &authority.pubkey(), id, a, 4)], &[&authority]).await?;
     }
     log.push("vesting: team 10M (90-day cliff, 1 year linear); investor 5M (120-day cliff, monthly steps, revocable); advisor 2M like the team's but usage-gated at 5 % of usage".into());
 
@@ -186,7 +191,7 @@ pub async fn run(output: Output) -> CliResult {
     let source = pda::source(&keys.engine, 0);
 
     // Epochs: growth, a decline that fails the gate, recovery.
-    let usage_plan = [100_000u64, 150_000, 220_000, 260_000, 300_000, 120_000, 280_000, 330_000];
+    let usage_plan = [100_000u64, 150_000, 220_000, 260_000, 300_000, 60_000, 280_000, 330_000];
     let mut rows = Vec::new();
     for (i, planned) in usage_plan.iter().enumerate() {
         let epoch = i as u64;

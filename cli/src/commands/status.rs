@@ -33,12 +33,26 @@ pub async fn run(ctx: &mut Ctx, wallet: Option<Pubkey>) -> CliResult {
     for (name, amount) in &balances {
         text.push_str(&format!("\n  {name}: {}", fmt(*amount)));
     }
+    let left = e.time_only_budget.saturating_sub(e.time_only_used);
+    text.push_str(&match e.time_only_synced {
+        true => format!(
+            "\n  time-only budget {} (the most that can ever vest without usage): used {}, left {}",
+            fmt(e.time_only_budget),
+            fmt(e.time_only_used),
+            fmt(left)
+        ),
+        false => format!(
+            "\n  time-only budget: not synced ({} of {} schedules counted; run `vesting sync-budget`)",
+            e.time_only_scanned, e.vesting_count
+        ),
+    });
     let mut json = serde_json::json!({
         "engine": keys.engine.to_string(), "mint": e.mint.to_string(), "authority": e.authority.to_string(),
         "paused": e.paused, "epoch": e.epoch_at(now), "next_epoch": e.next_epoch, "baseline": e.baseline, "cap": e.cap,
         "max_supply": e.max_supply, "total_emitted": amount::json(e.total_emitted), "total_usage_burned": amount::json(e.total_usage_burned),
         "total_staked": pool.total_principal, "positions": pool.positions,
         "vaults": balances.iter().map(|(n, a)| (n.to_string(), serde_json::json!(a))).collect::<serde_json::Map<_, _>>(),
+        "time_only": { "budget": e.time_only_budget, "used": e.time_only_used, "left": left, "synced": e.time_only_synced },
     });
     if let Some(w) = wallet {
         let ata = coherence_sdk::ops::ata(&keys, &w);

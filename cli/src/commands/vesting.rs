@@ -1,7 +1,7 @@
-//! `coherence vesting create|claim|revoke|expire|transfer|close|show`.
+//! `coherence vesting create|claim|revoke|expire|transfer|close|lower-budget|sync-budget|show`.
 
 use crate::amount;
-use crate::context::Ctx;
+use crate::context::{Ctx, Tx};
 use crate::error::{CliError, CliResult};
 use anchor_lang::prelude::Pubkey;
 use clap::Subcommand;
@@ -52,6 +52,13 @@ pub enum VestingCmd {
     Transfer { id: u64, new_beneficiary: Pubkey },
     /// Close a fully settled schedule (rent back).
     Close { id: u64 },
+    /// Lower the time-only budget, the most time-only vesting may ever commit (authority).
+    LowerBudget {
+        #[arg(allow_hyphen_values = true)]
+        amount: String,
+    },
+    /// Count an older engine's schedules into its time-only ledger (anyone).
+    SyncBudget,
     /// Show one schedule, or every schedule of a beneficiary (default: the signer).
     Show {
         id: Option<u64>,
@@ -168,6 +175,8 @@ pub async fn run(ctx: &mut Ctx, cmd: VestingCmd) -> CliResult {
                     u64::from(engine.gated_rate_bps) + u64::from(usage_rate_bps),
                 )
                 .map_err(named)?;
+            } else if args.total > engine.time_only_room().map_err(named)? {
+                return Err(named(coherence::errors::CoherenceError::TimeOnlyBudgetExceeded));
             }
             let id = engine.vesting_count;
             let gate = match usage_rate_bps {
@@ -177,7 +186,33 @@ pub async fn run(ctx: &mut Ctx, cmd: VestingCmd) -> CliResult {
             let summary = format!(
                 "vest {text} to {beneficiary} (schedule #{id}, cliff {cliff_secs}s, over {duration_secs}s{gate})"
             );
-            ctx.write(&summary, vec![ix::create_vesting(&keys, &me, &me, id, args)], &[]).await?;
+            ctx.write(&summary, vec![ix::create_vesting(&keys, &me, &me, id, args, engine.usage_shards)], &[]).await?;
+        }
+        VestingCmd::LowerBudget { amount: text } => {
+            let budget = match text.trim() {
+                "0" => 0,
+                t => amount::parse(t, decimals)?,
+            };
+            let summary = format!(
+                "lower the time-only budget from {} to {text} (committed: {})",
+                amount::format(engine.time_only_budget, decimals),
+                amount::format(engine.time_only_used, decimals)
+            );
+            ctx.write(&summary, vec![ix::lower_time_only_budget(&keys, &me, budget)], &[]).await?;
+        }
+        VestingCmd::SyncBudget => {
+            let txs = ops::sync_time_only_transactions(&mut ctx.client, &keys).await?;
+            let txs: Vec<Tx> =
+                txs.into_iter().map(|ixs| Tx::new("count schedules into the time-only ledger", ixs)).collect();
+            if txs.is_empty() {
+                ctx.out("the time-only ledger is already synced".into(), serde_json::json!({ "synced": true }));
+            } else if ctx.write_all("sync the time-only ledger", txs, &[]).await?.is_some() {
+                let e: Engine = ctx.client.get(&keys.engine).await?;
+                ctx.out(
+                    format!("time-only budget {} = used {} (synced)", e.time_only_budget, e.time_only_used),
+                    serde_json::json!({ "synced": e.time_only_synced, "budget": e.time_only_budget, "used": e.time_only_used }),
+                );
+            }
         }
         VestingCmd::Claim { id } => {
             let v = pda::vesting(&keys.engine, id);

@@ -11,7 +11,11 @@ pub const MAX_ALPHA_BPS: u16 = 9_000;
 /// The usage gate compares an epoch's usage to this share of the baseline.
 /// Below 50 % the gate would let a collapse in usage still emit.
 pub const MIN_GATE_BPS: u16 = 5_000;
-pub const MAX_GATE_BPS: u16 = 20_000;
+/// Above 100 % the gate is incoherent: steady usage stops emitting once its
+/// baseline catches up while a swinging path keeps passing (the simulator
+/// showed it). An engine set above 100 % before this bound keeps running;
+/// no proposal can set it again.
+pub const MAX_GATE_BPS: u16 = 10_000;
 
 /// Weight of the newest epoch in the baseline EMA.
 pub const MIN_EMA_BPS: u16 = 100;
@@ -54,7 +58,9 @@ pub const ACCOUNT_VERSION: u8 = 1;
 /// Engine layout version 2 uses two reserved bytes for `gated_rate_bps`.
 /// A version-1 engine wrote zeros there, which reads as "no usage-gated
 /// schedule holds budget": exactly true, since version 1 had none.
-pub const ENGINE_VERSION: u8 = 2;
+/// Version 3 adds the baseline's usage history and the time-only ledger
+/// (`Engine::upgrade` brings an older engine up in place).
+pub const ENGINE_VERSION: u8 = 3;
 
 /// Usage shard layout version 2 carries the escrow's address.
 pub const USAGE_SHARD_VERSION: u8 = 2;
@@ -62,7 +68,11 @@ pub const USAGE_SHARD_VERSION: u8 = 2;
 /// Vesting layout version 2 carries the usage gate in what version 1 kept
 /// as zeroed reserved bytes. The program reads the gate only from version
 /// ≥ 2 accounts, so a version-1 schedule stays time-only whatever its bytes.
-pub const VESTING_VERSION: u8 = 2;
+/// Version 3 changes no byte: a version-3 time-only schedule is counted in
+/// its engine's time-only ledger, and a version-3 gated schedule's
+/// `usage_snapshot` includes the usage already paid into open epochs when it
+/// was created (so `U` counts only usage paid after its creation).
+pub const VESTING_VERSION: u8 = 3;
 
 /// A usage-gated schedule that has not fully vested by `end + grace` can be
 /// expired by anyone; the grace is chosen per schedule within these bounds

@@ -161,4 +161,18 @@ pub enum CoherenceError {
     ShardWithoutEscrow,
     #[msg("The epoch containing the schedule's end + grace is not closed yet: close it first, so its usage counts")]
     ExpiryEpochOpen,
+    #[msg("Time-only budget exceeded: the engine's time-only schedules may commit at most time_only_budget")]
+    TimeOnlyBudgetExceeded,
+    #[msg("The time-only ledger of an engine created before version 3 is not synced yet: run sync_time_only_budget")]
+    TimeOnlyBudgetNotSynced,
+    #[msg("The time-only budget can only be lowered")]
+    TimeOnlyBudgetCannotRise,
+    #[msg("The time-only budget cannot go below what time-only schedules already committed")]
+    TimeOnlyBudgetBelowUsed,
+    #[msg("The time-only budget cannot exceed max supply")]
+    TimeOnlyBudgetAboveMaxSupply,
+    #[msg("Vesting accounts must be the engine's schedules in id order, from the next one to count")]
+    WrongVestingAccounts,
+    #[msg("Every schedule is already counted in the time-only ledger")]
+    TimeOnlyLedgerAlreadySynced,
 }

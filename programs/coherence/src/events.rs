@@ -14,6 +14,8 @@ pub struct EngineInitialized {
     pub usage_shards: u8,
     pub genesis_ts: i64,
     pub params: Params,
+    /// Most that time-only vesting may ever commit (value without usage).
+    pub time_only_budget: u64,
 }
 
 #[event]
@@ -78,12 +80,15 @@ pub struct VestingCreated {
     pub revocable: bool,
     /// 0 = time-only.
     pub usage_rate_bps: u16,
-    /// The engine's `total_usage_burned` at creation.
+    /// Usage paid before creation (closed epochs and open ones): `U`
+    /// counts what is paid after it.
     pub usage_snapshot: u128,
     pub grace_secs: u32,
     /// The engine's Σ rate of active gated schedules, this one included.
     pub gated_rate_bps: u16,
     pub treasury_balance: u64,
+    /// The engine's time-only commitments, this one included if time-only.
+    pub time_only_used: u64,
 }
 
 #[event]
@@ -102,6 +107,29 @@ pub struct VestingRevoked {
     pub returned: u64,
     /// Vested tokens that stay claimable by the beneficiary.
     pub vested: u64,
+    /// The engine's time-only commitments afterwards (a time-only schedule
+    /// gives `returned` back to the time-only budget).
+    pub time_only_used: u64,
+}
+
+/// The authority lowered the time-only budget.
+#[event]
+pub struct TimeOnlyBudgetLowered {
+    pub engine: Pubkey,
+    pub time_only_budget: u64,
+    pub time_only_used: u64,
+}
+
+/// `sync_time_only_budget` counted older schedules into the ledger.
+#[event]
+pub struct TimeOnlyBudgetSynced {
+    pub engine: Pubkey,
+    /// Schedules with an id below this are counted.
+    pub scanned: u64,
+    pub time_only_budget: u64,
+    pub time_only_used: u64,
+    /// True once every schedule is counted.
+    pub synced: bool,
 }
 
 #[event]
@@ -233,6 +261,8 @@ pub struct EpochClosed {
     pub usage: u64,
     pub attributed: u64,
     pub baseline: u64,
+    /// Median of this epoch's usage and the two before: what entered the EMA.
+    pub baseline_input: u64,
     pub next_baseline: u64,
     pub gate_passed: bool,
     pub emission: u64,

@@ -14,8 +14,11 @@
 //!    [`coherence::deposit_treasury`] (e.g. the genesis allocation).
 //! 2. **Insiders** — the authority funds vesting schedules from the treasury;
 //!    beneficiaries claim what has vested. A usage-gated schedule vests only
-//!    as usage is burned (`min(time, rate · usage)`), within the budget
-//!    `α + Σ rate ≤ 100 %`, and anyone may expire it after `end + grace`.
+//!    as usage paid after its creation is burned (`min(time, rate · usage)`),
+//!    within the budget `α + Σ rate ≤ 100 %`, and anyone may expire it after
+//!    `end + grace`. Time-only schedules draw from the time-only budget
+//!    declared at genesis (only ever lowered): the most value that can
+//!    accrue without usage, readable on-chain from day one.
 //! 3. **Stakers** — holders lock tokens in positions (constant lock, duration
 //!    boost) and earn a streamed share of emission.
 //! 4. **Epochs** — users burn tokens to pay for the service (`record_usage`);
@@ -27,9 +30,10 @@
 //!    stakes, usage and emission but never exits.
 //!
 //! Who may do what: the **authority** proposes/cancels parameters, proposes a
-//! new authority, pauses, creates and revokes vesting; **anyone** applies due
-//! parameters, deposits to the treasury, funds rewards, closes epochs and
-//! expires overdue gated schedules;
+//! new authority, pauses, creates and revokes vesting, lowers the time-only
+//! budget; **anyone** applies due parameters, deposits to the treasury, funds
+//! rewards, closes epochs, expires overdue gated schedules and syncs an older
+//! engine's time-only ledger;
 //! **owners** act on their own positions and schedules. No key can mint or
 //! move vault funds outside these rules (I4).
 
@@ -108,7 +112,16 @@ pub mod coherence {
         DepositTreasury::deposit_treasury(ctx, amount)
     }
 
+    /// Authority: lower the time-only budget (never raise it, never below what is committed).
+    pub fn lower_time_only_budget(ctx: Context<LowerTimeOnlyBudget>, budget: u64) -> Result<()> {
+        LowerTimeOnlyBudget::lower_time_only_budget(ctx, budget)
+    }
+
     /// Authority: fund a vesting schedule from the treasury.
+    ///
+    /// Remaining accounts, for a usage-gated schedule only: the engine's
+    /// usage shards `["usage", engine, [i]]`, all of them in index order (the
+    /// usage already paid into open epochs is excluded from its `U`).
     pub fn create_vesting(ctx: Context<CreateVesting>, args: CreateVestingArgs) -> Result<()> {
         CreateVesting::create_vesting(ctx, args)
     }
@@ -204,6 +217,15 @@ pub mod coherence {
     /// unvested part returns to the treasury, its vested part stays claimable.
     pub fn expire_vesting(ctx: Context<ExpireVesting>) -> Result<()> {
         ExpireVesting::expire_vesting(ctx)
+    }
+
+    /// Anyone: count an older engine's schedules into its time-only ledger.
+    ///
+    /// Remaining accounts: the schedules `["vesting", engine, id]` from
+    /// `engine.time_only_scanned` on, in id order (a closed one as its empty
+    /// address); resumable over several transactions.
+    pub fn sync_time_only_budget<'info>(ctx: Context<'info, SyncTimeOnlyBudget<'info>>) -> Result<()> {
+        SyncTimeOnlyBudget::sync_time_only_budget(ctx)
     }
 
     /// Builder: register a usage source.

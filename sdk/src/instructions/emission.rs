@@ -105,9 +105,7 @@ pub fn close_epoch(keys: &EngineKeys, payer: &Pubkey, epoch: u64, usage_shards: 
         },
         ix::CloseEpoch { epoch },
     );
-    instruction
-        .accounts
-        .extend((0..usage_shards).map(|i| AccountMeta::new_readonly(pda::usage_shard(&keys.engine, i), false)));
+    instruction.accounts.extend(super::shard_metas(keys, usage_shards));
     instruction.accounts.extend((0..usage_shards).map(|i| AccountMeta::new(pda::usage_escrow(&keys.engine, i), false)));
     instruction
 }

@@ -22,6 +22,7 @@ use crate::pda::EngineKeys;
 /// # if false {
 /// let args = coherence::instructions::InitEngineArgs {
 ///     authority: payer, epoch_secs: 86_400, usage_shards: 4, max_supply: 1_000_000, params: params(),
+///     time_only_budget: 100_000,
 /// };
 /// let ix = coherence_sdk::instructions::initialize_engine(&keys, &payer, &payer, args);
 /// assert_eq!(ix.program_id, coherence::ID);
@@ -198,5 +199,25 @@ pub fn deposit_treasury(keys: &EngineKeys, depositor: &Pubkey, from: &Pubkey, am
             program: coherence::ID,
         },
         ix::DepositTreasury { amount },
+    )
+}
+
+/// Authority lowers the engine's time-only budget to `budget`.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// let ix = coherence_sdk::instructions::lower_time_only_budget(&keys, &Pubkey::new_unique(), 1_000);
+/// assert_eq!(ix.program_id, coherence::ID);
+/// ```
+pub fn lower_time_only_budget(keys: &EngineKeys, authority: &Pubkey, budget: u64) -> Instruction {
+    build(
+        acc::LowerTimeOnlyBudget {
+            authority: *authority,
+            engine: keys.engine,
+            event_authority: event_authority(),
+            program: coherence::ID,
+        },
+        ix::LowerTimeOnlyBudget { budget },
     )
 }

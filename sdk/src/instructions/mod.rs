@@ -21,6 +21,11 @@ pub(crate) fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -
     Instruction { program_id: coherence::ID, accounts: accounts.to_account_metas(None), data: data.data() }
 }
 
+/// The engine's first `count` usage shards, read-only, in index order.
+pub(crate) fn shard_metas(keys: &crate::EngineKeys, count: u8) -> impl Iterator<Item = AccountMeta> + '_ {
+    (0..count).map(|i| AccountMeta::new_readonly(crate::pda::usage_shard(&keys.engine, i), false))
+}
+
 pub(crate) fn event_authority() -> Pubkey {
     crate::pda::event_authority()
 }

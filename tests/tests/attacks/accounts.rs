@@ -66,6 +66,7 @@ async fn missing_signer_on_every_owner_instruction() {
                     &f.authority.pubkey(),
                     1,
                     vesting_args(o, 1, 0, 0, 0, 0, false),
+                    4,
                 ),
                 &f.authority.pubkey(),
             ),

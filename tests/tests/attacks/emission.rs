@@ -4,10 +4,12 @@
 //! hard-capped at 90 %, gated on the usage baseline, under a decaying cap and
 //! max supply; governance is timelocked and bounded.
 
+use anchor_lang::prelude::Pubkey;
 use coherence::constants::{DAY, MAX_ALPHA_BPS};
 use coherence::errors::CoherenceError;
 use coherence_sdk::{instructions as ix, pda};
 use coherence_tests::*;
+use solana_keypair::Keypair;
 use solana_signer::Signer;
 
 const U: u64 = 1_000_000_000;
@@ -72,15 +74,18 @@ async fn wash_usage_by_sole_staker_and_sole_builder_loses_money() {
 async fn emission_on_declining_usage_is_zero() {
     let mut h = Harness::new().await;
     let f = Fixture::new(&mut h, TOKEN).await;
-    let (user, tokens) = f.user(&mut h, 100 * U).await;
-    f.record(&mut h, &user, &tokens, 0, 50 * U, None).await.unwrap();
-    f.warp_to_epoch(&mut h, 1).await;
-    f.close(&mut h, 0).await.unwrap();
+    let (user, tokens) = f.user(&mut h, 200 * U).await;
+    // Two epochs at 50 U set the baseline (the median trusts a level from its second epoch).
+    for e in 0..2 {
+        f.record(&mut h, &user, &tokens, 0, 50 * U, None).await.unwrap();
+        f.warp_to_epoch(&mut h, e + 1).await;
+        f.close(&mut h, e).await.unwrap();
+    }
     let supply = h.mint_state(&f.keys.mint).await.supply;
     f.record(&mut h, &user, &tokens, 0, U, None).await.unwrap();
-    f.warp_to_epoch(&mut h, 2).await;
-    f.close(&mut h, 1).await.unwrap();
-    assert!(!f.record_of(&mut h, 1).await.gate_passed);
+    f.warp_to_epoch(&mut h, 3).await;
+    f.close(&mut h, 2).await.unwrap();
+    assert!(!f.record_of(&mut h, 2).await.gate_passed);
     assert_eq!(h.mint_state(&f.keys.mint).await.supply, supply - U);
 }
 
@@ -108,44 +113,74 @@ async fn emission_past_max_supply_impossible() {
     assert_eq!(h.mint_state(&f.keys.mint).await.supply, GENESIS_SUPPLY - burned + emitted);
 }
 
-/// Attack: baseline pumping. An attacker burns a large amount in one epoch to
-/// raise the baseline so the next epochs' honest usage fails the gate.
-/// Asserted: the attacker (even holding all stake) recovers at most α of what
-/// it burned, so it loses at least (1 − α) of it; the following epoch's
-/// emission is suppressed (zero), not redirected: nothing is minted to anyone.
+/// One epoch of the pumping attack: the honest user pays `U`, the attacker
+/// its burst if any; then the clock moves to the next epoch.
+async fn pump_epoch(
+    h: &mut Harness,
+    f: &Fixture,
+    epoch: u64,
+    (honest, honest_tokens): (&Keypair, Pubkey),
+    burst: Option<((&Keypair, Pubkey), u64)>,
+) {
+    f.record(h, honest, &honest_tokens, 0, U, None).await.unwrap();
+    if let Some(((attacker, tokens), amount)) = burst {
+        f.record(h, attacker, &tokens, 1, amount, None).await.unwrap();
+    }
+    f.warp_to_epoch(h, epoch + 1).await;
+}
+
+/// Attack: baseline pumping. An attacker burns a large amount to raise the
+/// baseline so the next epochs' honest usage fails the gate.
+/// Asserted: a one-epoch burst does not move the baseline at all (the
+/// median of three epochs ignores it) and honest usage keeps emitting; a
+/// burst sustained for two epochs does raise it, and then the following
+/// epoch's emission is suppressed (zero), not redirected: nothing is minted
+/// to anyone. The attacker (even holding all stake) recovers at most α of
+/// what it burned, so it loses at least (1 − α) of it.
 #[tokio::test]
 async fn baseline_pumping_costs_the_attacker_and_only_suppresses() {
     let mut h = Harness::new().await;
     let f = Fixture::new(&mut h, TOKEN).await;
     let (honest, honest_tokens) = f.user(&mut h, 100 * U).await;
-    let start_balance = 1_000 * U;
+    let start_balance = 2_000 * U;
     let (attacker, attacker_tokens) = f.user(&mut h, start_balance).await;
     let position = f.open(&mut h, &attacker, &attacker_tokens, 1, 10 * U, WEEK).await.unwrap();
-
-    // Epoch 0: honest usage; epoch 1: the attacker burns 100x more.
-    f.record(&mut h, &honest, &honest_tokens, 0, U, None).await.unwrap();
-    f.warp_to_epoch(&mut h, 1).await;
-    f.close(&mut h, 0).await.unwrap();
     let pumped = 500 * U;
-    f.record(&mut h, &attacker, &attacker_tokens, 1, pumped, None).await.unwrap();
-    f.record(&mut h, &honest, &honest_tokens, 0, U, None).await.unwrap();
-    f.warp_to_epoch(&mut h, 2).await;
-    f.close(&mut h, 1).await.unwrap();
+    let honest_payer = (&honest, honest_tokens);
+    let pumper = (&attacker, attacker_tokens);
+    // Epochs 0–1 honest; epoch 2 the attacker burns 500x more, once.
+    for e in 0..2 {
+        pump_epoch(&mut h, &f, e, honest_payer, None).await;
+        f.close(&mut h, e).await.unwrap();
+    }
+    let baseline = f.engine(&mut h).await.baseline;
+    pump_epoch(&mut h, &f, 2, honest_payer, Some((pumper, pumped))).await;
+    f.close(&mut h, 2).await.unwrap();
+    assert_eq!(f.record_of(&mut h, 2).await.baseline_input, U, "the burst is not the median");
+    pump_epoch(&mut h, &f, 3, honest_payer, None).await;
+    f.close(&mut h, 3).await.unwrap();
+    let r3 = f.record_of(&mut h, 3).await;
+    assert!(r3.gate_passed && r3.emission > 0, "honest usage still emits after a one-epoch burst: {r3:?}");
+    assert!(r3.baseline <= baseline.max(U), "baseline {} did not follow the burst", r3.baseline);
 
-    // Epoch 2: honest usage as before now fails the pumped gate.
-    f.record(&mut h, &honest, &honest_tokens, 0, U, None).await.unwrap();
-    f.warp_to_epoch(&mut h, 3).await;
+    // Epochs 4–5: the burst sustained for two epochs raises the baseline;
+    // epoch 6: honest usage as before fails the pumped gate.
+    for e in 4..6 {
+        pump_epoch(&mut h, &f, e, honest_payer, Some((pumper, pumped))).await;
+        f.close(&mut h, e).await.unwrap();
+    }
+    pump_epoch(&mut h, &f, 6, honest_payer, None).await;
     let supply = h.mint_state(&f.keys.mint).await.supply;
     let vaults = [f.keys.treasury, f.keys.reward_vault, f.keys.builder_vault];
     let mut before = Vec::new();
     for v in vaults {
         before.push(h.balance(&v).await);
     }
-    f.close(&mut h, 2).await.unwrap();
-    let r2 = f.record_of(&mut h, 2).await;
-    assert!(!r2.gate_passed);
-    assert_eq!(r2.emission, 0);
-    assert_eq!(r2.escrow_burned, U, "the honest payment is burned, nothing minted");
+    f.close(&mut h, 6).await.unwrap();
+    let r6 = f.record_of(&mut h, 6).await;
+    assert!(!r6.gate_passed);
+    assert_eq!(r6.emission, 0);
+    assert_eq!(r6.escrow_burned, U, "the honest payment is burned, nothing minted");
     assert_eq!(h.mint_state(&f.keys.mint).await.supply, supply - U);
     for (v, b) in vaults.iter().zip(before) {
         assert_eq!(h.balance(v).await, b, "nothing redirected");
@@ -160,7 +195,8 @@ async fn baseline_pumping_costs_the_attacker_and_only_suppresses() {
     let end_balance = h.balance(&attacker_tokens).await;
     let alpha = default_params().alpha_bps as u64;
     let loss = start_balance - end_balance;
-    assert!(loss >= pumped * (10_000 - alpha) / 10_000, "loss {loss} < (1-α)·{pumped}");
+    let burned = 3 * pumped;
+    assert!(loss >= burned * (10_000 - alpha) / 10_000, "loss {loss} < (1-α)·{burned}");
 }
 
 /// Attack: close the same epoch twice, or before it ends.

@@ -154,7 +154,7 @@ async fn closed_schedule_cannot_be_revived() {
     // Reusing the old id's address for a new schedule is refused by its seeds.
     let now = h.now().await;
     let args = vesting_args(who.pubkey(), TOTAL, now, 3 * MONTH, 12 * MONTH, 0, false);
-    let stale = ix::create_vesting(&f.keys, &h.payer().pubkey(), &f.authority.pubkey(), 0, args);
+    let stale = ix::create_vesting(&f.keys, &h.payer().pubkey(), &f.authority.pubkey(), 0, args, 4);
     assert_anchor_error(h.send(&[stale], &[&f.authority]).await, AnchorError::ConstraintSeeds);
     let fresh = f.create_vesting(&mut h, args).await.unwrap();
     assert_ne!(fresh, v);

@@ -25,6 +25,10 @@ pub enum EngineCmd {
         epoch_secs: u64,
         #[arg(long, default_value_t = 4)]
         usage_shards: u8,
+        /// Most that time-only vesting may ever commit, in UI units (the
+        /// value that can accrue without usage; only lowered afterwards).
+        #[arg(long, default_value = "0")]
+        time_only_budget: String,
     },
     /// Show the engine's configuration and accounting.
     Show,
@@ -32,7 +36,7 @@ pub enum EngineCmd {
 
 pub async fn run(ctx: &mut Ctx, cmd: EngineCmd) -> CliResult {
     match cmd {
-        EngineCmd::Init { mint, authority, max_supply, epoch_secs, usage_shards } => {
+        EngineCmd::Init { mint, authority, max_supply, epoch_secs, usage_shards, time_only_budget } => {
             let account =
                 ctx.client.account(&mint).await?.ok_or_else(|| CliError::Input(format!("no mint at {mint}")))?;
             let decimals = *account.data.get(44).ok_or_else(|| CliError::Input(format!("{mint} is not a mint")))?;
@@ -40,8 +44,15 @@ pub async fn run(ctx: &mut Ctx, cmd: EngineCmd) -> CliResult {
             let mut args = defaults::init_args(authority.unwrap_or(ctx.signer_key()), max);
             args.epoch_secs = epoch_secs;
             args.usage_shards = usage_shards;
+            args.time_only_budget = match time_only_budget.trim() {
+                "0" => 0,
+                text => amount::parse(text, decimals)?,
+            };
             let keys = EngineKeys::new(mint, account.owner);
-            let summary = format!("initialize engine {} for mint {mint} (max supply {max_supply})", keys.engine);
+            let summary = format!(
+                "initialize engine {} for mint {mint} (max supply {max_supply}, time-only budget {time_only_budget})",
+                keys.engine
+            );
             let txs = genesis_txs(ctx, &keys, &summary, args).await?;
             if ctx.write_all(&summary, txs, &[]).await?.is_some() {
                 ctx.out(keys.engine.to_string(), serde_json::json!({ "engine": keys.engine.to_string() }));

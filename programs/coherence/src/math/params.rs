@@ -1,7 +1,8 @@
 //! Parameter validation against the compiled-in hard bounds (I9).
 //!
 //! `validate_genesis` checks what is fixed forever at `initialize_engine`
-//! (epoch length, shard count, max supply); `validate_params` checks every
+//! (epoch length, shard count, max supply, and the time-only budget, which
+//! can only go down afterwards); `validate_params` checks every
 //! governable parameter, at genesis and at each `propose_params`.
 
 use crate::constants::*;
@@ -65,7 +66,12 @@ pub fn recommended(cap: u64) -> Params {
 }
 
 /// Checks the genesis-only values.
-pub fn validate_genesis(epoch_secs: u64, usage_shards: u8, max_supply: u64) -> Result<(), CoherenceError> {
+pub fn validate_genesis(
+    epoch_secs: u64,
+    usage_shards: u8,
+    max_supply: u64,
+    time_only_budget: u64,
+) -> Result<(), CoherenceError> {
     if !(MIN_EPOCH_SECS..=MAX_EPOCH_SECS).contains(&epoch_secs) {
         return Err(CoherenceError::EpochSecsOutOfBounds);
     }
@@ -74,6 +80,9 @@ pub fn validate_genesis(epoch_secs: u64, usage_shards: u8, max_supply: u64) -> R
     }
     if max_supply == 0 {
         return Err(CoherenceError::InvalidMaxSupply);
+    }
+    if time_only_budget > max_supply {
+        return Err(CoherenceError::TimeOnlyBudgetAboveMaxSupply);
     }
     Ok(())
 }
@@ -147,6 +156,7 @@ pub(crate) mod tests {
         let cases: Vec<(Mutation, CoherenceError)> = vec![
             (|p| p.alpha_bps = MAX_ALPHA_BPS + 1, CoherenceError::AlphaOutOfBounds),
             (|p| p.gate_bps = MIN_GATE_BPS - 1, CoherenceError::GateOutOfBounds),
+            (|p| p.gate_bps = 10_001, CoherenceError::GateOutOfBounds),
             (|p| p.ema_bps = MAX_EMA_BPS + 1, CoherenceError::EmaOutOfBounds),
             (|p| p.cap = 0, CoherenceError::CapOutOfBounds),
             (|p| p.cap_decay_bps = 0, CoherenceError::CapDecayOutOfBounds),
@@ -160,10 +170,12 @@ pub(crate) mod tests {
             mutate(&mut p);
             assert_eq!(ok(&p), Err(err));
         }
-        assert_eq!(validate_genesis(DAY, 0, 1), Err(CoherenceError::UsageShardsOutOfBounds));
-        assert_eq!(validate_genesis(DAY, 17, 1), Err(CoherenceError::UsageShardsOutOfBounds));
-        assert_eq!(validate_genesis(59, 1, 1), Err(CoherenceError::EpochSecsOutOfBounds));
-        assert_eq!(validate_genesis(DAY, 1, 0), Err(CoherenceError::InvalidMaxSupply));
+        assert_eq!(validate_genesis(DAY, 0, 1, 0), Err(CoherenceError::UsageShardsOutOfBounds));
+        assert_eq!(validate_genesis(DAY, 17, 1, 0), Err(CoherenceError::UsageShardsOutOfBounds));
+        assert_eq!(validate_genesis(59, 1, 1, 0), Err(CoherenceError::EpochSecsOutOfBounds));
+        assert_eq!(validate_genesis(DAY, 1, 0, 0), Err(CoherenceError::InvalidMaxSupply));
+        assert_eq!(validate_genesis(DAY, 1, 10, 10), Ok(()));
+        assert_eq!(validate_genesis(DAY, 1, 10, 11), Err(CoherenceError::TimeOnlyBudgetAboveMaxSupply));
     }
 
     #[test]

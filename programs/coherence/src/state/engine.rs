@@ -1,3 +1,4 @@
+use crate::constants::ENGINE_VERSION;
 use crate::errors::CoherenceError;
 use crate::math::{emission, Params};
 use crate::state::{seeds, UsageSlot};
@@ -61,8 +62,26 @@ pub struct Engine {
     /// budget (version 2; zero bytes in version 1). `alpha_bps` plus this
     /// never exceeds 10 000 (DESIGN §4.5b).
     pub gated_rate_bps: u16,
+    // ---- version 3 (zero bytes in versions 1 and 2; see `Engine::upgrade`) ----
+    /// Usage of the two epochs closed last, oldest first: with the epoch
+    /// being closed, the three whose median enters the baseline (§4.5).
+    pub recent_usage: [u64; 2],
+    /// Most that time-only vesting may ever commit, base units: declared at
+    /// genesis, only lowered afterwards (`lower_time_only_budget`). The value
+    /// that can accrue without usage, readable on-chain from day one.
+    pub time_only_budget: u64,
+    /// Committed by time-only schedules: Σ totals at creation, less what
+    /// revocations returned (the part that never vested). ≤ `time_only_budget`.
+    pub time_only_used: u64,
+    /// Engines created before version 3: schedules with an id below this
+    /// were counted into the ledger by `sync_time_only_budget`.
+    pub time_only_scanned: u64,
+    /// True once every time-only schedule is in the ledger (always, for an
+    /// engine created at version 3; after `sync_time_only_budget` for one
+    /// created before). New time-only grants need it.
+    pub time_only_synced: bool,
     /// Free space for later versions (the account size never changes).
-    pub reserved: [u8; 110],
+    pub reserved: [u8; 69],
 }
 
 impl Engine {
@@ -81,6 +100,17 @@ impl Engine {
     pub fn epoch_at(&self, now: i64) -> u64 {
         let elapsed = now.saturating_sub(self.genesis_ts).max(0) as u64;
         elapsed.checked_div(self.epoch_secs).unwrap_or(0)
+    }
+
+    /// The usage history the next close takes: as stored from version 3
+    /// on; for an older engine not yet upgraded, `[baseline, baseline]`
+    /// (what [`Engine::upgrade`] will store).
+    pub fn recent(&self) -> [u64; 2] {
+        if self.version < ENGINE_VERSION {
+            [self.baseline; 2]
+        } else {
+            self.recent_usage
+        }
     }
 
     /// Whether epoch `e` has ended at `now`, so that `close_epoch` may close
@@ -108,13 +138,48 @@ impl Engine {
         supply: u64,
     ) -> core::result::Result<emission::EpochClose, CoherenceError> {
         let usage = slots.into_iter().map(|slot| (slot.usage, slot.attributed));
-        emission::close_from_usage(usage, self.baseline, self.cap, supply, self.max_supply, &self.params)
+        emission::close_from_usage(usage, self.baseline, self.recent(), self.cap, supply, self.max_supply, &self.params)
     }
 
     /// α that the usage budget must allow for: the live one, or a pending
     /// proposal's if higher (it could be applied at any time after its eta).
     pub fn budget_alpha_bps(&self) -> u16 {
         self.pending_params.map_or(self.params.alpha_bps, |p| p.alpha_bps.max(self.params.alpha_bps))
+    }
+
+    /// Brings a version 1 or 2 engine to version 3 in place: the baseline's
+    /// history starts as `[baseline, baseline]` (so the first median is the
+    /// baseline itself, not a zero that would drag it down), and the
+    /// time-only ledger reads as not yet synced (its zero bytes), so no
+    /// time-only grant is possible until `sync_time_only_budget` has counted
+    /// the existing schedules. Idempotent.
+    pub fn upgrade(&mut self) {
+        if self.version < ENGINE_VERSION {
+            self.recent_usage = [self.baseline; 2];
+            self.version = ENGINE_VERSION;
+        }
+    }
+
+    /// What time-only schedules may still commit: `budget − used`, once
+    /// the ledger is synced (`TimeOnlyBudgetNotSynced` before).
+    pub fn time_only_room(&self) -> core::result::Result<u64, CoherenceError> {
+        if !self.time_only_synced {
+            return Err(CoherenceError::TimeOnlyBudgetNotSynced);
+        }
+        Ok(self.time_only_budget.saturating_sub(self.time_only_used))
+    }
+
+    /// Whether a time-only schedule is counted in the ledger: every one
+    /// created at version 3, and the older ones the sync has counted.
+    pub fn counts_time_only(&self, schedule: &crate::state::VestingSchedule) -> bool {
+        schedule.gate().is_none() && (schedule.version >= 3 || schedule.id < self.time_only_scanned)
+    }
+
+    /// Gives back `returned` (the part of a revoked time-only schedule that
+    /// never vested). Saturating: this runs on revocation, which an
+    /// accounting error must never block; `coherence check` compares.
+    pub fn release_time_only(&mut self, returned: u64) {
+        self.time_only_used = self.time_only_used.saturating_sub(returned);
     }
 
     /// Returns a gated schedule's rate to the budget. Saturating: this runs

@@ -31,5 +31,8 @@ pub struct EpochRecord {
     /// usage plus any already paid into the next epoch (0 in records closed
     /// before escrows existed: these bytes were reserved, all zero).
     pub escrow_burned: u64,
-    pub reserved: [u8; 24],
+    /// Median of this epoch's usage and the two before: what entered the
+    /// baseline's EMA (0 in records closed before engine version 3).
+    pub baseline_input: u64,
+    pub reserved: [u8; 16],
 }

@@ -66,3 +66,29 @@ impl UsageShard {
         Ok(*slot)
     }
 }
+
+impl UsageShard {
+    /// Usage paid into epochs not closed yet (`epoch ≥ next_epoch`): both
+    /// slots can hold one, the running epoch and an ended one awaiting its
+    /// close.
+    pub fn open_usage(&self, next_epoch: u64) -> u64 {
+        self.slots.iter().filter(|s| s.epoch >= next_epoch).fold(0u64, |sum, s| sum.saturating_add(s.usage))
+    }
+
+    /// Decodes an engine's shards, which must be exactly its `usage_shards`
+    /// shard accounts in index order: each owned by the program, of this
+    /// engine, storing its own index equal to its position (so none can
+    /// repeat or be left out; `WrongShardAccounts` otherwise).
+    pub fn load_all(engine: &Pubkey, usage_shards: u8, infos: &[AccountInfo]) -> Result<Vec<UsageShard>> {
+        require!(infos.len() == usize::from(usage_shards), CoherenceError::WrongShardAccounts);
+        let mut shards = Vec::with_capacity(infos.len());
+        for (index, info) in infos.iter().enumerate() {
+            require_keys_eq!(*info.owner, crate::ID, CoherenceError::WrongShardAccounts);
+            let shard = UsageShard::try_deserialize(&mut &info.try_borrow_data()?[..])
+                .map_err(|_| error!(CoherenceError::WrongShardAccounts))?;
+            require!(shard.engine == *engine && usize::from(shard.shard) == index, CoherenceError::WrongShardAccounts);
+            shards.push(shard);
+        }
+        Ok(shards)
+    }
+}

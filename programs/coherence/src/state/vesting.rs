@@ -97,6 +97,13 @@ impl VestingSchedule {
         self.version >= 2 && self.holds_budget
     }
 
+    /// What the schedule commits for good: its total, or once revoked or
+    /// expired the part that had vested (the rest went back). A time-only
+    /// schedule's contribution to its engine's `time_only_used`.
+    pub fn committed(&self) -> core::result::Result<u64, CoherenceError> {
+        Ok(self.final_amount()?.unwrap_or(self.total))
+    }
+
     /// Everything the schedule will ever owe its beneficiary, when that is
     /// already fixed (`None` while it can still vest).
     pub fn final_amount(&self) -> core::result::Result<Option<u64>, CoherenceError> {

@@ -1,5 +1,6 @@
 //! Shared by the instructions that stop a schedule or take it out of the
-//! usage budget: `revoke_vesting` and `expire_vesting` stop it,
+//! usage budget (and, for a time-only schedule, give its unvested part back
+//! to the time-only budget): `revoke_vesting` and `expire_vesting` stop it,
 //! `close_vesting` releases a finished one's budget (DESIGN §4.5b).
 
 use crate::events::UsageBudgetReleased;
@@ -22,6 +23,10 @@ pub fn stop_vesting<'info>(
     now: i64,
 ) -> Result<(u64, u64, Option<UsageBudgetReleased>)> {
     let (vested, returned) = vesting.freeze(now, engine.total_usage_burned)?;
+    if engine.counts_time_only(vesting) {
+        // The part that never vested goes back to the time-only budget.
+        engine.release_time_only(returned);
+    }
     let released = release_budget(engine, vesting)?;
     transfer_from_vault(engine, token_program, mint, vesting_vault, treasury, returned)?;
     Ok((vested, returned, released))

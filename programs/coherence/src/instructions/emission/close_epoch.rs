@@ -2,7 +2,8 @@
 //! once. Sums the usage shards and burns their escrows (passed as remaining
 //! accounts: the shards in index order, then their escrows in the same
 //! order), applies the usage gate, α, the decaying cap and max supply (pure
-//! rule in `math::emission`, on the supply after the burn), mints the
+//! rule in `math::emission`, on the supply after the burn), moves the
+//! baseline by the median of the last three epochs' usage, mints the
 //! emission with the engine PDA and splits it: treasury, the epoch's
 //! builders' pool, and a new stakers' reward stream. This is the only
 //! instruction that mints (I1, I4) and the only one that burns usage.
@@ -51,18 +52,12 @@ pub struct CloseEpoch<'info> {
 }
 
 /// The engine's shards' usage slots for `epoch`, and each shard's escrow
-/// address, in shard order. The shards must be exactly the engine's
-/// `usage_shards` shard accounts in index order (each shard's own data
-/// proves its engine and index, so none can repeat).
+/// address, in shard order ([`UsageShard::load_all`] checks the accounts).
 fn read_shards(engine: &Account<Engine>, shards: &[AccountInfo], epoch: u64) -> Result<(Vec<UsageSlot>, Vec<Pubkey>)> {
-    require!(shards.len() == engine.usage_shards as usize, CoherenceError::WrongShardAccounts);
+    let shards = UsageShard::load_all(&engine.key(), engine.usage_shards, shards)?;
     let mut slots = Vec::with_capacity(shards.len());
     let mut escrows = Vec::with_capacity(shards.len());
-    for (index, info) in shards.iter().enumerate() {
-        require_keys_eq!(*info.owner, crate::ID, CoherenceError::WrongShardAccounts);
-        let shard = UsageShard::try_deserialize(&mut &info.try_borrow_data()?[..])
-            .map_err(|_| error!(CoherenceError::WrongShardAccounts))?;
-        require!(shard.engine == engine.key() && shard.shard as usize == index, CoherenceError::WrongShardAccounts);
+    for shard in shards {
         require!(shard.escrow != Pubkey::default(), CoherenceError::ShardWithoutEscrow);
         slots.push(shard.usage_of(epoch));
         escrows.push(shard.escrow);
@@ -96,6 +91,7 @@ impl<'info> CloseEpoch<'info> {
         let (shards, escrows) = ctx.remaining_accounts.split_at(n);
         let (slots, expected) = read_shards(&ctx.accounts.engine, shards, epoch)?;
         let a = &mut *ctx.accounts;
+        a.engine.upgrade();
         // Burn every escrow in full: this epoch's usage, and whatever was
         // already paid into the next one (burned early, never late).
         let mut escrow_burned = 0u64;
@@ -124,6 +120,7 @@ impl<'info> CloseEpoch<'info> {
 
         let engine = &mut a.engine;
         engine.baseline = outcome.next_baseline;
+        engine.recent_usage = outcome.next_recent;
         engine.cap = outcome.next_cap;
         engine.next_epoch = epoch.safe_add(1)?;
         // Statistics: saturating, so they can never block a close (lifetime
@@ -148,7 +145,8 @@ impl<'info> CloseEpoch<'info> {
             stakers_amount: split.stakers,
             closed_at: now,
             escrow_burned,
-            reserved: [0; 24],
+            baseline_input: outcome.baseline_input,
+            reserved: [0; 16],
         };
         let epoch_bytes = epoch.to_le_bytes();
         let record_seeds: &[&[u8]] = &[seeds::EPOCH, engine_key.as_ref(), &epoch_bytes, &[ctx.bumps.epoch_record]];
@@ -166,6 +164,7 @@ impl<'info> CloseEpoch<'info> {
             usage,
             attributed,
             baseline,
+            baseline_input: outcome.baseline_input,
             next_baseline: outcome.next_baseline,
             gate_passed: outcome.passed,
             emission: outcome.emission,

@@ -27,6 +27,10 @@ pub struct InitEngineArgs {
     pub max_supply: u64,
     /// Initial governable parameters.
     pub params: Params,
+    /// Most that time-only vesting schedules may ever commit, base units
+    /// (≤ max supply; only lowered afterwards): the value that can accrue
+    /// without usage, declared at genesis.
+    pub time_only_budget: u64,
 }
 
 /// Every created account is an `UncheckedAccount` constrained to its PDA and
@@ -76,7 +80,7 @@ impl InitializeEngine<'_> {
             Option::<Pubkey>::from(self.mint.mint_authority) == Some(self.mint_authority.key()),
             CoherenceError::NotMintAuthority
         );
-        validate_genesis(args.epoch_secs, args.usage_shards, args.max_supply)?;
+        validate_genesis(args.epoch_secs, args.usage_shards, args.max_supply, args.time_only_budget)?;
         validate_params(&args.params, args.epoch_secs, args.max_supply)?;
         require!(self.mint.supply <= args.max_supply, CoherenceError::SupplyExceedsMax);
         Ok(())
@@ -119,7 +123,12 @@ impl InitializeEngine<'_> {
             vesting_count: 0,
             source_count: 0,
             gated_rate_bps: 0,
-            reserved: [0; 110],
+            recent_usage: [0; 2],
+            time_only_budget: args.time_only_budget,
+            time_only_used: 0,
+            time_only_scanned: 0,
+            time_only_synced: true,
+            reserved: [0; 69],
         });
         let engine_seeds: &[&[u8]] = &[seeds::ENGINE, mint_key.as_ref(), &[bumps.engine]];
         init_program_account(&payer, &a.engine, &system, engine_seeds, engine.as_ref())?;
@@ -168,6 +177,7 @@ impl InitializeEngine<'_> {
             usage_shards: args.usage_shards,
             genesis_ts: now,
             params: args.params,
+            time_only_budget: args.time_only_budget,
         };
         emit_cpi!(event);
         Ok(())

@@ -6,6 +6,10 @@
 //! With `usage_rate_bps > 0` the schedule is usage-gated (DESIGN §4.5b): it
 //! vests `min(time_vested, rate · U)` and takes `rate` from the engine's
 //! usage budget, which must keep `α + Σ rate ≤ 100 %` (`UsageBudgetExceeded`).
+//! `U` counts only usage paid after creation: the remaining accounts are the
+//! engine's usage shards (all, in index order), whose open epochs' usage is
+//! added to the snapshot. A time-only schedule draws its `total` from the
+//! engine's time-only budget instead (`TimeOnlyBudgetExceeded`).
 
 use crate::constants::VESTING_VERSION;
 use crate::errors::CoherenceError;
@@ -13,7 +17,7 @@ use crate::events::VestingCreated;
 use crate::math::params::{check_usage_budget, validate_usage_gate};
 use crate::math::vesting::Curve;
 use crate::math::SafeMath;
-use crate::state::{seeds, Engine, VestingSchedule};
+use crate::state::{seeds, Engine, UsageShard, VestingSchedule};
 use crate::support::pda_init::init_program_account;
 use crate::support::token_cpi::transfer_from_vault;
 use anchor_lang::prelude::*;
@@ -81,13 +85,30 @@ impl CreateVesting<'_> {
         if args.usage_rate_bps > 0 {
             let gated = u64::from(self.engine.gated_rate_bps).safe_add(u64::from(args.usage_rate_bps))?;
             check_usage_budget(self.engine.budget_alpha_bps(), gated)?;
+        } else {
+            require!(args.total <= self.engine.time_only_room()?, CoherenceError::TimeOnlyBudgetExceeded);
         }
         Ok(())
     }
 
+    /// Usage paid so far, the gated schedule's snapshot: what closed epochs
+    /// burned plus what the shards hold for epochs not closed yet.
+    fn usage_paid(&self, shards: &[AccountInfo]) -> Result<u128> {
+        let engine = &self.engine;
+        let open = UsageShard::load_all(&engine.key(), engine.usage_shards, shards)?
+            .iter()
+            .fold(0u128, |sum, shard| sum.saturating_add(u128::from(shard.open_usage(engine.next_epoch))));
+        Ok(engine.total_usage_burned.saturating_add(open))
+    }
+
     #[access_control(ctx.accounts.validate(&args))]
     pub fn create_vesting(ctx: Context<Self>, args: CreateVestingArgs) -> Result<()> {
+        let usage_snapshot = match args.usage_rate_bps {
+            0 => ctx.accounts.engine.total_usage_burned,
+            _ => ctx.accounts.usage_paid(ctx.remaining_accounts)?,
+        };
         let a = &mut *ctx.accounts;
+        a.engine.upgrade();
         let id = a.engine.vesting_count;
         let engine_key = a.engine.key();
         let schedule = VestingSchedule {
@@ -105,7 +126,7 @@ impl CreateVesting<'_> {
             revocable: args.revocable,
             revoked_at: 0,
             usage_rate_bps: args.usage_rate_bps,
-            usage_snapshot: a.engine.total_usage_burned,
+            usage_snapshot,
             grace_secs: args.grace_secs,
             frozen_vested: 0,
             holds_budget: args.usage_rate_bps > 0,
@@ -123,6 +144,9 @@ impl CreateVesting<'_> {
         transfer_from_vault(&a.engine, &a.token_program, &a.mint, &a.treasury, &a.vesting_vault, args.total)?;
         a.engine.vesting_count = id.safe_add(1)?;
         a.engine.gated_rate_bps = a.engine.gated_rate_bps.safe_add(args.usage_rate_bps)?;
+        if args.usage_rate_bps == 0 {
+            a.engine.time_only_used = a.engine.time_only_used.safe_add(args.total)?;
+        }
         a.treasury.reload()?;
         let event = VestingCreated {
             engine: engine_key,
@@ -140,6 +164,7 @@ impl CreateVesting<'_> {
             grace_secs: args.grace_secs,
             gated_rate_bps: a.engine.gated_rate_bps,
             treasury_balance: a.treasury.amount,
+            time_only_used: a.engine.time_only_used,
         };
         emit_cpi!(event);
         Ok(())

@@ -5,6 +5,7 @@ pub mod close_vesting;
 pub mod create_vesting;
 pub mod expire_vesting;
 pub mod revoke_vesting;
+pub mod sync_time_only_budget;
 pub mod transfer_vesting;
 
 pub use claim_vesting::*;
@@ -12,4 +13,5 @@ pub use close_vesting::*;
 pub use create_vesting::*;
 pub use expire_vesting::*;
 pub use revoke_vesting::*;
+pub use sync_time_only_budget::*;
 pub use transfer_vesting::*;

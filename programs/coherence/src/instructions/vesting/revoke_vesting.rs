@@ -1,7 +1,8 @@
 //! Authority: revoke a revocable schedule. Vesting stops now; only the
 //! unvested part returns, and only to the treasury. The vested part stays
 //! claimable by the beneficiary (I5). For a usage-gated schedule "vested"
-//! is `min(time, rate · U)`, and its rate goes back to the usage budget.
+//! is `min(time, rate · U)`, and its rate goes back to the usage budget; a
+//! time-only schedule gives its unvested part back to the time-only budget.
 
 use crate::errors::CoherenceError;
 use crate::events::VestingRevoked;
@@ -46,7 +47,13 @@ impl RevokeVesting<'_> {
         let a = &mut *ctx.accounts;
         let (vested, returned, released) =
             stop_vesting(&mut a.engine, &mut a.vesting, &a.token_program, &a.mint, &a.vesting_vault, &a.treasury, now)?;
-        let event = VestingRevoked { vesting: a.vesting.key(), revoked_at: now, returned, vested };
+        let event = VestingRevoked {
+            vesting: a.vesting.key(),
+            revoked_at: now,
+            returned,
+            vested,
+            time_only_used: a.engine.time_only_used,
+        };
         emit_cpi!(event);
         if let Some(event) = released {
             emit_cpi!(event);
