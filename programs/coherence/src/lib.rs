@@ -42,6 +42,7 @@
 #![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
 pub mod constants;
+pub mod entrypoint;
 pub mod errors;
 pub mod events;
 pub mod instructions;
@@ -58,7 +59,8 @@ use solana_compiler_builtins as _;
 
 declare_id!("5YEr37ADsipUmgSzAaShRoesbTpCmDK9hjmbAUJ3mrQJ");
 
-#[cfg(not(feature = "no-entrypoint"))]
+// With the program's own entrypoint only (see `build.rs`).
+#[cfg(coherence_entrypoint)]
 solana_security_txt::security_txt! {
     name: "Coherence",
     project_url: "https://coherence.example/",

@@ -24,7 +24,7 @@ use std::path::Path;
 fn coherence_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
     // SAFETY: only unifies the slice's lifetime with Anchor's single 'info lifetime.
     let accounts = unsafe { core::mem::transmute::<&[AccountInfo<'_>], &[AccountInfo<'_>]>(accounts) };
-    coherence::entry(program_id, accounts, data)
+    coherence::entrypoint::process_instruction(program_id, accounts, data)
 }
 
 /// Compute-unit limit of local transactions, minus a per-call nonce below
@@ -273,6 +273,19 @@ impl LocalBank {
         self.transaction(ixs, signers).map_err(io)
     }
 
+    /// [`LocalBank::prepare`] as a v0 transaction against `tables`
+    /// (`signers[0]` pays): for tests that process it themselves.
+    pub async fn prepare_v0(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+        tables: &[AddressLookupTableAccount],
+    ) -> Result<VersionedTransaction, BanksClientError> {
+        let io = |e: ClientError| BanksClientError::Io(std::io::Error::other(e.to_string()));
+        self.before_send(ixs).await.map_err(io)?;
+        self.transaction_v0(ixs, signers, tables).map_err(io)
+    }
+
     /// Processes `tx`. A failed transaction commits nothing but its fee:
     /// `replay` rebuilds it (same instructions, new signature) to simulate
     /// it for the program logs the error then carries.
@@ -456,6 +469,16 @@ impl LocalBank {
     pub async fn next_slot(&mut self) -> ClientResult<()> {
         let clock = self.clock().await?;
         self.ctx.warp_to_slot(clock.slot + 1).map_err(|e| ClientError::Rpc(format!("{e:?}")))?;
+        self.warp_to(clock.unix_timestamp).await?;
+        self.ctx.last_blockhash = self.ctx.banks_client.get_latest_blockhash().await.map_err(Self::map_err)?;
+        Ok(())
+    }
+
+    /// Moves `n` slots ahead at once, keeping the Clock's unix time (e.g.
+    /// past an address lookup table's deactivation cool-down).
+    pub async fn skip_slots(&mut self, n: u64) -> ClientResult<()> {
+        let clock = self.clock().await?;
+        self.ctx.warp_to_slot(clock.slot + n.max(1)).map_err(|e| ClientError::Rpc(format!("{e:?}")))?;
         self.warp_to(clock.unix_timestamp).await?;
         self.ctx.last_blockhash = self.ctx.banks_client.get_latest_blockhash().await.map_err(Self::map_err)?;
         Ok(())
