@@ -93,11 +93,16 @@ pub fn process_instruction<'info>(
     accounts: &'info [AccountInfo<'info>],
     data: &'info [u8],
 ) -> ProgramResult {
+    crate::cu_mark!("cu: entry");
+    crate::cu_mark!("cu: entry (after one mark)");
     if let Err(e) = check_shape(accounts, data) {
         e.log();
         return Err(e.into());
     }
-    crate::entry(program_id, accounts, data)
+    crate::cu_mark!("cu: shape checked");
+    let result = crate::entry(program_id, accounts, data);
+    crate::cu_mark!("cu: exit");
+    result
 }
 
 #[cfg(test)]

@@ -92,20 +92,20 @@ fn source_record(info: &AccountInfo, source: Option<&Source>) -> Result<Option<E
 }
 
 impl RecordUsage<'_> {
-    fn validate(&self, amount: u64) -> Result<()> {
+    /// The epoch `now` falls in, if a payment may be recorded in it.
+    fn validate(&self, amount: u64, now: i64) -> Result<u64> {
         let engine = &self.engine;
         require!(!engine.paused, CoherenceError::Paused);
         require!(amount > 0, CoherenceError::ZeroAmount);
-        let epoch = engine.epoch_at(Clock::get()?.unix_timestamp);
+        let epoch = engine.epoch_at(now);
         require!(epoch <= engine.next_epoch.safe_add(1)?, CoherenceError::EpochBacklog);
-        Ok(())
+        Ok(epoch)
     }
 
-    #[access_control(ctx.accounts.validate(amount))]
     pub fn record_usage(ctx: Context<Self>, amount: u64) -> Result<()> {
-        let now = Clock::get()?.unix_timestamp;
+        // The clock is read once: the hottest instruction.
+        let epoch = ctx.accounts.validate(amount, Clock::get()?.unix_timestamp)?;
         let a = &mut *ctx.accounts;
-        let epoch = a.engine.epoch_at(now);
         let next_epoch = a.engine.next_epoch;
 
         let mut source_key = None;
