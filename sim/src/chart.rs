@@ -266,8 +266,9 @@ pub fn price(o: &crate::Outcome) -> Result<String, String> {
 /// Bands: P5–P95 shaded, P50 as a line, for each (label, colour, band).
 fn bands_chart(title: &str, y_desc: &str, bands: &[(&str, RGBColor, &Band)]) -> Result<String, String> {
     let epochs = bands.iter().map(|b| b.2.p50.len()).max().unwrap_or(0);
-    let max = bands.iter().flat_map(|b| b.2.p95.iter().copied()).fold(0.0, f64::max);
-    let min = bands.iter().flat_map(|b| b.2.p5.iter().copied()).fold(0.0, f64::min);
+    let max = bands.iter().flat_map(|b| b.2.p95.iter().copied()).fold(f64::MIN, f64::max);
+    let min = bands.iter().flat_map(|b| b.2.p5.iter().copied()).fold(f64::MAX, f64::min);
+    let (min, max) = if min <= max { (min, max) } else { (0.0, 1.0) };
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (960, 440)).into_drawing_area();
@@ -278,7 +279,7 @@ fn bands_chart(title: &str, y_desc: &str, bands: &[(&str, RGBColor, &Band)]) -> 
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(80)
-            .build_cartesian_2d(0f64..epochs.max(1) as f64, (min - if min < 0.0 { pad } else { 0.0 })..(max + pad))
+            .build_cartesian_2d(0f64..epochs.max(1) as f64, (min - pad)..(max + pad))
             .map_err(err)?;
         chart
             .configure_mesh()
@@ -312,7 +313,7 @@ pub const BAND_CHARTS: [(&str, &str); 4] = [
     ("price-bands.svg", "price at each close across the seeds (and with speculators when on)"),
     ("usage-bands.svg", "usage and emission per epoch across the seeds"),
     ("supply-bands.svg", "supply after each close across the seeds"),
-    ("nets-bands.svg", "each honest class's cumulative net in quote across the seeds"),
+    ("nets-bands.svg", "each earning class's realized cumulative net in quote across the seeds"),
 ];
 
 /// Every band chart of a Monte Carlo run, as (file name, SVG text).
@@ -337,6 +338,6 @@ pub fn bands(mc: &MonteCarlo) -> Result<Vec<(&'static str, String)>, String> {
         ("price-bands.svg", bands_chart(&title("price at each close"), "quote per token", &price)?),
         ("usage-bands.svg", bands_chart(&title("usage and emission"), "tokens", &flows)?),
         ("supply-bands.svg", bands_chart(&title("supply"), "tokens", &supply)?),
-        ("nets-bands.svg", bands_chart(&title("cumulative net of each honest class"), "quote", &nets)?),
+        ("nets-bands.svg", bands_chart(&title("realized net of each earning class"), "quote", &nets)?),
     ])
 }

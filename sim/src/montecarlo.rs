@@ -33,7 +33,9 @@ pub struct Series {
     pub emission: Vec<u64>,
     pub supply: Vec<u64>,
     pub price: Vec<f64>,
-    /// Each class's cumulative net (tokens, base units) and in quote.
+    /// Each class's cumulative net as realized by each close (claimed,
+    /// vested and claimed; rewards still in positions count at exit), in
+    /// tokens (base units) and in quote.
     pub nets: Vec<(Class, Vec<i128>)>,
     pub nets_quote: Vec<(Class, Vec<i128>)>,
     /// The price with the scenario's speculators, when it has any.
@@ -265,10 +267,11 @@ impl MonteCarlo {
         );
         let txs: u64 = self.runs.iter().map(|r| r.txs).sum();
         s += &format!(
-            "\n{} transactions in {:.1} s on {} threads; the seeds' runs took {:.1} s in all: speed-up {:.2}x\n",
+            "\n{} transactions in {:.1} s on {} thread{}; the seeds' runs took {:.1} s in all: speed-up {:.2}x\n",
             txs,
             self.wall_secs,
             self.threads,
+            if self.threads == 1 { "" } else { "s" },
             self.run_secs.iter().sum::<f64>(),
             self.speedup
         );

@@ -104,7 +104,8 @@ impl PriceVerdict {
             );
             match p.breaches.first() {
                 None => s += "never above main with less usage\n",
-                Some(b) => s += &format!(
+                Some(b) => {
+                    s += &format!(
                     "VIOLATION: above main with less usage in {} epochs, first {}: {:.4} > {:.4} with usage {} < {}\n",
                     p.breaches.len(),
                     b.epoch,
@@ -112,7 +113,8 @@ impl PriceVerdict {
                     b.main_price,
                     crate::report::tokens(b.usage),
                     crate::report::tokens(b.main_usage)
-                ),
+                )
+                }
             }
         }
         s

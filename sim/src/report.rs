@@ -38,7 +38,9 @@ pub struct EpochRow {
     pub pool_quote: u64,
     /// What moved through the market during the epoch, by cause.
     pub flows: Flows,
-    /// Each class's cumulative net at the close, in tokens and in quote.
+    /// Each class's cumulative net at the close as realized so far (what
+    /// was claimed; rewards still in positions count when claimed), in
+    /// tokens and in quote.
     pub nets: Vec<ClassNet>,
 }
 
