@@ -41,10 +41,22 @@ pub struct Global {
     /// Priority fee in micro-lamports per compute unit (default: recent median).
     #[arg(long, global = true)]
     pub priority_fee: Option<u64>,
-    /// The engine's address lookup table for `close_epoch` (printed when
-    /// `crank` or `epoch close` creates one; needed above 9 shards).
+    /// The engine's address lookup table for `close_epoch` (needed above 9
+    /// shards; otherwise the one remembered in `--tables-file`, or one the
+    /// crank creates).
     #[arg(long, global = true)]
     pub lookup_table: Option<Pubkey>,
+    /// Where the CLI remembers each engine's lookup table between runs, per
+    /// cluster (a JSON file; written when a table is created or replaced).
+    #[arg(long, global = true, default_value = ".coherence/lookup-tables.json")]
+    pub tables_file: PathBuf,
+}
+
+/// The tables file: cluster → engine → lookup table.
+type TablesFile = std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>;
+
+fn read_tables(path: &Path) -> TablesFile {
+    std::fs::read_to_string(path).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -128,13 +140,20 @@ pub struct Ctx {
     print_tx: bool,
     engine: Option<Pubkey>,
     ledger: Option<PathBuf>,
+    /// The tables file, this cluster's key in it, and the table it holds
+    /// for `engine` as last read or written.
+    tables_file: PathBuf,
+    cluster: String,
+    remembered: Option<Pubkey>,
 }
 
 impl Ctx {
     pub async fn new(global: &Global) -> CliResult<Ctx> {
         let path = global.keypair.clone().unwrap_or_else(default_keypair_path);
         let signer = read_keypair(&path)?;
-        let (client, ledger) = match resolve_url(&global.url)? {
+        let url = resolve_url(&global.url)?;
+        let cluster = url.clone().unwrap_or_else(|| format!("local:{}", global.ledger.display()));
+        let (client, ledger) = match url {
             None => {
                 let state = LocalState::load(&global.ledger)?;
                 let bank = LocalBank::start(state, &[signer.pubkey()]).await?;
@@ -146,8 +165,16 @@ impl Ctx {
             }
         };
         let mut client = client;
-        if let (Some(engine), Some(table)) = (global.engine, global.lookup_table) {
-            client.set_lookup_table(engine, table);
+        let mut remembered = None;
+        if let Some(engine) = global.engine {
+            let saved = read_tables(&global.tables_file)
+                .get(&cluster)
+                .and_then(|m| m.get(&engine.to_string()))
+                .and_then(|t| t.parse::<Pubkey>().ok());
+            remembered = saved;
+            if let Some(table) = global.lookup_table.or(saved) {
+                client.set_lookup_table(engine, table);
+            }
         }
         Ok(Ctx {
             client,
@@ -156,6 +183,9 @@ impl Ctx {
             print_tx: global.print_tx,
             engine: global.engine,
             ledger,
+            tables_file: global.tables_file.clone(),
+            cluster,
+            remembered,
         })
     }
 
@@ -301,8 +331,34 @@ impl Ctx {
         }
     }
 
-    /// Saves the local ledger (no-op over RPC).
+    /// Writes the engine's lookup table into the tables file when it changed
+    /// (created, or a deactivated one replaced or dropped), so the next run
+    /// reuses it instead of creating another.
+    pub fn remember_lookup_table(&mut self) -> CliResult<()> {
+        let Some(engine) = self.engine else { return Ok(()) };
+        let current = self.client.lookup_table(&engine);
+        if current == self.remembered {
+            return Ok(());
+        }
+        let mut all = read_tables(&self.tables_file);
+        let entry = all.entry(self.cluster.clone()).or_default();
+        match current {
+            Some(t) => entry.insert(engine.to_string(), t.to_string()),
+            None => entry.remove(&engine.to_string()),
+        };
+        let io = |e: std::io::Error| CliError::Input(format!("{}: {e}", self.tables_file.display()));
+        if let Some(dir) = self.tables_file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(io)?;
+        }
+        let json = serde_json::to_string_pretty(&all).map_err(|e| CliError::Input(e.to_string()))?;
+        std::fs::write(&self.tables_file, json).map_err(io)?;
+        self.remembered = current;
+        Ok(())
+    }
+
+    /// Saves the local ledger (no-op over RPC) and the engine's lookup table.
     pub async fn finish(mut self) -> CliResult<()> {
+        self.remember_lookup_table()?;
         if let Some(path) = self.ledger.take() {
             if let Some(bank) = self.client.local_bank() {
                 bank.snapshot().await?.save(&path)?;

@@ -14,6 +14,8 @@ pub enum CliError {
     Client(ClientError),
     /// `check` found problems (count of findings at or above `warn`).
     Findings(usize),
+    /// `crank --max-lag`: this many ended epochs are still open.
+    Lagging(u64),
 }
 
 impl std::fmt::Display for CliError {
@@ -24,6 +26,7 @@ impl std::fmt::Display for CliError {
             CliError::NotConfirmed => write!(f, "not confirmed: pass -y to send without a prompt"),
             CliError::Client(e) => write!(f, "{e}"),
             CliError::Findings(n) => write!(f, "{n} finding(s) at warning level or above"),
+            CliError::Lagging(n) => write!(f, "the engine is {n} epochs behind"),
         }
     }
 }

@@ -71,13 +71,12 @@ enum Command {
     /// Close or show epochs.
     #[command(subcommand)]
     Epoch(commands::emission::epoch::EpochCmd),
-    /// Close every ended epoch; with --watch, keep doing it.
-    Crank {
-        #[arg(long)]
-        watch: bool,
-        #[arg(long, default_value_t = 30)]
-        interval: u64,
-    },
+    /// Close every ended epoch; with --watch, keep doing it (a service).
+    ///
+    /// Exit codes: 0 done (without --watch); 1 an error; 2 bad flags; 3
+    /// --max-lag exceeded. In watch mode failures are logged one line each
+    /// and retried after a growing pause; see docs/crank-service.md.
+    Crank(commands::emission::crank::CrankArgs),
     /// Builder sources.
     #[command(subcommand)]
     Source(commands::emission::source::SourceCmd),
@@ -131,7 +130,7 @@ async fn run(cli: Cli) -> CliResult {
         Command::Rewards(cmd) => commands::staking::rewards(&mut ctx, cmd).await,
         Command::Usage(cmd) => commands::emission::usage::run(&mut ctx, cmd).await,
         Command::Epoch(cmd) => commands::emission::epoch::run(&mut ctx, cmd).await,
-        Command::Crank { watch, interval } => commands::emission::epoch::crank(&mut ctx, watch, interval).await,
+        Command::Crank(args) => commands::emission::crank::run(&mut ctx, args).await,
         Command::Source(cmd) => commands::emission::source::run(&mut ctx, cmd).await,
         Command::Status { wallet } => commands::status::run(&mut ctx, wallet).await,
         Command::Check { simulate, sim_epochs, sim_agents, vesting_threshold_bps } => {
@@ -156,7 +155,10 @@ async fn main() -> ExitCode {
                     eprintln!("  log: {line}");
                 }
             }
-            ExitCode::FAILURE
+            match e {
+                CliError::Lagging(_) => ExitCode::from(commands::emission::crank::EXIT_LAGGING),
+                _ => ExitCode::FAILURE,
+            }
         }
     }
 }

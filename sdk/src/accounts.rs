@@ -163,7 +163,9 @@ pub mod filters {
                 usage: 0,
                 claimable: 0,
                 claimed: 0,
-                reserved: [0; 24],
+                epoch_b: 0,
+                usage_b: 0,
+                reserved: [0; 8],
             };
             assert!(builder(&who).matches(&bytes(&s)) && engine(&engine_key).matches(&bytes(&s)));
         }

@@ -63,6 +63,12 @@ pub struct Facts {
     pub now: i64,
     /// Time-only schedules still to vest at least this many base units are reported.
     pub vesting_threshold: u64,
+    /// The engine's known address lookup table for `close_epoch` (flag,
+    /// tables file or deployment record), as the cluster has it: `None`
+    /// when none is known; `Some((key, None))` when it no longer exists.
+    pub lookup_table: Option<(Pubkey, Option<crate::lookup::TableState>)>,
+    /// The wallet that runs the crank (the one running `check`).
+    pub cranker: Pubkey,
 }
 
 const SYSTEM: Pubkey = anchor_lang::system_program::ID;
@@ -219,6 +225,7 @@ pub fn assess(f: &Facts) -> Vec<Finding> {
     }
     vesting_findings(f, &mut out);
     time_only_findings(f, &mut out);
+    table_findings(f, &mut out);
     out.sort_by_key(|f| std::cmp::Reverse(f.severity));
     out
 }
@@ -320,6 +327,41 @@ fn time_only_findings(f: &Facts, out: &mut Vec<Finding>) {
     ));
 }
 
+/// The crank's lookup table: anyone holding its authority can deactivate it.
+/// The SDK never uses a deactivated one (it falls back to a legacy message
+/// or creates a new, frozen table), but an operator should know.
+fn table_findings(f: &Facts, out: &mut Vec<Finding>) {
+    use Severity::*;
+    let Some((key, state)) = &f.lookup_table else { return };
+    let needed = crate::lookup::close_epoch_addresses(
+        &crate::EngineKeys::new(f.engine.mint, f.engine.token_program),
+        f.engine.usage_shards,
+    );
+    let mut finding_of = |severity, code, reason: String| out.push(finding(severity, code, reason));
+    match state {
+        None => finding_of(Warn, "lookup-table-missing", format!("the known lookup table {key} does not exist (closed?): the crank will create a new one")),
+        Some(t) if !t.is_active() => finding_of(
+            Warn,
+            "lookup-table-deactivated",
+            format!("lookup table {key} was deactivated at slot {}: the crank no longer uses it (legacy close or a new, frozen table)", t.deactivation_slot),
+        ),
+        Some(t) if !crate::lookup::covers(&t.account, &needed) => finding_of(
+            Warn,
+            "lookup-table-incomplete",
+            format!("lookup table {key} lacks some of the engine's close_epoch accounts: the crank will create a new one"),
+        ),
+        Some(t) => match t.authority {
+            None => finding_of(Info, "lookup-table", format!("lookup table {key} is frozen: nobody can deactivate it")),
+            Some(a) if a != f.cranker => finding_of(
+                Warn,
+                "lookup-table-authority",
+                format!("lookup table {key} can be deactivated by {a}, not by the cranker {}: freeze it, or let the crank create a frozen one", f.cranker),
+            ),
+            Some(a) => finding_of(Info, "lookup-table", format!("lookup table {key} is active; its authority is the cranker {a} (it can be frozen)")),
+        },
+    }
+}
+
 async fn owner_of(client: &mut Client, key: &Pubkey) -> ClientResult<Option<Pubkey>> {
     Ok(client.account(key).await?.map(|a| a.owner))
 }
@@ -349,7 +391,8 @@ async fn upgrade_authority(client: &mut Client) -> ClientResult<Option<Pubkey>> 
 /// ```no_run
 /// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys) -> coherence_sdk::client::ClientResult<()> {
 /// let engine: coherence::state::Engine = client.get(&keys.engine).await?;
-/// let facts = coherence_sdk::audit::gather(client, &keys, engine, 10).await?;
+/// let me = solana_signer::Signer::pubkey(client.payer());
+/// let facts = coherence_sdk::audit::gather(client, &keys, engine, 10, me).await?;
 /// for f in coherence_sdk::audit::assess(&facts) {
 ///     println!("{:?} {} {}", f.severity, f.code, f.reason);
 /// }
@@ -360,6 +403,7 @@ pub async fn gather(
     keys: &EngineKeys,
     engine: Engine,
     vesting_threshold_bps: u16,
+    cranker: Pubkey,
 ) -> ClientResult<Facts> {
     let mint =
         client.account(&keys.mint).await?.ok_or_else(|| crate::ClientError::AccountNotFound(keys.mint.to_string()))?;
@@ -388,6 +432,13 @@ pub async fn gather(
         schedules: schedules.into_iter().map(|(_, s)| s).collect(),
         now: client.now().await?,
         vesting_threshold: (u128::from(engine.max_supply) * u128::from(vesting_threshold_bps) / 10_000) as u64,
+        lookup_table: match client.lookup_table(&keys.engine) {
+            Some(key) => {
+                Some((key, client.account(&key).await?.and_then(|a| crate::lookup::decode_state(key, &a.data).ok())))
+            }
+            None => None,
+        },
+        cranker,
         engine,
     };
     Ok(facts)
@@ -458,6 +509,8 @@ mod tests {
             schedules: vec![],
             now: 1_000,
             vesting_threshold: 1,
+            lookup_table: None,
+            cranker: Pubkey::new_unique(),
         }
     }
 
@@ -545,6 +598,30 @@ mod tests {
         assert_eq!(codes(&f), vec!["time-only-budget-not-synced"]);
     }
 
+    /// A lookup table holding every `close_epoch` account of `f`'s engine.
+    fn table(f: &Facts, authority: Option<Pubkey>, deactivation_slot: u64) -> crate::lookup::TableState {
+        let keys = crate::EngineKeys::new(f.engine.mint, f.engine.token_program);
+        let addresses = crate::lookup::close_epoch_addresses(&keys, f.engine.usage_shards);
+        crate::lookup::TableState {
+            account: crate::lookup::AddressLookupTableAccount { key: Pubkey::new_unique(), addresses },
+            authority,
+            deactivation_slot,
+        }
+    }
+
+    #[test]
+    fn a_frozen_lookup_table_is_fine_and_one_the_cranker_holds_is_only_noted() {
+        let mut f = facts();
+        f.lookup_table = Some((Pubkey::new_unique(), Some(table(&f, None, u64::MAX))));
+        assert!(codes(&f).is_empty(), "{:?}", assess(&f));
+        f.lookup_table = Some((Pubkey::new_unique(), Some(table(&f, Some(f.cranker), u64::MAX))));
+        assert!(codes(&f).is_empty(), "{:?}", assess(&f));
+        let mut partial = table(&f, None, u64::MAX);
+        partial.account.addresses.pop();
+        f.lookup_table = Some((Pubkey::new_unique(), Some(partial)));
+        assert_eq!(codes(&f), vec!["lookup-table-incomplete"]);
+    }
+
     #[test]
     fn a_well_configured_engine_has_no_warnings() {
         assert!(codes(&facts()).is_empty(), "{:?}", assess(&facts()));
@@ -576,6 +653,11 @@ mod tests {
                 f.upgrade_authority_owner = Some(SYSTEM)
             }),
             ("pause-equals-upgrade", |f| f.upgrade_authority = Some(f.engine.authority)),
+            ("lookup-table-missing", |f| f.lookup_table = Some((Pubkey::new_unique(), None))),
+            ("lookup-table-authority", |f| {
+                f.lookup_table = Some((Pubkey::new_unique(), Some(table(f, Some(Pubkey::new_unique()), u64::MAX))))
+            }),
+            ("lookup-table-deactivated", |f| f.lookup_table = Some((Pubkey::new_unique(), Some(table(f, None, 7))))),
         ];
         for (code, seed) in cases {
             let mut f = facts();

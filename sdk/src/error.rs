@@ -130,12 +130,124 @@ pub const ALL_ERRORS: &[CoherenceError] = &{
         TimeOnlyBudgetAboveMaxSupply,
         WrongVestingAccounts,
         TimeOnlyLedgerAlreadySynced,
+        InstructionDataLength,
+        EventProgramMismatch,
     ]
 };
+
+/// Every Anchor framework error (codes 100–5000: instruction, IDL,
+/// constraint and account checks), so a refusal by Anchor is named too.
+pub const ANCHOR_ERRORS: &[anchor_lang::error::ErrorCode] = &{
+    use anchor_lang::error::ErrorCode::*;
+    [
+        InstructionMissing,
+        InstructionFallbackNotFound,
+        InstructionDidNotDeserialize,
+        InstructionDidNotSerialize,
+        IdlInstructionStub,
+        IdlInstructionInvalidProgram,
+        IdlAccountNotEmpty,
+        EventInstructionStub,
+        ConstraintMut,
+        ConstraintHasOne,
+        ConstraintSigner,
+        ConstraintRaw,
+        ConstraintOwner,
+        ConstraintRentExempt,
+        ConstraintSeeds,
+        ConstraintExecutable,
+        ConstraintState,
+        ConstraintAssociated,
+        ConstraintAssociatedInit,
+        ConstraintClose,
+        ConstraintAddress,
+        ConstraintZero,
+        ConstraintTokenMint,
+        ConstraintTokenOwner,
+        ConstraintMintMintAuthority,
+        ConstraintMintFreezeAuthority,
+        ConstraintMintDecimals,
+        ConstraintSpace,
+        ConstraintAccountIsNone,
+        ConstraintTokenTokenProgram,
+        ConstraintMintTokenProgram,
+        ConstraintAssociatedTokenTokenProgram,
+        ConstraintMintGroupPointerExtension,
+        ConstraintMintGroupPointerExtensionAuthority,
+        ConstraintMintGroupPointerExtensionGroupAddress,
+        ConstraintMintGroupMemberPointerExtension,
+        ConstraintMintGroupMemberPointerExtensionAuthority,
+        ConstraintMintGroupMemberPointerExtensionMemberAddress,
+        ConstraintMintMetadataPointerExtension,
+        ConstraintMintMetadataPointerExtensionAuthority,
+        ConstraintMintMetadataPointerExtensionMetadataAddress,
+        ConstraintMintCloseAuthorityExtension,
+        ConstraintMintCloseAuthorityExtensionAuthority,
+        ConstraintMintPermanentDelegateExtension,
+        ConstraintMintPermanentDelegateExtensionDelegate,
+        ConstraintMintTransferHookExtension,
+        ConstraintMintTransferHookExtensionAuthority,
+        ConstraintMintTransferHookExtensionProgramId,
+        ConstraintDuplicateMutableAccount,
+        AccountAlreadyMigrated,
+        AccountNotMigrated,
+        ConstraintMintPausableExtension,
+        ConstraintMintPausableAuthority,
+        RequireViolated,
+        RequireEqViolated,
+        RequireKeysEqViolated,
+        RequireNeqViolated,
+        RequireKeysNeqViolated,
+        RequireGtViolated,
+        RequireGteViolated,
+        AccountDiscriminatorAlreadySet,
+        AccountDiscriminatorNotFound,
+        AccountDiscriminatorMismatch,
+        AccountDidNotDeserialize,
+        AccountDidNotSerialize,
+        AccountNotEnoughKeys,
+        AccountNotMutable,
+        AccountOwnedByWrongProgram,
+        InvalidProgramId,
+        InvalidProgramExecutable,
+        AccountNotSigner,
+        AccountNotSystemOwned,
+        AccountNotInitialized,
+        AccountNotProgramData,
+        AccountNotAssociatedTokenAccount,
+        AccountSysvarMismatch,
+        AccountReallocExceedsLimit,
+        AccountDuplicateReallocs,
+        DeclaredProgramIdMismatch,
+        TryingToInitPayerAsProgramAccount,
+        InvalidNumericConversion,
+        Deprecated,
+    ]
+};
+
+/// The name of an Anchor framework error code.
+///
+/// ```
+/// assert_eq!(coherence_sdk::error::anchor_error_name(3010).as_deref(), Some("AccountNotSigner"));
+/// assert_eq!(coherence_sdk::error::anchor_error_name(6000), None);
+/// ```
+pub fn anchor_error_name(code: u32) -> Option<String> {
+    ANCHOR_ERRORS.iter().find(|e| u32::from(**e) == code).map(|e| e.name())
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn anchor_error_codes_are_unique_and_in_anchors_range() {
+        let mut codes: Vec<u32> = ANCHOR_ERRORS.iter().map(|e| u32::from(*e)).collect();
+        assert!(codes.iter().all(|c| (100..=5000).contains(c)));
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), ANCHOR_ERRORS.len());
+        assert_eq!(anchor_error_name(2001).as_deref(), Some("ConstraintHasOne"));
+    }
 
     #[test]
     fn every_code_maps_back_to_its_variant() {

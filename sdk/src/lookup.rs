@@ -81,6 +81,61 @@ pub fn create_txs(authority: &Pubkey, recent_slot: u64, addresses: &[Pubkey]) ->
     (table, txs)
 }
 
+/// Freezes `table` (its authority signs): no one can extend, deactivate or
+/// close it from then on, so no key can switch the crank's table off. The
+/// SDK freezes every table it creates ([`crate::ops::ensure_lookup_table`]):
+/// an engine's `close_epoch` addresses never change.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// let ix = coherence_sdk::lookup::freeze_ix(&Pubkey::new_unique(), &Pubkey::new_unique());
+/// assert_eq!(ix.program_id, coherence_sdk::lookup::PROGRAM_ID);
+/// ```
+pub fn freeze_ix(table: &Pubkey, authority: &Pubkey) -> Instruction {
+    alt::freeze_lookup_table(*table, *authority)
+}
+
+/// What a lookup table account says beyond its addresses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableState {
+    /// The table's key and addresses (what a v0 message is compiled against).
+    pub account: AddressLookupTableAccount,
+    /// Who may extend, deactivate or close it; `None` once frozen.
+    pub authority: Option<Pubkey>,
+    /// `u64::MAX` while active; the slot its authority deactivated it in
+    /// otherwise (after ~512 slots it can no longer be used, then closed).
+    pub deactivation_slot: u64,
+}
+
+impl TableState {
+    /// Not deactivated (a deactivating table still works for a while, but
+    /// the crank never relies on one).
+    pub fn is_active(&self) -> bool {
+        self.deactivation_slot == u64::MAX
+    }
+
+    /// No authority: nobody can deactivate it.
+    pub fn is_frozen(&self) -> bool {
+        self.authority.is_none()
+    }
+}
+
+/// Decodes a lookup table account with its authority and deactivation slot.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// assert!(coherence_sdk::lookup::decode_state(Pubkey::new_unique(), &[1, 2, 3]).is_err());
+/// ```
+pub fn decode_state(key: Pubkey, data: &[u8]) -> Result<TableState, SdkError> {
+    let table = AddressLookupTable::deserialize(data)
+        .map_err(|e| SdkError::Decode(format!("{key}: not a lookup table ({e})")))?;
+    Ok(TableState {
+        account: AddressLookupTableAccount { key, addresses: table.addresses.to_vec() },
+        authority: table.meta.authority,
+        deactivation_slot: table.meta.deactivation_slot,
+    })
+}
+
 /// Decodes a lookup table account.
 ///
 /// ```

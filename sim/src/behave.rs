@@ -81,7 +81,7 @@ pub async fn claim_source(w: &mut World, i: usize, id: u64) -> Result<(), SimErr
     let who = w.agents[i].key.pubkey();
     let source = pda::source(&w.keys.engine, id);
     let src: coherence::state::Source = w.client.get(&source).await?;
-    if src.claimable == 0 && ops::source_record(&mut w.client, &w.keys, &source).await?.is_none() {
+    if src.claimable == 0 && ops::source_claim_records(&mut w.client, &w.keys, &source).await?.is_empty() {
         return Ok(());
     }
     let before = w.balance(i).await?;

@@ -10,94 +10,170 @@
 //! COHERENCE_SBF=1 SBF_OUT_DIR=$PWD/target/deploy cargo run --locked -p coherence-tests --example cu
 //! ```
 //!
-//! Each figure is the program's top-level "consumed" log line for that
-//! instruction (its own work plus every CPI it makes), one instruction per
-//! transaction, simulated before it is sent.
+//! The instructions are the tour's (`coherence_tests::tour`): each is
+//! simulated alone, its CU recorded from the program's top-level "consumed"
+//! log line (its own work plus every CPI it makes), split by the nested
+//! "consumed" lines into token/system CPIs, the event CPI and the program's
+//! own work, then sent. A profiling build
+//! (`scripts/build-sbf.sh --features cu-profile`, whose `cu_mark!` lines
+//! log the units left) adds a table of the own work by phase.
 
-use anchor_lang::prelude::Pubkey;
-use anchor_lang::solana_program::instruction::Instruction;
-use coherence::constants::DAY;
-use coherence::instructions::{CreateVestingArgs, InitEngineArgs};
-use coherence_sdk::{instructions as ix, pda, EngineKeys};
+use async_trait::async_trait;
+use coherence_tests::tour::{send_stop, tour, Stop, Visit};
 use coherence_tests::*;
-use solana_keypair::Keypair;
-use solana_signer::Signer;
 use std::collections::BTreeMap;
 
-/// The program's top-level "consumed" log line: its CU, CPIs included.
-fn consumed(name: &str, logs: &[String]) -> u64 {
-    let needle = format!("Program {} consumed ", coherence::ID);
-    logs.iter()
-        .rev()
-        .find_map(|l| {
-            l.strip_prefix(&needle).and_then(|rest| rest.split(' ').next()).and_then(|n| n.parse::<u64>().ok())
-        })
-        .unwrap_or_else(|| panic!("{name}: no consumed line (is this the SBF build?)\n{}", logs.join("\n")))
+/// One measured run of an instruction, split by where its compute units go.
+#[derive(Clone, Copy, Default)]
+struct Sample {
+    /// The program's top-level "consumed" figure: its own work plus every CPI.
+    total: u64,
+    /// Consumed inside other programs (SPL Token, Token-2022, System, ATA).
+    cpis: u64,
+    /// Consumed inside the event CPI (the program invoking itself).
+    event: u64,
+    /// Phases from a profiling build's `cu_mark!` lines (empty otherwise):
+    /// before the entrypoint's first mark, the shape check, Anchor's account
+    /// reading and checks, the handler (CPIs subtracted), the write-back.
+    phases: Option<[u64; 5]>,
+}
+
+impl Sample {
+    /// The program's own work: the total less what ran inside other
+    /// programs and inside the event CPI. The CPI invocations' own price
+    /// (the runtime's base charge and account copies) counts as the program's.
+    fn own(&self) -> u64 {
+        self.total - self.cpis - self.event
+    }
+}
+
+/// Splits one transaction's logs: the top-level "consumed" line, what the
+/// nested invocations consumed (by program), and the profiling marks made
+/// at the top level.
+fn split(name: &str, logs: &[String]) -> Sample {
+    let me = coherence::ID.to_string();
+    let mut stack: Vec<String> = Vec::new();
+    let mut sample = Sample::default();
+    let mut budget = 0;
+    let mut marks: Vec<(String, u64)> = Vec::new();
+    let mut label: Option<String> = None;
+    for line in logs {
+        let Some(rest) = line.strip_prefix("Program ") else { continue };
+        if let Some(l) = rest.strip_prefix("log: cu: ") {
+            label = (stack.len() == 1).then(|| l.to_string());
+        } else if let Some(r) = rest.strip_prefix("consumption: ") {
+            if let (Some(l), Some(left)) = (label.take(), r.split(' ').next().and_then(|n| n.parse().ok())) {
+                marks.push((l, left));
+            }
+        } else if rest.ends_with(']') && rest.contains(" invoke [") {
+            stack.push(rest.split(' ').next().unwrap_or_default().to_string());
+        } else if rest.contains(" consumed ") {
+            let mut words = rest.split(' ');
+            let (program, used, budget_at_start) = (words.next(), words.nth(1), words.nth(1));
+            let used: u64 = used.and_then(|n| n.parse().ok()).unwrap_or(0);
+            match (stack.len(), program) {
+                (1, Some(p)) if p == me => {
+                    sample.total = used;
+                    budget = budget_at_start.and_then(|n| n.parse().ok()).unwrap_or(0);
+                }
+                (2, Some(p)) if p == me => sample.event += used,
+                (2, _) => sample.cpis += used,
+                _ => {}
+            }
+        } else if rest.ends_with(" success") || rest.contains(" failed") {
+            stack.pop();
+        }
+    }
+    assert!(sample.total > 0, "{name}: no consumed line (is this the SBF build?)\n{}", logs.join("\n"));
+    sample.phases = phases(sample, budget, &marks);
+    sample
+}
+
+/// The profile's phases, each less the price of the mark that ends it
+/// (measured by two marks in a row at the entry).
+fn phases(sample: Sample, budget: u64, marks: &[(String, u64)]) -> Option<[u64; 5]> {
+    let at = |label: &str| marks.iter().find(|(l, _)| l == label).map(|m| m.1);
+    let (entry, second) = (at("entry")?, at("entry (after one mark)")?);
+    let (shape, read, done, exit) = (at("shape checked")?, at("accounts read")?, at("handler done")?, at("exit")?);
+    let mark = entry - second;
+    let less = |from: u64, to: u64| (from - to).saturating_sub(mark);
+    Some([
+        less(budget, entry),
+        less(second, shape),
+        less(shape, read),
+        less(read, done).saturating_sub(sample.cpis + sample.event),
+        less(done, exit),
+    ])
 }
 
 /// Compute-unit samples per instruction.
 #[derive(Default)]
 struct Bench {
-    samples: BTreeMap<String, Vec<u64>>,
+    samples: BTreeMap<String, Vec<Sample>>,
 }
 
-impl Bench {
-    /// Simulates `instruction` alone, records the program's CU, then sends it.
-    async fn run(&mut self, h: &mut Harness, name: &str, instruction: Instruction, signers: &[&Keypair]) {
-        let sim = h.simulate(std::slice::from_ref(&instruction), signers).await;
-        let details = sim.simulation_details.as_ref().expect("simulation details");
-        if let Some(Err(e)) = &sim.result {
-            panic!("{name} failed: {e:?}\n{}", details.logs.join("\n"));
-        }
-        let used = consumed(name, &details.logs);
-        self.samples.entry(name.to_string()).or_default().push(used);
-        h.send(&[instruction], signers).await.unwrap_or_else(|e| panic!("{name}: {e:?}"));
-    }
-
-    /// [`Bench::run`] as a v0 transaction compiled against `tables`.
-    async fn run_v0(
-        &mut self,
-        h: &mut Harness,
-        name: &str,
-        instruction: Instruction,
-        tables: &[coherence_sdk::lookup::AddressLookupTableAccount],
-    ) {
+#[async_trait(?Send)]
+impl Visit for Bench {
+    /// Simulates the stop's instruction alone, records its CU, then sends it.
+    async fn visit(&mut self, h: &mut Harness, stop: Stop<'_>) {
         let payer = h.payer();
-        let tx = h.bank.transaction_v0(std::slice::from_ref(&instruction), &[&payer], tables).expect("v0 transaction");
+        let mut signers = vec![&payer];
+        signers.extend(stop.signers.iter().copied());
+        h.bank.ctx.last_blockhash = h.bank.ctx.banks_client.get_latest_blockhash().await.expect("blockhash");
+        let tx = h.bank.transaction_v0(std::slice::from_ref(&stop.instruction), &signers, stop.tables).expect("tx");
         let sim = h.bank.ctx.banks_client.simulate_transaction(tx).await.expect("simulate");
         let details = sim.simulation_details.as_ref().expect("simulation details");
         if let Some(Err(e)) = &sim.result {
-            panic!("{name} failed: {e:?}\n{}", details.logs.join("\n"));
+            panic!("{} failed: {e:?}\n{}", stop.name, details.logs.join("\n"));
         }
-        let used = consumed(name, &details.logs);
-        self.samples.entry(name.to_string()).or_default().push(used);
-        h.bank.send_with_tables(&[instruction], &[&payer], tables).await.unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let sample = split(stop.name, &details.logs);
+        self.samples.entry(stop.name.to_string()).or_default().push(sample);
+        send_stop(h, &stop).await;
     }
+}
 
+impl Bench {
+    /// Per instruction: min / median / worst total, and the worst run split
+    /// into CPIs, the event CPI and the program's own work (and, in a
+    /// profiling build, that own work by phase).
     fn print(&self) {
-        println!("| instruction | runs | min CU | median CU | worst CU |\n|---|---:|---:|---:|---:|");
+        println!("| instruction | runs | min CU | median CU | worst CU | token/system CPIs | event CPI | own |");
+        println!("|---|---:|---:|---:|---:|---:|---:|---:|");
         for (name, samples) in &self.samples {
             let mut s = samples.clone();
-            s.sort_unstable();
-            println!("| {name} | {} | {} | {} | {} |", s.len(), s[0], s[s.len() / 2], s[s.len() - 1]);
+            s.sort_unstable_by_key(|x| x.total);
+            let worst = s[s.len() - 1];
+            println!(
+                "| {name} | {} | {} | {} | {} | {} | {} | {} |",
+                s.len(),
+                s[0].total,
+                s[s.len() / 2].total,
+                worst.total,
+                worst.cpis,
+                worst.event,
+                worst.own()
+            );
+        }
+        if self.samples.values().any(|s| s.iter().any(|x| x.phases.is_some())) {
+            println!("\nProfile of the worst run (marks' own price removed):\n");
+            println!("| instruction | own | runtime entry | shape check | accounts read and checked | handler | written back |");
+            println!("|---|---:|---:|---:|---:|---:|---:|");
+            for (name, samples) in &self.samples {
+                let worst = samples.iter().max_by_key(|x| x.total).copied().unwrap_or_default();
+                if let Some(p) = worst.phases {
+                    println!(
+                        "| {name} | {} | {} | {} | {} | {} | {} |",
+                        p.iter().sum::<u64>(),
+                        p[0],
+                        p[1],
+                        p[2],
+                        p[3],
+                        p[4]
+                    );
+                }
+            }
         }
     }
-}
-
-/// A mint with the genesis supply at a fresh holder, and the engine's keys.
-async fn mint(h: &mut Harness, token_program: Pubkey, exts: &[Ext]) -> (EngineKeys, Keypair, Keypair, Pubkey) {
-    let authority = h.wallet().await;
-    let mint = h.create_mint(token_program, &authority.pubkey(), None, exts).await;
-    let holder = h.wallet().await;
-    let tokens = h.token_account(&mint, &holder.pubkey()).await;
-    h.mint_to(&mint, &tokens, &authority, GENESIS_SUPPLY).await;
-    (EngineKeys::new(mint, token_program), authority, holder, tokens)
-}
-
-fn args(authority: Pubkey, shards: u8) -> InitEngineArgs {
-    let mut a = default_args(authority);
-    a.usage_shards = shards;
-    a
 }
 
 #[tokio::main]
@@ -107,243 +183,17 @@ async fn main() {
         std::process::exit(2);
     }
     let mut h = Harness::new().await;
-    let mut b = Bench::default();
-    let payer = h.payer();
-
-    // Genesis on Token-2022 (a metadata-pointer mint: extension checks run) and on SPL Token.
-    let (k22, auth22, _, _) = mint(&mut h, TOKEN_2022, &[Ext::MetadataPointer]).await;
-    let me = payer.pubkey();
-    b.run(
-        &mut h,
-        "initialize_engine (Token-2022)",
-        ix::initialize_engine(&k22, &me, &auth22.pubkey(), args(me, 4)),
-        &[&auth22],
-    )
-    .await;
-    let (k, auth, holder, holder_tokens) = mint(&mut h, TOKEN, &[]).await;
-    let governor = h.wallet().await;
-    b.run(
-        &mut h,
-        "initialize_engine (SPL Token)",
-        ix::initialize_engine(&k, &me, &auth.pubkey(), args(governor.pubkey(), 16)),
-        &[&auth],
-    )
-    .await;
-    for shard in 0..16 {
-        b.run(&mut h, "init_usage_shard", ix::init_usage_shard(&k, &me, shard), &[]).await;
+    // The test bank registers a new blockhash every tick but raises the
+    // block height once per slot, and computes a blockhash's last valid
+    // height as `height + 150 - age`: on a young bank, a blockhash more
+    // than 150 ticks old (about a second on a loaded machine) underflows
+    // that and stops the bank. Two hundred slots first keep it clear.
+    for _ in 0..200 {
+        h.bank.next_slot().await.expect("slot");
     }
-    let f = Fixture {
-        keys: k,
-        authority: governor.insecure_clone(),
-        genesis: holder.insecure_clone(),
-        genesis_tokens: holder_tokens,
-    };
-    b.run(
-        &mut h,
-        "deposit_treasury",
-        ix::deposit_treasury(&k, &holder.pubkey(), &holder_tokens, GENESIS_SUPPLY / 4),
-        &[&holder],
-    )
-    .await;
-
-    let p = default_params();
-    let mut users = Vec::new();
-    for _ in 0..3 {
-        users.push(f.user(&mut h, GENESIS_SUPPLY / 8).await);
-    }
-    let builder = h.wallet().await;
-    let builder_tokens = h.token_account(&k.mint, &builder.pubkey()).await;
-    b.run(&mut h, "register_source", ix::register_source(&k, &builder.pubkey(), 0), &[&builder]).await;
-    let source = pda::source(&k.engine, 0);
-
-    // Vesting: create (linear and stepped), claim, transfer, revoke, close.
-    let now = h.now().await;
-    let mut schedules = Vec::new();
-    for (id, period) in [(0u64, 0u64), (1, 30 * DAY), (2, 0)] {
-        let (who, _) = &users[id as usize];
-        let a = CreateVestingArgs {
-            beneficiary: who.pubkey(),
-            total: 1_000_000_000,
-            start: now,
-            cliff: now + p.min_vesting_cliff as i64,
-            end: now + p.min_vesting_duration as i64,
-            period,
-            revocable: true,
-            usage_rate_bps: 0,
-            grace_secs: 0,
-        };
-        b.run(&mut h, "create_vesting", ix::create_vesting(&k, &me, &governor.pubkey(), id, a, 16), &[&governor]).await;
-        schedules.push(pda::vesting(&k.engine, id));
-    }
-    // Usage-gated: one that usage will not finish, one that it will.
-    for (id, total) in [(3u64, 1_000_000_000u64), (4, 1_000)] {
-        let (who, _) = &users[0];
-        let grace = coherence::constants::MIN_VESTING_GRACE_SECS as u32;
-        let a = CreateVestingArgs {
-            beneficiary: who.pubkey(),
-            total,
-            start: now,
-            cliff: now + p.min_vesting_cliff as i64,
-            end: now + p.min_vesting_duration as i64,
-            period: 0,
-            revocable: false,
-            usage_rate_bps: 1_000,
-            grace_secs: grace,
-        };
-        b.run(
-            &mut h,
-            "create_vesting (usage-gated)",
-            ix::create_vesting(&k, &me, &governor.pubkey(), id, a, 16),
-            &[&governor],
-        )
-        .await;
-        schedules.push(pda::vesting(&k.engine, id));
-    }
-
-    // Positions: minimum and maximum lock, added to and extended.
-    for (i, (who, tokens)) in users.iter().enumerate() {
-        let lock = if i == 0 { p.max_lock } else { p.min_lock };
-        let name = if i == 0 { "open_position (max lock)" } else { "open_position (min lock)" };
-        b.run(&mut h, name, ix::open_position(&k, &who.pubkey(), tokens, 0, 1_000_000_000, lock), &[who]).await;
-        let pos = pda::position(&k.engine, &who.pubkey(), 0);
-        b.run(&mut h, "add_to_position", ix::add_to_position(&k, &who.pubkey(), &pos, tokens, 500_000_000), &[who])
-            .await;
-        if i > 0 {
-            b.run(&mut h, "extend_lock", ix::extend_lock(&k, &who.pubkey(), &pos, p.min_lock + DAY), &[who]).await;
-        }
-    }
-    b.run(&mut h, "fund_rewards", ix::fund_rewards(&k, &holder.pubkey(), &holder_tokens, 1_000_000_000), &[&holder])
-        .await;
-
-    // Epochs: usage in every shard (half of it through the source), then a
-    // 16-shard close (a v0 transaction with the engine's lookup table) that
-    // burns every escrow, mints three ways and restarts the stream.
-    let table = f.lookup_table(&mut h, 16).await;
-    for epoch in 0..4u64 {
-        f.warp_to_epoch(&mut h, epoch).await;
-        for shard in 0..16u8 {
-            let (who, tokens) = &users[shard as usize % 3];
-            let src = (shard % 2 == 0).then_some(source);
-            let record = match src {
-                Some(s) => {
-                    let st: coherence::state::Source = h.get(&s).await;
-                    let next = f.engine(&mut h).await.next_epoch;
-                    (st.usage > 0 && st.epoch < next).then(|| pda::epoch_record(&k.engine, st.epoch))
-                }
-                None => None,
-            };
-            let name = match (src, record) {
-                (None, _) => "record_usage",
-                (Some(_), None) => "record_usage (source)",
-                (Some(_), Some(_)) => "record_usage (source + settlement record)",
-            };
-            b.run(
-                &mut h,
-                name,
-                ix::record_usage(&k, &who.pubkey(), tokens, shard, 1_000_000 + shard as u64, src, record),
-                &[who],
-            )
-            .await;
-        }
-        f.warp_to_epoch(&mut h, epoch + 1).await;
-        let close = ix::close_epoch(&k, &me, epoch, 16);
-        b.run_v0(
-            &mut h,
-            "close_epoch (16 shards, lookup table; burns 16 escrows)",
-            close,
-            std::slice::from_ref(&table),
-        )
-        .await;
-        h.warp_by(3_600).await;
-        for (i, (who, tokens)) in users.iter().enumerate() {
-            let pos = pda::position(&k.engine, &who.pubkey(), 0);
-            let restake = i == 1;
-            let name = if restake { "claim_rewards (restake)" } else { "claim_rewards" };
-            b.run(&mut h, name, ix::claim_rewards(&k, &who.pubkey(), &pos, tokens, restake), &[who]).await;
-        }
-    }
-    let st: coherence::state::Source = h.get(&source).await;
-    let record = (st.usage > 0).then(|| pda::epoch_record(&k.engine, st.epoch));
-    b.run(
-        &mut h,
-        "claim_source_rewards",
-        ix::claim_source_rewards(&k, &builder.pubkey(), &source, record, &builder_tokens),
-        &[&builder],
-    )
-    .await;
-
-    // Exits.
-    for (who, tokens) in &users {
-        let pos = pda::position(&k.engine, &who.pubkey(), 0);
-        b.run(&mut h, "start_unbond", ix::start_unbond(&k, &who.pubkey(), &pos), &[who]).await;
-        let lock = h.get::<coherence::state::Position>(&pos).await.lock_secs;
-        h.warp_by(lock as i64).await;
-        b.run(&mut h, "withdraw", ix::withdraw(&k, &who.pubkey(), &pos, tokens), &[who]).await;
-        if preview_owed(&mut h, &k, &pos).await > 0 {
-            b.run(&mut h, "claim_rewards", ix::claim_rewards(&k, &who.pubkey(), &pos, tokens, false), &[who]).await;
-        }
-        b.run(&mut h, "close_position", ix::close_position(&k, &who.pubkey(), &pos), &[who]).await;
-    }
-    let (w0, t0) = &users[0];
-    b.run(&mut h, "claim_vesting", ix::claim_vesting(&k, &w0.pubkey(), &schedules[0], t0), &[w0]).await;
-    let (w1, _) = &users[1];
-    b.run(&mut h, "revoke_vesting", ix::revoke_vesting(&k, &governor.pubkey(), &schedules[1]), &[&governor]).await;
-    let (w2, t2) = &users[2];
-    b.run(&mut h, "transfer_vesting", ix::transfer_vesting(&w1.pubkey(), &schedules[1], w2.pubkey()), &[w1]).await;
-    h.warp_by(p.min_vesting_duration as i64).await;
-    b.run(&mut h, "claim_vesting", ix::claim_vesting(&k, &w2.pubkey(), &schedules[2], t2), &[w2]).await;
-    b.run(&mut h, "close_vesting", ix::close_vesting(&k, &w2.pubkey(), &schedules[2]), &[w2]).await;
-    b.run(&mut h, "claim_vesting (usage-gated)", ix::claim_vesting(&k, &w0.pubkey(), &schedules[3], t0), &[w0]).await;
-    b.run(&mut h, "claim_vesting (usage-gated)", ix::claim_vesting(&k, &w0.pubkey(), &schedules[4], t0), &[w0]).await;
-    b.run(
-        &mut h,
-        "close_vesting (usage-gated: releases its budget)",
-        ix::close_vesting(&k, &w0.pubkey(), &schedules[4]),
-        &[w0],
-    )
-    .await;
-    // Expiry needs the epoch containing end + grace closed: close every
-    // ended epoch (not measured) with the lookup table.
-    h.warp_by(coherence::constants::MIN_VESTING_GRACE_SECS as i64 + DAY as i64).await;
-    let (engine, now) = (f.engine(&mut h).await, h.now().await);
-    for (_, close) in coherence_sdk::ops::due_closes(&k, &engine, &me, now) {
-        h.bank.send_with_tables(&[close], &[&payer], std::slice::from_ref(&table)).await.expect("close");
-    }
-    b.run(&mut h, "expire_vesting", ix::expire_vesting(&k, &schedules[3]), &[]).await;
-
-    // Governance.
-    let mut q = p;
-    q.gate_bps = 8_000;
-    b.run(&mut h, "propose_params", ix::propose_params(&k, &governor.pubkey(), q), &[&governor]).await;
-    b.run(&mut h, "cancel_params", ix::cancel_params(&k, &governor.pubkey()), &[&governor]).await;
-    b.run(&mut h, "propose_params", ix::propose_params(&k, &governor.pubkey(), q), &[&governor]).await;
-    h.warp_by(p.timelock_secs as i64).await;
-    b.run(&mut h, "apply_params", ix::apply_params(&k), &[]).await;
-    let next = h.wallet().await;
-    b.run(&mut h, "propose_authority", ix::propose_authority(&k, &governor.pubkey(), next.pubkey()), &[&governor])
-        .await;
-    b.run(&mut h, "accept_authority", ix::accept_authority(&k, &next.pubkey()), &[&next]).await;
-    b.run(&mut h, "set_pause", ix::set_pause(&k, &next.pubkey(), true), &[&next]).await;
-    b.run(&mut h, "set_pause", ix::set_pause(&k, &next.pubkey(), false), &[&next]).await;
-    let budget = f.engine(&mut h).await.time_only_budget;
-    b.run(&mut h, "lower_time_only_budget", ix::lower_time_only_budget(&k, &next.pubkey(), budget - 1), &[&next]).await;
-    // An engine from before the time-only budget (its bytes rewritten to
-    // version 2): counting its five schedules (one closed) in one transaction.
-    let mut old: coherence::state::Engine = f.engine(&mut h).await;
-    (old.version, old.time_only_budget, old.time_only_used, old.time_only_synced) = (2, 0, 0, false);
-    h.overwrite(&k.engine, &old).await;
-    b.run(&mut h, "sync_time_only_budget (5 schedules)", ix::sync_time_only_budget(&k, 0, old.vesting_count), &[])
-        .await;
-
-    println!("Compute units per instruction, SBF build (`{}`), solana-program-test 3.1.12:\n", so_name());
-    b.print();
-}
-
-async fn preview_owed(h: &mut Harness, k: &EngineKeys, pos: &Pubkey) -> u64 {
-    let now = h.now().await;
-    coherence_sdk::preview::preview_rewards(&h.get(pos).await, &h.get(&k.stake_pool).await, now).unwrap()
-}
-
-fn so_name() -> String {
-    coherence_sdk::client::local::sbf_program().ok().flatten().map(|p| p.display().to_string()).unwrap_or_default()
+    let mut bench = Bench::default();
+    tour(&mut h, &mut bench).await;
+    let so = coherence_sdk::client::local::sbf_program().ok().flatten().map(|p| p.display().to_string());
+    println!("Compute units per instruction, SBF build (`{}`), solana-program-test 3.1.12:\n", so.unwrap_or_default());
+    bench.print();
 }

@@ -240,11 +240,10 @@ impl Fixture {
         amount: u64,
         source: Option<Pubkey>,
     ) -> TxResult {
-        let next_epoch = self.engine(h).await.next_epoch;
         let record = match source {
             Some(s) => {
                 let src: coherence::state::Source = h.get(&s).await;
-                src.settles_with(next_epoch).map(|epoch| coherence_sdk::pda::epoch_record(&self.keys.engine, epoch))
+                src.record_for_payment().map(|epoch| coherence_sdk::pda::epoch_record(&self.keys.engine, epoch))
             }
             None => None,
         };
@@ -270,7 +269,7 @@ impl Fixture {
         coherence_sdk::pda::source(&self.keys.engine, id)
     }
 
-    /// Claims a source's rewards (passing its last epoch record when needed).
+    /// Claims a source's rewards (passing the records of the closed epochs it holds).
     pub async fn claim_source(
         &self,
         h: &mut Harness,
@@ -280,10 +279,12 @@ impl Fixture {
     ) -> Result<u64, solana_program_test::BanksClientError> {
         let src: coherence::state::Source = h.get(source).await;
         let next_epoch = self.engine(h).await.next_epoch;
-        let record =
-            src.settles_with(next_epoch).map(|epoch| coherence_sdk::pda::epoch_record(&self.keys.engine, epoch));
+        let records: Vec<Pubkey> = src
+            .settles_with(next_epoch)
+            .map(|epoch| coherence_sdk::pda::epoch_record(&self.keys.engine, epoch))
+            .collect();
         let before = h.balance(to).await;
-        h.send(&[ix::claim_source_rewards(&self.keys, &builder.pubkey(), source, record, to)], &[builder]).await?;
+        h.send(&[ix::claim_source_rewards(&self.keys, &builder.pubkey(), source, &records, to)], &[builder]).await?;
         Ok(h.balance(to).await - before)
     }
 }

@@ -5,6 +5,8 @@
 pub mod fixture;
 pub mod mints;
 pub mod rpc_mock;
+pub mod tour;
+pub mod traffic;
 pub mod validator;
 
 use anchor_lang::prelude::Pubkey;

@@ -14,6 +14,7 @@ use solana_transaction_error::TransactionError;
 use solana_transaction_status_client_types::UiTransactionError;
 use std::collections::{BTreeSet, HashMap};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
 /// Forwards JSON-RPC requests to a `BanksClient`.
@@ -25,6 +26,26 @@ pub struct BankSender {
     statuses: Mutex<HashMap<String, Option<TransactionError>>>,
     /// Calls received, by method name (shared, for assertions).
     pub calls: std::sync::Arc<Mutex<Vec<String>>>,
+    /// Faults to inject (shared: a test flips them while the client runs).
+    pub faults: std::sync::Arc<Faults>,
+}
+
+/// Faults a test injects into [`BankSender`], as a crashing node shows them.
+#[derive(Default)]
+pub struct Faults {
+    /// Every request fails (the node is down).
+    pub down: AtomicBool,
+    /// The next `sendTransaction` lands, then its reply is lost and the node
+    /// goes down (it crashed after accepting the transaction).
+    pub lose_next_reply: AtomicBool,
+    /// The next `sendTransaction` never reaches the bank, and the node goes
+    /// down (it crashed before accepting it).
+    pub lose_next_send: AtomicBool,
+    /// The block height the node reports (blockhashes are valid up to
+    /// 1,000,000: above it every earlier transaction has expired).
+    pub block_height: AtomicU64,
+    /// Signatures of the transactions that reached the bank, in order.
+    pub landed: Mutex<Vec<String>>,
 }
 
 fn err(message: impl Into<String>) -> ClientError {
@@ -63,6 +84,7 @@ impl BankSender {
             known: Mutex::new(known.into_iter().collect()),
             statuses: Mutex::new(HashMap::new()),
             calls: Default::default(),
+            faults: Default::default(),
         }
     }
 
@@ -92,13 +114,17 @@ impl RpcSender for BankSender {
         if let Ok(mut calls) = self.calls.lock() {
             calls.push(request.to_string());
         }
+        let f = &self.faults;
+        if f.down.load(Ordering::SeqCst) {
+            return Err(err("connection refused (the node is down)"));
+        }
         let banks = self.banks.clone();
         match request {
             RpcRequest::GetLatestBlockhash => {
                 let hash = banks.get_latest_blockhash().await.map_err(|e| err(e.to_string()))?;
                 Ok(ctx(json!({ "blockhash": hash.to_string(), "lastValidBlockHeight": 1_000_000u64 })))
             }
-            RpcRequest::GetBlockHeight => Ok(json!(1u64)),
+            RpcRequest::GetBlockHeight => Ok(json!(f.block_height.load(Ordering::SeqCst).max(1))),
             RpcRequest::GetRecentPrioritizationFees => Ok(json!([{ "slot": 1, "prioritizationFee": 7 }])),
             RpcRequest::SimulateTransaction => {
                 let tx = decode_tx(&params)?;
@@ -116,6 +142,16 @@ impl RpcSender for BankSender {
                 let tx = decode_tx(&params)?;
                 self.remember(&tx);
                 let signature = tx.signatures[0].to_string();
+                if f.lose_next_send.swap(false, Ordering::SeqCst) {
+                    f.down.store(true, Ordering::SeqCst);
+                    return Err(err("connection reset before the node accepted the transaction"));
+                }
+                if self.statuses.lock().map_err(|_| err("poisoned"))?.contains_key(&signature) {
+                    return Ok(json!(signature)); // a resend of a known transaction
+                }
+                if let Ok(mut landed) = f.landed.lock() {
+                    landed.push(signature.clone());
+                }
                 let outcome = banks.process_transaction(tx).await;
                 let error = match outcome {
                     Ok(()) => None,
@@ -124,6 +160,10 @@ impl RpcSender for BankSender {
                 };
                 if let Ok(mut statuses) = self.statuses.lock() {
                     statuses.insert(signature.clone(), error);
+                }
+                if f.lose_next_reply.swap(false, Ordering::SeqCst) {
+                    f.down.store(true, Ordering::SeqCst);
+                    return Err(err("connection reset after the node accepted the transaction"));
                 }
                 Ok(json!(signature))
             }

@@ -40,6 +40,19 @@ pub struct TestValidator {
     child: Child,
     ledger: tempfile::TempDir,
     pub url: String,
+    /// The command line, to start it again on the same ledger and ports.
+    binary: PathBuf,
+    args: Vec<std::ffi::OsString>,
+    /// The slot reached before the last kill.
+    reached: u64,
+}
+
+/// How a test validator differs from the default one.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Ticks per slot (default 64: 400 ms slots; 8 gives 50 ms slots, e.g.
+    /// to pass an address lookup table's 512-slot cool-down in ~30 s).
+    pub ticks_per_slot: Option<u64>,
 }
 
 /// A port nobody listens on now.
@@ -62,28 +75,70 @@ impl TestValidator {
     /// Starts `binary` with `so` deployed at the program id and `payer`
     /// funded, and waits until its RPC answers (at most `timeout`).
     pub async fn start(binary: &Path, so: &Path, payer: &Pubkey, timeout: Duration) -> TestValidator {
+        Self::start_with(binary, so, payer, timeout, Options::default()).await
+    }
+
+    /// [`TestValidator::start`] with `options`.
+    pub async fn start_with(
+        binary: &Path,
+        so: &Path,
+        payer: &Pubkey,
+        timeout: Duration,
+        options: Options,
+    ) -> TestValidator {
         let ledger = tempfile::tempdir().expect("ledger dir");
         let (rpc, faucet, gossip) = (free_port(), free_port(), free_port());
         let range = free_range(30);
-        let mut cmd = Command::new(binary);
-        cmd.arg("--ledger")
-            .arg(ledger.path())
-            .arg("--mint")
-            .arg(payer.to_string())
-            .arg("--bpf-program")
-            .arg(coherence::ID.to_string())
-            .arg(so)
-            .args(["--bind-address", "127.0.0.1", "--rpc-port", &rpc.to_string(), "--faucet-port", &faucet.to_string()])
-            .args(["--gossip-port", &gossip.to_string(), "--dynamic-port-range", &format!("{range}-{}", range + 29)])
-            .args(["--reset", "--quiet"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        let child = cmd.spawn().unwrap_or_else(|e| panic!("start {}: {e}", binary.display()));
+        let mut args: Vec<std::ffi::OsString> = vec!["--ledger".into(), ledger.path().into(), "--mint".into()];
+        args.push(payer.to_string().into());
+        args.extend(["--bpf-program".into(), coherence::ID.to_string().into(), so.into()]);
+        for (flag, value) in [
+            ("--bind-address", "127.0.0.1".to_string()),
+            ("--rpc-port", rpc.to_string()),
+            ("--faucet-port", faucet.to_string()),
+            ("--gossip-port", gossip.to_string()),
+            ("--dynamic-port-range", format!("{range}-{}", range + 29)),
+        ] {
+            args.extend([flag.into(), value.into()]);
+        }
+        if let Some(ticks) = options.ticks_per_slot {
+            args.extend(["--ticks-per-slot".into(), ticks.to_string().into()]);
+        }
+        args.push("--quiet".into());
+        let mut fresh = args.clone();
+        fresh.push("--reset".into());
+        let child = Self::spawn(binary, &fresh);
         let url = format!("http://127.0.0.1:{rpc}");
-        let mut validator = TestValidator { child, ledger, url };
+        let mut validator = TestValidator { child, ledger, url, binary: binary.to_path_buf(), args, reached: 0 };
         validator.wait_ready(timeout).await;
         validator
+    }
+
+    fn spawn(binary: &Path, args: &[std::ffi::OsString]) -> Child {
+        Command::new(binary)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {}: {e}", binary.display()))
+    }
+
+    /// Kills the validator with SIGKILL (no shutdown of any kind), after
+    /// noting the slot it had reached.
+    pub async fn kill(&mut self) {
+        let rpc = solana_rpc_client::nonblocking::rpc_client::RpcClient::new(self.url.clone());
+        self.reached = rpc.get_slot().await.unwrap_or(self.reached);
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts it again on the same ledger and ports, and waits until its
+    /// RPC answers past the slot it had reached before the kill (the ledger
+    /// replayed).
+    pub async fn restart(&mut self, timeout: Duration) {
+        self.child = Self::spawn(&self.binary, &self.args);
+        self.wait_ready(timeout).await;
     }
 
     async fn wait_ready(&mut self, timeout: Duration) {
@@ -93,8 +148,9 @@ impl TestValidator {
             if let Some(status) = self.child.try_wait().expect("validator status") {
                 panic!("solana-test-validator exited early ({status}); ledger log in {}", self.ledger.path().display());
             }
-            // Ready once it has produced a slot past genesis.
-            if rpc.get_slot().await.is_ok_and(|s| s > 1) {
+            // Ready once it has produced a slot past genesis and past any
+            // slot reached before a kill.
+            if rpc.get_slot().await.is_ok_and(|s| s > self.reached.max(1)) {
                 return;
             }
             assert!(started.elapsed() < timeout, "solana-test-validator not ready after {timeout:?}");

@@ -252,7 +252,7 @@ async fn builder_sources_claim_pro_rata_to_their_usage() {
                 &f.keys,
                 &b2.pubkey(),
                 &s1,
-                Some(pda::epoch_record(&f.keys.engine, 0)),
+                &[pda::epoch_record(&f.keys.engine, 0)],
                 &b2_tokens,
             )],
             &[&b2],
@@ -261,17 +261,17 @@ async fn builder_sources_claim_pro_rata_to_their_usage() {
         CoherenceError::NotBuilder,
     );
     assert_error(
-        h.send(&[ix::claim_source_rewards(&f.keys, &b1.pubkey(), &s1, None, &b1_tokens)], &[&b1]).await,
+        h.send(&[ix::claim_source_rewards(&f.keys, &b1.pubkey(), &s1, &[], &b1_tokens)], &[&b1]).await,
         CoherenceError::EpochRecordRequired,
     );
     let g1 = f.claim_source(&mut h, &b1, &s1, &b1_tokens).await.unwrap();
     assert_eq!(g1, r.builders_amount / 4);
     assert_error(f.claim_source(&mut h, &b1, &s1, &b1_tokens).await.map(|_| ()), CoherenceError::NothingToClaim);
 
-    // s2 keeps earning in epoch 1; its epoch-0 usage is settled on the way.
+    // s2 keeps earning in epoch 1, in its second slot (epoch 0 waits for a claim or a reuse).
     f.record(&mut h, &user, &tokens, 0, U, Some(s2)).await.unwrap();
     let src: Source = h.get(&s2).await;
-    assert_eq!((src.epoch, src.usage, src.claimable), (1, U, 3 * r.builders_amount / 4));
+    assert_eq!((src.epoch, src.usage, src.epoch_b, src.usage_b, src.claimable), (0, 3 * U, 1, U, 0));
     f.warp_to_epoch(&mut h, 2).await;
     f.close(&mut h, 1).await.unwrap();
     let r1 = f.record_of(&mut h, 1).await;

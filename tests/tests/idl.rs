@@ -54,7 +54,17 @@ fn committed_idl_is_current() {
             data: ix.discriminator.clone(),
         };
         assert!(coherence_sdk::compute::worst(&probe).is_some(), "{} has no measured compute budget", ix.name);
+        // And a shape the entrypoint checks: its account count, `program` last.
+        let shape = coherence::entrypoint::SHAPES.iter().find(|s| s.discriminator == ix.discriminator.as_slice());
+        let shape = shape.unwrap_or_else(|| panic!("{} has no shape in the entrypoint's table", ix.name));
+        assert_eq!(shape.accounts, ix.accounts.len(), "{}: declared accounts", ix.name);
+        let last = match ix.accounts.last() {
+            Some(IdlInstructionAccountItem::Single(a)) => a.name.as_str(),
+            _ => "",
+        };
+        assert_eq!(last, "program", "{}: the event CPI's program is the last declared account", ix.name);
     }
+    assert_eq!(idl.instructions.len(), coherence::entrypoint::SHAPES.len(), "one shape per instruction");
 }
 
 /// Anchor 1.2.2's IDL generator leaves the two accounts that `#[event_cpi]`
@@ -85,9 +95,14 @@ fn complete_event_cpi_accounts(mut idl: Idl) -> Idl {
 /// mint an engine is created for (`initialize_engine`; elsewhere the IDL
 /// relates `mint` to the engine).
 const CLIENT_CHOSEN: [&str; 4] = ["from", "destination", "payer_tokens", "mint"];
-/// Accounts that hold an epoch record under another name (the source's last
-/// epoch: `["epoch", engine, source.epoch]`).
-const EPOCH_RECORD_ALIASES: [&str; 1] = ["source_record"];
+/// Accounts that hold an epoch record under another name (a source's epochs:
+/// `["epoch", engine, source.epoch]`, `source.epoch_b`).
+const EPOCH_RECORD_ALIASES: [&str; 2] = ["source_record", "source_record_b"];
+/// Accounts fixed by another account of the same instruction, which the IDL
+/// must resolve in that instruction itself (seeds, a relation or an
+/// address), not only where the account is created: a client must not need
+/// to know where else to look.
+const RESOLVED_IN_PLACE: [&str; 3] = ["usage_escrow", "event_authority", "program"];
 
 /// Reads the committed IDL as a third-party client would.
 fn committed_idl() -> Value {
@@ -123,7 +138,10 @@ fn idl_derives_every_account_address() {
                 || account["relations"].as_array().is_some_and(|r| !r.is_empty())
                 || name == "token_program"
                 || CLIENT_CHOSEN.contains(&name);
-            if !derivable {
+            let in_place = account.get("pda").is_some()
+                || account.get("address").is_some()
+                || account["relations"].as_array().is_some_and(|r| !r.is_empty());
+            if !derivable || (RESOLVED_IN_PLACE.contains(&name) && !in_place) {
                 underivable.push(format!("{}.{name}", ix["name"].as_str().unwrap()));
             }
         }

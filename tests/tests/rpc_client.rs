@@ -59,3 +59,71 @@ async fn rpc_send_simulate_failure_and_account_listing() {
     assert!(others.is_empty());
     assert!(client.now().await.unwrap() > 0);
 }
+
+/// A client on the RPC path and the faults it will meet.
+async fn faulty_client(
+    h: &mut Harness,
+    f: &Fixture,
+    payer: &solana_keypair::Keypair,
+    tokens: anchor_lang::prelude::Pubkey,
+) -> (Client, std::sync::Arc<coherence_tests::rpc_mock::Faults>) {
+    let sender = BankSender::new(h.bank.ctx.banks_client.clone(), [f.keys.engine, tokens]);
+    let faults = sender.faults.clone();
+    let rpc = RpcClient::new_sender(sender, RpcClientConfig::with_commitment(CommitmentConfig::confirmed()));
+    (Client::rpc(RpcBackend::with_client(rpc, PriorityFee::None), payer.insecure_clone()), faults)
+}
+
+/// The node crashes right after accepting a payment: the client sees an
+/// RPC error, not the outcome. Its retry of the same intent checks the
+/// first signature before sending anything, finds it confirmed, and returns
+/// it: the payment is made once.
+#[tokio::test]
+async fn a_retry_after_a_lost_reply_returns_the_first_signature_and_pays_once() {
+    let mut h = Harness::new().await;
+    let f = Fixture::new(&mut h, TOKEN).await;
+    let (user, tokens) = f.user(&mut h, 10 * AMOUNT).await;
+    let (mut client, faults) = faulty_client(&mut h, &f, &user, tokens).await;
+    let pay = ix::record_usage(&f.keys, &user.pubkey(), &tokens, 0, AMOUNT, None, None);
+    faults.lose_next_reply.store(true, std::sync::atomic::Ordering::SeqCst);
+    let lost = client.send(std::slice::from_ref(&pay), &[]).await.unwrap_err();
+    assert!(matches!(lost, ClientError::Rpc(_)), "{lost}");
+    assert_eq!(h.balance(&tokens).await, 9 * AMOUNT, "the payment landed");
+    faults.down.store(false, std::sync::atomic::Ordering::SeqCst);
+    let retried = client.send(std::slice::from_ref(&pay), &[]).await.expect("retry");
+    let landed = faults.landed.lock().unwrap().clone();
+    assert_eq!(landed, vec![retried], "the retry returned the first signature and sent nothing new");
+    assert_eq!(h.balance(&tokens).await, 9 * AMOUNT, "paid once");
+    // A new payment of the same amount afterwards is a new intent: it pays.
+    client.send(std::slice::from_ref(&pay), &[]).await.expect("a second payment");
+    assert_eq!(h.balance(&tokens).await, 8 * AMOUNT);
+}
+
+/// The node crashes before accepting it: the retry sends the *same* signed
+/// transaction while its blockhash is valid (it lands once); once the
+/// blockhash has expired unseen, a retry builds a new one (the first can
+/// never land): either way the payment is made once.
+#[tokio::test]
+async fn a_retry_after_a_lost_send_resends_the_same_transaction_or_a_new_one_once_expired() {
+    let mut h = Harness::new().await;
+    let f = Fixture::new(&mut h, TOKEN).await;
+    let (user, tokens) = f.user(&mut h, 10 * AMOUNT).await;
+    let (mut client, faults) = faulty_client(&mut h, &f, &user, tokens).await;
+    let pay = ix::record_usage(&f.keys, &user.pubkey(), &tokens, 0, AMOUNT, None, None);
+    use std::sync::atomic::Ordering::SeqCst;
+    faults.lose_next_send.store(true, SeqCst);
+    assert!(client.send(std::slice::from_ref(&pay), &[]).await.is_err());
+    assert_eq!(h.balance(&tokens).await, 10 * AMOUNT, "nothing landed");
+    faults.down.store(false, SeqCst);
+    let signature = client.send(std::slice::from_ref(&pay), &[]).await.expect("retry");
+    assert_eq!(faults.landed.lock().unwrap().clone(), vec![signature.clone()]);
+    assert_eq!(h.balance(&tokens).await, 9 * AMOUNT, "paid once");
+
+    faults.lose_next_send.store(true, SeqCst);
+    assert!(client.send(std::slice::from_ref(&pay), &[]).await.is_err());
+    faults.down.store(false, SeqCst);
+    faults.block_height.store(1_000_001, SeqCst); // the lost one has expired
+    let fresh = client.send(std::slice::from_ref(&pay), &[]).await.expect("a new transaction");
+    assert_ne!(fresh, signature);
+    assert_eq!(faults.landed.lock().unwrap().len(), 2);
+    assert_eq!(h.balance(&tokens).await, 8 * AMOUNT, "each intent paid once");
+}

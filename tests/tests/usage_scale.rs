@@ -185,7 +185,7 @@ async fn version_1_shard_is_upgraded_in_place() {
     let (shard_key, escrow) = (pda::usage_shard(&f.keys.engine, 2), pda::usage_escrow(&f.keys.engine, 2));
     let mut shard: UsageShard = h.get(&shard_key).await;
     shard.version = 1;
-    shard.escrow = Pubkey::default();
+    shard.usage_escrow = Pubkey::default();
     h.overwrite(&shard_key, &shard).await;
     assert_eq!(h.balance(&escrow).await, 0);
     h.bank.ctx.set_account(&escrow, &solana_account::Account::default().into());
@@ -197,7 +197,11 @@ async fn version_1_shard_is_upgraded_in_place() {
     let events = h.send_events::<UsageShardInitialized>(&[ix::init_usage_shard(&f.keys, &payer, 2)], &[]).await;
     assert!(events[0].upgraded && events[0].escrow == escrow);
     let upgraded: UsageShard = h.get(&shard_key).await;
-    assert_eq!((upgraded.version, upgraded.escrow, upgraded.usage_of(0).usage), (2, escrow, U), "usage slots kept");
+    assert_eq!(
+        (upgraded.version, upgraded.usage_escrow, upgraded.usage_of(0).usage),
+        (2, escrow, U),
+        "usage slots kept"
+    );
     // Once upgraded, a second run is refused; payments and closes work.
     assert_error(
         h.send(&[ix::init_usage_shard(&f.keys, &payer, 2)], &[]).await,

@@ -337,8 +337,8 @@ async fn scenarios(client: &mut Client) {
     // it gets back is below what it burned.
     wait_until(client, record.closed_at + EPOCH as i64 + 1).await;
     client.send(&[ix::claim_rewards(&k, &me, &pos, &w.tokens, false)], &[]).await.expect("claim_rewards");
-    let settle = ops::source_record(client, &k, &source).await.expect("source record");
-    let claim = ix::claim_source_rewards(&k, &builder.pubkey(), &source, settle, &builder_tokens);
+    let records = ops::source_claim_records(client, &k, &source).await.expect("source records");
+    let claim = ix::claim_source_rewards(&k, &builder.pubkey(), &source, &records, &builder_tokens);
     client.send(&[claim], &[&builder]).await.expect("claim_source_rewards");
     // Double claim: the stream has ended, nothing more is owed.
     refused(

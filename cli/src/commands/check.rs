@@ -120,7 +120,8 @@ async fn simulate_findings(engine: &Engine, size: SimSize, out: &mut Vec<Finding
 
 pub async fn run(ctx: &mut Ctx, simulate: Option<SimSize>, vesting_threshold_bps: u16) -> CliResult {
     let (keys, engine) = ctx.engine().await?;
-    let facts = audit::gather(&mut ctx.client, &keys, engine, vesting_threshold_bps).await?;
+    let cranker = ctx.signer_key();
+    let facts = audit::gather(&mut ctx.client, &keys, engine, vesting_threshold_bps, cranker).await?;
     let mut findings = audit::assess(&facts);
     if let Some(size) = simulate {
         simulate_findings(&facts.engine, size, &mut findings).await?;

@@ -62,6 +62,9 @@ pub const ACCOUNT_VERSION: u8 = 1;
 /// (`Engine::upgrade` brings an older engine up in place).
 pub const ENGINE_VERSION: u8 = 3;
 
+/// Source layout version 2 holds a second epoch's usage (slot B).
+pub const SOURCE_VERSION: u8 = 2;
+
 /// Usage shard layout version 2 carries the escrow's address.
 pub const USAGE_SHARD_VERSION: u8 = 2;
 

@@ -175,4 +175,8 @@ pub enum CoherenceError {
     WrongVestingAccounts,
     #[msg("Every schedule is already counted in the time-only ledger")]
     TimeOnlyLedgerAlreadySynced,
+    #[msg("Instruction data must be exactly the discriminator and the instruction's arguments")]
+    InstructionDataLength,
+    #[msg("The event-CPI program account must be this program")]
+    EventProgramMismatch,
 }

@@ -42,6 +42,7 @@
 #![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
 pub mod constants;
+pub mod entrypoint;
 pub mod errors;
 pub mod events;
 pub mod instructions;
@@ -58,7 +59,8 @@ use solana_compiler_builtins as _;
 
 declare_id!("5YEr37ADsipUmgSzAaShRoesbTpCmDK9hjmbAUJ3mrQJ");
 
-#[cfg(not(feature = "no-entrypoint"))]
+// With the program's own entrypoint only (see `build.rs`).
+#[cfg(coherence_entrypoint)]
 solana_security_txt::security_txt! {
     name: "Coherence",
     project_url: "https://coherence.example/",
@@ -74,47 +76,74 @@ pub mod coherence {
 
     /// Genesis: create the engine for a mint and take over its mint authority.
     pub fn initialize_engine(ctx: Context<InitializeEngine>, args: InitEngineArgs) -> Result<()> {
-        InitializeEngine::initialize_engine(ctx, args)
+        crate::cu_mark!("cu: accounts read");
+        let result = InitializeEngine::initialize_engine(ctx, args);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// Authority: propose new parameters (applied after the timelock).
     pub fn propose_params(ctx: Context<ProposeParams>, params: Params) -> Result<()> {
-        ProposeParams::propose_params(ctx, params)
+        crate::cu_mark!("cu: accounts read");
+        let result = ProposeParams::propose_params(ctx, params);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// Authority: withdraw the pending parameter proposal.
     pub fn cancel_params(ctx: Context<CancelParams>) -> Result<()> {
-        CancelParams::cancel_params(ctx)
+        crate::cu_mark!("cu: accounts read");
+        let result = CancelParams::cancel_params(ctx);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// Anyone: apply pending parameters once their timelock has elapsed.
     pub fn apply_params(ctx: Context<ApplyParams>) -> Result<()> {
-        ApplyParams::apply_params(ctx)
+        crate::cu_mark!("cu: accounts read");
+        let result = ApplyParams::apply_params(ctx);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// Authority: name the next authority (step 1 of 2).
     pub fn propose_authority(ctx: Context<ProposeAuthority>, new_authority: Pubkey) -> Result<()> {
-        ProposeAuthority::propose_authority(ctx, new_authority)
+        crate::cu_mark!("cu: accounts read");
+        let result = ProposeAuthority::propose_authority(ctx, new_authority);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// Pending authority: take over (step 2 of 2).
     pub fn accept_authority(ctx: Context<AcceptAuthority>) -> Result<()> {
-        AcceptAuthority::accept_authority(ctx)
+        crate::cu_mark!("cu: accounts read");
+        let result = AcceptAuthority::accept_authority(ctx);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// Authority: pause or resume new stakes, usage and emission.
     pub fn set_pause(ctx: Context<SetPause>, paused: bool) -> Result<()> {
-        SetPause::set_pause(ctx, paused)
+        crate::cu_mark!("cu: accounts read");
+        let result = SetPause::set_pause(ctx, paused);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// Anyone: deposit tokens into the treasury.
     pub fn deposit_treasury(ctx: Context<DepositTreasury>, amount: u64) -> Result<()> {
-        DepositTreasury::deposit_treasury(ctx, amount)
+        crate::cu_mark!("cu: accounts read");
+        let result = DepositTreasury::deposit_treasury(ctx, amount);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// Authority: lower the time-only budget (never raise it, never below what is committed).
     pub fn lower_time_only_budget(ctx: Context<LowerTimeOnlyBudget>, budget: u64) -> Result<()> {
-        LowerTimeOnlyBudget::lower_time_only_budget(ctx, budget)
+        crate::cu_mark!("cu: accounts read");
+        let result = LowerTimeOnlyBudget::lower_time_only_budget(ctx, budget);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// Authority: fund a vesting schedule from the treasury.
@@ -123,73 +152,115 @@ pub mod coherence {
     /// usage shards `["usage", engine, [i]]`, all of them in index order (the
     /// usage already paid into open epochs is excluded from its `U`).
     pub fn create_vesting(ctx: Context<CreateVesting>, args: CreateVestingArgs) -> Result<()> {
-        CreateVesting::create_vesting(ctx, args)
+        crate::cu_mark!("cu: accounts read");
+        let result = CreateVesting::create_vesting(ctx, args);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// Beneficiary: claim vested tokens (never paused).
     pub fn claim_vesting(ctx: Context<ClaimVesting>) -> Result<()> {
-        ClaimVesting::claim_vesting(ctx)
+        crate::cu_mark!("cu: accounts read");
+        let result = ClaimVesting::claim_vesting(ctx);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// Authority: revoke a revocable schedule; the unvested part returns to the treasury.
     pub fn revoke_vesting(ctx: Context<RevokeVesting>) -> Result<()> {
-        RevokeVesting::revoke_vesting(ctx)
+        crate::cu_mark!("cu: accounts read");
+        let result = RevokeVesting::revoke_vesting(ctx);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// Beneficiary: hand the schedule to a new beneficiary.
     pub fn transfer_vesting(ctx: Context<TransferVesting>, new_beneficiary: Pubkey) -> Result<()> {
-        TransferVesting::transfer_vesting(ctx, new_beneficiary)
+        crate::cu_mark!("cu: accounts read");
+        let result = TransferVesting::transfer_vesting(ctx, new_beneficiary);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// Beneficiary: close a schedule that owes nothing more (rent back).
     pub fn close_vesting(ctx: Context<CloseVesting>) -> Result<()> {
-        CloseVesting::close_vesting(ctx)
+        crate::cu_mark!("cu: accounts read");
+        let result = CloseVesting::close_vesting(ctx);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// Owner: lock tokens in a new position with a constant lock.
     pub fn open_position(ctx: Context<OpenPosition>, id: u64, amount: u64, lock_secs: u64) -> Result<()> {
-        OpenPosition::open_position(ctx, id, amount, lock_secs)
+        crate::cu_mark!("cu: accounts read");
+        let result = OpenPosition::open_position(ctx, id, amount, lock_secs);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// Owner: add principal to a locked position.
     pub fn add_to_position(ctx: Context<AddToPosition>, amount: u64) -> Result<()> {
-        AddToPosition::add_to_position(ctx, amount)
+        crate::cu_mark!("cu: accounts read");
+        let result = AddToPosition::add_to_position(ctx, amount);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// Owner: lengthen a locked position's lock.
     pub fn extend_lock(ctx: Context<ExtendLock>, lock_secs: u64) -> Result<()> {
-        ExtendLock::extend_lock(ctx, lock_secs)
+        crate::cu_mark!("cu: accounts read");
+        let result = ExtendLock::extend_lock(ctx, lock_secs);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// Owner: start unbonding (weight 0 from now; withdrawable after the lock).
     pub fn start_unbond(ctx: Context<StartUnbond>) -> Result<()> {
-        StartUnbond::start_unbond(ctx)
+        crate::cu_mark!("cu: accounts read");
+        let result = StartUnbond::start_unbond(ctx);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// Owner: withdraw an unbonded position's principal (never paused).
     pub fn withdraw(ctx: Context<Withdraw>) -> Result<()> {
-        Withdraw::withdraw(ctx)
+        crate::cu_mark!("cu: accounts read");
+        let result = Withdraw::withdraw(ctx);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// Owner: claim earned rewards, or restake them (claiming is never paused).
     pub fn claim_rewards(ctx: Context<ClaimRewards>, restake: bool) -> Result<()> {
-        ClaimRewards::claim_rewards(ctx, restake)
+        crate::cu_mark!("cu: accounts read");
+        let result = ClaimRewards::claim_rewards(ctx, restake);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// Owner: close an empty position (rent back).
     pub fn close_position(ctx: Context<ClosePosition>) -> Result<()> {
-        ClosePosition::close_position(ctx)
+        crate::cu_mark!("cu: accounts read");
+        let result = ClosePosition::close_position(ctx);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// Anyone: add tokens to the stakers' reward stream.
     pub fn fund_rewards(ctx: Context<FundRewards>, amount: u64) -> Result<()> {
-        FundRewards::fund_rewards(ctx, amount)
+        crate::cu_mark!("cu: accounts read");
+        let result = FundRewards::fund_rewards(ctx, amount);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// Anyone: create usage shard `shard` and its escrow (all shards must exist
     /// before epochs close); on a version-1 shard, adds the escrow.
     pub fn init_usage_shard(ctx: Context<InitUsageShard>, shard: u8) -> Result<()> {
-        InitUsageShard::init_usage_shard(ctx, shard)
+        crate::cu_mark!("cu: accounts read");
+        let result = InitUsageShard::init_usage_shard(ctx, shard);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// User: pay tokens for the service into the shard's escrow (burned when
@@ -199,7 +270,10 @@ pub mod coherence {
     /// `["usage", engine, [shard]]` with `shard < engine.usage_shards`
     /// (payers spread over shards to avoid write-lock contention).
     pub fn record_usage(ctx: Context<RecordUsage>, amount: u64) -> Result<()> {
-        RecordUsage::record_usage(ctx, amount)
+        crate::cu_mark!("cu: accounts read");
+        let result = RecordUsage::record_usage(ctx, amount);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// Anyone: close an ended epoch (in order, once) and mint its usage-gated emission.
@@ -210,13 +284,19 @@ pub mod coherence {
     /// escrow token account in the same order, `["usage_escrow", engine, [i]]`
     /// (writable: every escrow is burned in full).
     pub fn close_epoch<'info>(ctx: Context<'info, CloseEpoch<'info>>, epoch: u64) -> Result<()> {
-        CloseEpoch::close_epoch(ctx, epoch)
+        crate::cu_mark!("cu: accounts read");
+        let result = CloseEpoch::close_epoch(ctx, epoch);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// Anyone: expire a usage-gated schedule after `end + grace_secs`; its
     /// unvested part returns to the treasury, its vested part stays claimable.
     pub fn expire_vesting(ctx: Context<ExpireVesting>) -> Result<()> {
-        ExpireVesting::expire_vesting(ctx)
+        crate::cu_mark!("cu: accounts read");
+        let result = ExpireVesting::expire_vesting(ctx);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// Anyone: count an older engine's schedules into its time-only ledger.
@@ -225,16 +305,25 @@ pub mod coherence {
     /// `engine.time_only_scanned` on, in id order (a closed one as its empty
     /// address); resumable over several transactions.
     pub fn sync_time_only_budget<'info>(ctx: Context<'info, SyncTimeOnlyBudget<'info>>) -> Result<()> {
-        SyncTimeOnlyBudget::sync_time_only_budget(ctx)
+        crate::cu_mark!("cu: accounts read");
+        let result = SyncTimeOnlyBudget::sync_time_only_budget(ctx);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// Builder: register a usage source.
     pub fn register_source(ctx: Context<RegisterSource>) -> Result<()> {
-        RegisterSource::register_source(ctx)
+        crate::cu_mark!("cu: accounts read");
+        let result = RegisterSource::register_source(ctx);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 
     /// Builder: claim the source's share of builders' pools (never paused).
     pub fn claim_source_rewards(ctx: Context<ClaimSourceRewards>) -> Result<()> {
-        ClaimSourceRewards::claim_source_rewards(ctx)
+        crate::cu_mark!("cu: accounts read");
+        let result = ClaimSourceRewards::claim_source_rewards(ctx);
+        crate::cu_mark!("cu: handler done");
+        result
     }
 }

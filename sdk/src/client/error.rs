@@ -96,7 +96,10 @@ impl core::fmt::Display for ClientError {
             ClientError::Program { error, .. } => {
                 write!(f, "{} ({}): {}", error.name(), 6000 + *error as u32, error)
             }
-            ClientError::Anchor { code, .. } => write!(f, "Anchor constraint error {code}"),
+            ClientError::Anchor { code, .. } => match crate::error::anchor_error_name(*code) {
+                Some(name) => write!(f, "{name} ({code}): refused by an Anchor account or instruction check"),
+                None => write!(f, "Anchor error {code}"),
+            },
             ClientError::Transaction { error, .. } => write!(f, "transaction failed: {error}"),
             ClientError::Rpc(e) => write!(f, "RPC error: {e}"),
             ClientError::Expired => write!(f, "blockhash expired before confirmation"),

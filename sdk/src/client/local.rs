@@ -24,7 +24,7 @@ use std::path::Path;
 fn coherence_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
     // SAFETY: only unifies the slice's lifetime with Anchor's single 'info lifetime.
     let accounts = unsafe { core::mem::transmute::<&[AccountInfo<'_>], &[AccountInfo<'_>]>(accounts) };
-    coherence::entry(program_id, accounts, data)
+    coherence::entrypoint::process_instruction(program_id, accounts, data)
 }
 
 /// Compute-unit limit of local transactions, minus a per-call nonce below
@@ -36,6 +36,13 @@ const NONCE_SPAN: u32 = 100_000;
 /// stall: the fee payer is written by each, and 24 × 400k CU stays under the
 /// 12M CU a block allows per writable account.
 const TXS_PER_SLOT: u32 = 24;
+/// The test bank registers a blockhash every few milliseconds of wall time
+/// and forgets it after 300 (about two seconds); on a young bank, one older
+/// than 150 even stops the bank (its "last valid height" underflows). So
+/// the next transaction takes a new blockhash once the last is this old.
+const BLOCKHASH_MAX_AGE: std::time::Duration = std::time::Duration::from_millis(400);
+/// Sends of one transaction whose blockhash expired before the bank saw it.
+const BLOCKHASH_RETRIES: usize = 3;
 /// Lamports given to a wallet the local ledger has never seen.
 pub const LOCAL_AIRDROP: u64 = 1_000_000_000_000;
 
@@ -131,6 +138,8 @@ pub struct LocalBank {
     pub ctx: ProgramTestContext,
     known: BTreeSet<Pubkey>,
     nonce: u32,
+    /// When `ctx.last_blockhash` was taken from the bank.
+    blockhash_at: std::time::Instant,
 }
 
 impl LocalBank {
@@ -188,7 +197,7 @@ impl LocalBank {
             known.insert(wallet);
         }
         let ctx = pt.start_with_context().await;
-        let mut bank = LocalBank { ctx, known, nonce: 1 };
+        let mut bank = LocalBank { ctx, known, nonce: 1, blockhash_at: std::time::Instant::now() };
         if state.unix_time != 0 {
             bank.warp_to(state.unix_time).await?;
         }
@@ -256,8 +265,17 @@ impl LocalBank {
     async fn before_send(&mut self, ixs: &[Instruction]) -> ClientResult<()> {
         if self.nonce.is_multiple_of(TXS_PER_SLOT) {
             self.next_slot().await?;
+        } else if self.blockhash_at.elapsed() > BLOCKHASH_MAX_AGE {
+            self.fresh_blockhash().await?;
         }
         self.remember(ixs);
+        Ok(())
+    }
+
+    /// Takes the bank's latest blockhash for the next transactions.
+    async fn fresh_blockhash(&mut self) -> ClientResult<()> {
+        self.ctx.last_blockhash = self.ctx.banks_client.get_latest_blockhash().await.map_err(Self::map_err)?;
+        self.blockhash_at = std::time::Instant::now();
         Ok(())
     }
 
@@ -273,16 +291,42 @@ impl LocalBank {
         self.transaction(ixs, signers).map_err(io)
     }
 
+    /// [`LocalBank::prepare`] as a v0 transaction against `tables`
+    /// (`signers[0]` pays): for tests that process it themselves.
+    pub async fn prepare_v0(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+        tables: &[AddressLookupTableAccount],
+    ) -> Result<VersionedTransaction, BanksClientError> {
+        let io = |e: ClientError| BanksClientError::Io(std::io::Error::other(e.to_string()));
+        self.before_send(ixs).await.map_err(io)?;
+        self.transaction_v0(ixs, signers, tables).map_err(io)
+    }
+
     /// Processes `tx`. A failed transaction commits nothing but its fee:
     /// `replay` rebuilds it (same instructions, new signature) to simulate
     /// it for the program logs the error then carries.
+    ///
+    /// A transaction refused for a blockhash the bank no longer knows was
+    /// not processed: it is rebuilt with a fresh blockhash and sent again
+    /// (up to [`BLOCKHASH_RETRIES`] times).
     async fn submit(
         &mut self,
-        tx: VersionedTransaction,
-        replay: impl FnOnce(&mut Self) -> ClientResult<VersionedTransaction>,
+        mut tx: VersionedTransaction,
+        replay: impl Fn(&mut Self) -> ClientResult<VersionedTransaction>,
     ) -> ClientResult<String> {
+        let mut result = self.ctx.banks_client.process_transaction(tx.clone()).await;
+        for _ in 0..BLOCKHASH_RETRIES {
+            if !matches!(&result, Err(e) if Self::expired(e)) {
+                break;
+            }
+            self.fresh_blockhash().await?;
+            tx = replay(self)?;
+            result = self.ctx.banks_client.process_transaction(tx.clone()).await;
+        }
         let signature = tx.signatures[0].to_string();
-        if let Err(e) = self.ctx.banks_client.process_transaction(tx).await {
+        if let Err(e) = result {
             let replay = replay(self)?;
             if let Ok(sim) = self.ctx.banks_client.simulate_transaction(replay).await {
                 if let (Err(err), Some(details)) = (sim.result.unwrap_or(Ok(())), sim.simulation_details) {
@@ -298,6 +342,17 @@ impl LocalBank {
     pub async fn process(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<(), BanksClientError> {
         let tx = self.prepare(ixs, signers).await?;
         self.ctx.banks_client.process_transaction(tx).await
+    }
+
+    /// Whether the bank refused a transaction for its blockhash.
+    fn expired(e: &BanksClientError) -> bool {
+        use solana_transaction_error::TransactionError::BlockhashNotFound;
+        match e {
+            BanksClientError::TransactionError(err) | BanksClientError::SimulationError { err, .. } => {
+                *err == BlockhashNotFound
+            }
+            _ => false,
+        }
     }
 
     fn map_err(e: BanksClientError) -> ClientError {
@@ -457,8 +512,16 @@ impl LocalBank {
         let clock = self.clock().await?;
         self.ctx.warp_to_slot(clock.slot + 1).map_err(|e| ClientError::Rpc(format!("{e:?}")))?;
         self.warp_to(clock.unix_timestamp).await?;
-        self.ctx.last_blockhash = self.ctx.banks_client.get_latest_blockhash().await.map_err(Self::map_err)?;
-        Ok(())
+        self.fresh_blockhash().await
+    }
+
+    /// Moves `n` slots ahead at once, keeping the Clock's unix time (e.g.
+    /// past an address lookup table's deactivation cool-down).
+    pub async fn skip_slots(&mut self, n: u64) -> ClientResult<()> {
+        let clock = self.clock().await?;
+        self.ctx.warp_to_slot(clock.slot + n.max(1)).map_err(|e| ClientError::Rpc(format!("{e:?}")))?;
+        self.warp_to(clock.unix_timestamp).await?;
+        self.fresh_blockhash().await
     }
 
     /// Scans the accounts this ledger knows (BanksClient has no

@@ -169,7 +169,7 @@ impl Client {
     /// A recent slot for `create_lookup_table`.
     pub async fn recent_slot(&mut self) -> ClientResult<u64> {
         match &mut self.backend {
-            Backend::Rpc(rpc) => rpc.slot().await,
+            Backend::Rpc(rpc) => rpc.recent_slot().await,
             #[cfg(feature = "local")]
             Backend::Local(bank) => bank.recent_slot().await,
         }
@@ -191,6 +191,11 @@ impl Client {
     /// Remembers `table` as `engine`'s lookup table (e.g. from a deployment file).
     pub fn set_lookup_table(&mut self, engine: Pubkey, table: Pubkey) {
         self.tables.insert(engine, table);
+    }
+
+    /// Forgets `engine`'s lookup table (deactivated, closed or incomplete).
+    pub fn forget_lookup_table(&mut self, engine: &Pubkey) {
+        self.tables.remove(engine);
     }
 
     /// The lookup table this client knows for `engine`, if any.

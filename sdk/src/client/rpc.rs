@@ -43,6 +43,36 @@ pub struct RpcBackend {
     fee: PriorityFee,
     /// How often to resend while waiting for confirmation.
     resend_every: Duration,
+    /// Transactions sent whose outcome this client did not see (the RPC
+    /// failed before confirmation), by intent: the next send of the same
+    /// instructions by the same signers checks them first (see
+    /// [`RpcBackend::send_with_tables`]), so a retry never pays twice.
+    in_flight: std::collections::HashMap<Vec<u8>, InFlight>,
+}
+
+/// A sent transaction whose outcome is not known yet.
+#[derive(Clone)]
+struct InFlight {
+    tx: VersionedTransaction,
+    /// Last block height at which it can still land.
+    last_valid: u64,
+}
+
+/// What a retry is: the same instructions (programs, accounts, data), the
+/// same signers and the same lookup tables.
+fn intent(ixs: &[Instruction], signers: &[&Keypair], tables: &[AddressLookupTableAccount]) -> Vec<u8> {
+    let mut parts: Vec<Vec<u8>> = Vec::new();
+    for ix in ixs {
+        parts.push(ix.program_id.to_bytes().to_vec());
+        for m in &ix.accounts {
+            parts.push([m.pubkey.to_bytes().as_slice(), &[u8::from(m.is_signer), u8::from(m.is_writable)]].concat());
+        }
+        parts.push(ix.data.clone());
+    }
+    parts.extend(signers.iter().map(|k| solana_signer::Signer::pubkey(*k).to_bytes().to_vec()));
+    parts.extend(tables.iter().map(|t| t.key.to_bytes().to_vec()));
+    // Length-prefixed, so that no two intents concatenate alike.
+    parts.iter().flat_map(|p| (p.len() as u32).to_le_bytes().into_iter().chain(p.iter().copied())).collect()
 }
 
 impl RpcBackend {
@@ -65,7 +95,7 @@ impl RpcBackend {
     /// let rpc = RpcBackend::with_client(RpcClient::new("http://127.0.0.1:8899".into()), PriorityFee::Fixed(1));
     /// ```
     pub fn with_client(client: RpcClient, fee: PriorityFee) -> Self {
-        RpcBackend { client, fee, resend_every: Duration::from_millis(2_000) }
+        RpcBackend { client, fee, resend_every: Duration::from_millis(2_000), in_flight: Default::default() }
     }
 
     /// The RPC URL.
@@ -73,8 +103,15 @@ impl RpcBackend {
         self.client.url()
     }
 
+    /// An RPC failure as one readable line. The RPC client reports a node it
+    /// cannot reach as "AccountNotFound: pubkey=…: error sending request for
+    /// url (…)" when reading an account; that is said as what it is.
     fn rpc_err(e: impl std::fmt::Display) -> ClientError {
-        ClientError::Rpc(e.to_string())
+        let text = e.to_string();
+        match text.find("error sending request for url") {
+            Some(at) => ClientError::Rpc(format!("the RPC node is unreachable ({})", &text[at..])),
+            None => ClientError::Rpc(text),
+        }
     }
 
     fn message(
@@ -170,12 +207,41 @@ impl RpcBackend {
     }
 
     /// [`RpcBackend::send`] with a v0 message compiled against `tables`.
+    ///
+    /// A retry never pays twice: when an earlier send of the same intent
+    /// (same instructions, signers and tables) failed on the RPC before its
+    /// outcome was seen, its signature is checked first — confirmed: that
+    /// signature is returned and nothing is sent; failed on-chain: its error;
+    /// unknown but its blockhash still valid: the same signed transaction is
+    /// sent again and awaited. Only once it has expired unseen is a new
+    /// transaction built.
     pub async fn send_with_tables(
         &mut self,
         ixs: &[Instruction],
         signers: &[&Keypair],
         tables: &[AddressLookupTableAccount],
     ) -> ClientResult<String> {
+        let key = intent(ixs, signers, tables);
+        if let Some(earlier) = self.in_flight.get(&key).cloned() {
+            let signature = earlier.tx.signatures[0];
+            let status = self.client.get_signature_statuses(&[signature]).await.map_err(Self::rpc_err)?.value;
+            match status.into_iter().next().flatten() {
+                Some(s) if s.err.is_some() || s.satisfies_commitment(self.client.commitment()) => {
+                    self.in_flight.remove(&key);
+                    return match s.err {
+                        Some(err) => Err(ClientError::from_transaction(err, vec![])),
+                        None => Ok(signature.to_string()),
+                    };
+                }
+                _ => {
+                    let height = self.client.get_block_height().await.map_err(Self::rpc_err)?;
+                    if height <= earlier.last_valid {
+                        return self.confirm(key, earlier).await;
+                    }
+                    self.in_flight.remove(&key); // expired unseen: it never landed
+                }
+            }
+        }
         let units = self.simulate_with_tables(ixs, signers, tables).await?;
         let price = self.price(ixs).await?;
         let payer = signers.first().ok_or_else(|| ClientError::Rpc("no payer".into()))?;
@@ -188,33 +254,60 @@ impl RpcBackend {
         let message =
             Self::message(ixs, &solana_signer::Signer::pubkey(*payer), Some(limit), price, blockhash, tables)?;
         let tx = VersionedTransaction::try_new(message, signers).map_err(Self::rpc_err)?;
-        let signature = tx.signatures[0];
+        let earlier = InFlight { tx, last_valid };
+        self.in_flight.insert(key.clone(), earlier.clone());
+        self.confirm(key, earlier).await
+    }
+
+    /// Sends `sent.tx` (again) and waits for its outcome, resending until it
+    /// is confirmed or its blockhash expires. The intent stays in flight
+    /// only when the RPC failed before the outcome was seen.
+    async fn confirm(&mut self, key: Vec<u8>, sent: InFlight) -> ClientResult<String> {
+        let signature = sent.tx.signatures[0];
         let config = RpcSendTransactionConfig { skip_preflight: true, max_retries: Some(0), ..Default::default() };
-        loop {
-            self.client.send_transaction_with_config(&tx, config).await.map_err(Self::rpc_err)?;
+        let outcome = loop {
+            if let Err(e) = self.client.send_transaction_with_config(&sent.tx, config).await {
+                return Err(Self::rpc_err(e));
+            }
             let deadline = tokio::time::Instant::now() + self.resend_every;
+            let mut seen = None;
             while tokio::time::Instant::now() < deadline {
                 let statuses = self.client.get_signature_statuses(&[signature]).await.map_err(Self::rpc_err)?.value;
                 if let Some(Some(status)) = statuses.first() {
                     if let Some(err) = &status.err {
-                        return Err(ClientError::from_transaction(err.clone(), vec![]));
+                        seen = Some(Err(ClientError::from_transaction(err.clone(), vec![])));
+                        break;
                     }
                     if status.satisfies_commitment(self.client.commitment()) {
-                        return Ok(signature.to_string());
+                        seen = Some(Ok(signature.to_string()));
+                        break;
                     }
                 }
                 tokio::time::sleep(Duration::from_millis(400)).await;
             }
-            let height = self.client.get_block_height().await.map_err(Self::rpc_err)?;
-            if height > last_valid {
-                return Err(ClientError::Expired);
+            if let Some(outcome) = seen {
+                break outcome;
             }
-        }
+            let height = self.client.get_block_height().await.map_err(Self::rpc_err)?;
+            if height > sent.last_valid {
+                break Err(ClientError::Expired);
+            }
+        };
+        self.in_flight.remove(&key);
+        outcome
     }
 
     /// The cluster's current slot at the client's commitment.
     pub async fn slot(&mut self) -> ClientResult<u64> {
         self.client.get_slot().await.map_err(Self::rpc_err)
+    }
+
+    /// A slot every bank lists in its `SlotHashes` (what
+    /// `create_lookup_table` needs): the finalized slot. A confirmed slot can
+    /// be the very bank a transaction runs in, whose `SlotHashes` holds only
+    /// its ancestors ("… is not a recent slot" with fast slots).
+    pub async fn recent_slot(&mut self) -> ClientResult<u64> {
+        self.client.get_slot_with_commitment(CommitmentConfig::finalized()).await.map_err(Self::rpc_err)
     }
 
     /// Waits (polling) until the cluster is past `slot`.

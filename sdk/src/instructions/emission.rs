@@ -133,20 +133,22 @@ pub fn register_source(keys: &EngineKeys, builder: &Pubkey, id: u64) -> Instruct
     )
 }
 
-/// Builder claims `source`'s rewards into `destination`.
+/// Builder claims `source`'s rewards into `destination`, settling first the
+/// closed epochs it still holds usage of: `records` are their epoch records
+/// (at most two; `coherence_sdk::ops::source_claim_records` finds them).
 ///
 /// ```
 /// # use anchor_lang::prelude::Pubkey;
 /// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
 /// # let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
-/// let ix = coherence_sdk::instructions::claim_source_rewards(&keys, &a, &coherence_sdk::pda::source(&keys.engine, 0), None, &b);
+/// let ix = coherence_sdk::instructions::claim_source_rewards(&keys, &a, &coherence_sdk::pda::source(&keys.engine, 0), &[], &b);
 /// assert_eq!(ix.program_id, coherence::ID);
 /// ```
 pub fn claim_source_rewards(
     keys: &EngineKeys,
     builder: &Pubkey,
     source: &Pubkey,
-    source_record: Option<Pubkey>,
+    records: &[Pubkey],
     destination: &Pubkey,
 ) -> Instruction {
     build(
@@ -154,7 +156,8 @@ pub fn claim_source_rewards(
             builder: *builder,
             engine: keys.engine,
             source: *source,
-            source_record,
+            source_record: records.first().copied(),
+            source_record_b: records.get(1).copied(),
             mint: keys.mint,
             builder_vault: keys.builder_vault,
             destination: *destination,

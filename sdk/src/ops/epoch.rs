@@ -70,24 +70,53 @@ pub async fn close_epoch(client: &mut Client, keys: &EngineKeys, epoch: u64, sha
     client.send_with_tables(&[ix::close_epoch(keys, &payer, epoch, shards)], &[], &tables).await
 }
 
-/// The tables `close_epoch` is sent with: the engine's known table when
-/// the client has one; none (a legacy transaction) when that fits; else a
-/// new table, created now.
+/// The tables `close_epoch` is sent with: the engine's known table when it
+/// is active and holds every address; none (a legacy transaction) when that
+/// fits; else a new table, created (and frozen) now. A known table that was
+/// deactivated, closed, or does not cover the engine is forgotten, never
+/// used: its authority must not be able to switch the crank off.
 async fn close_tables(
     client: &mut Client,
     keys: &EngineKeys,
     shards: u8,
 ) -> ClientResult<Vec<lookup::AddressLookupTableAccount>> {
-    if client.lookup_table(&keys.engine).is_none() && shards <= lookup::LEGACY_MAX_SHARDS {
+    if let Some(table) = usable_table(client, keys, shards).await? {
+        return Ok(vec![table]);
+    }
+    if shards <= lookup::LEGACY_MAX_SHARDS {
         return Ok(vec![]);
     }
     Ok(vec![ensure_lookup_table(client, keys, shards).await?])
 }
 
+/// The engine's known table if it is usable for `close_epoch` (active, and
+/// holding every address); a known table that is not is forgotten.
+async fn usable_table(
+    client: &mut Client,
+    keys: &EngineKeys,
+    shards: u8,
+) -> ClientResult<Option<lookup::AddressLookupTableAccount>> {
+    let Some(key) = client.lookup_table(&keys.engine) else { return Ok(None) };
+    let state = match client.account(&key).await? {
+        Some(account) if account.owner == lookup::PROGRAM_ID => lookup::decode_state(key, &account.data).ok(),
+        _ => None,
+    };
+    match state {
+        Some(t) if t.is_active() && lookup::covers(&t.account, &lookup::close_epoch_addresses(keys, shards)) => {
+            Ok(Some(t.account))
+        }
+        _ => {
+            client.forget_lookup_table(&keys.engine);
+            Ok(None)
+        }
+    }
+}
+
 /// The engine's lookup table for `close_epoch`: the one the client knows
-/// for it if that holds every needed address, else a new one — created,
-/// filled, activated (one slot later) and remembered by the client. Save
-/// its address (`Client::lookup_table`) to reuse it.
+/// for it if that is active and holds every needed address, else a new one
+/// — created, filled, **frozen** (so that no key can deactivate it, see
+/// [`lookup::freeze_ix`]), activated (one slot later) and remembered by the
+/// client. Save its address (`Client::lookup_table`) to reuse it.
 ///
 /// ```no_run
 /// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys) -> coherence_sdk::client::ClientResult<()> {
@@ -100,18 +129,16 @@ pub async fn ensure_lookup_table(
     keys: &EngineKeys,
     shards: u8,
 ) -> ClientResult<lookup::AddressLookupTableAccount> {
-    let needed = lookup::close_epoch_addresses(keys, shards);
-    if let Some(key) = client.lookup_table(&keys.engine) {
-        if let Some(account) = client.account(&key).await? {
-            let table = lookup::decode(key, &account.data)?;
-            if lookup::covers(&table, &needed) {
-                return Ok(table);
-            }
-        }
+    if let Some(table) = usable_table(client, keys, shards).await? {
+        return Ok(table);
     }
+    let needed = lookup::close_epoch_addresses(keys, shards);
     let me = client.payer().pubkey();
     let slot = client.recent_slot().await?;
-    let (key, txs) = lookup::create_txs(&me, slot, &needed);
+    let (key, mut txs) = lookup::create_txs(&me, slot, &needed);
+    if let Some(last) = txs.last_mut() {
+        last.push(lookup::freeze_ix(&key, &me));
+    }
     for tx in txs {
         client.send(&tx, &[]).await?;
     }

@@ -10,9 +10,10 @@ use coherence::state::{Engine, Source};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-/// The epoch record a source's pending usage must be settled with: its last
-/// epoch's record, once that epoch is closed (before that there is nothing
-/// to settle with, and the program answers `SourceEpochNotClosed`).
+/// The epoch record to pass with a payment through `source`: that of the
+/// source's older epoch when it holds usage of two (a payment that lands in
+/// a third epoch reuses that slot and settles it; any other payment ignores
+/// the record, so passing it early is harmless).
 ///
 /// ```no_run
 /// # use anchor_lang::prelude::Pubkey;
@@ -22,8 +23,26 @@ use solana_signer::Signer;
 /// ```
 pub async fn source_record(client: &mut Client, keys: &EngineKeys, source: &Pubkey) -> ClientResult<Option<Pubkey>> {
     let src: Source = client.get(source).await?;
+    Ok(src.record_for_payment().map(|epoch| pda::epoch_record(&keys.engine, epoch)))
+}
+
+/// The epoch records a claim of `source`'s rewards needs: those of the
+/// closed epochs it still holds usage of (none, one or two).
+///
+/// ```no_run
+/// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys) -> coherence_sdk::client::ClientResult<()> {
+/// let records = coherence_sdk::ops::source_claim_records(client, &keys, &coherence_sdk::pda::source(&keys.engine, 0)).await?;
+/// assert!(records.len() <= 2);
+/// # Ok(()) }
+/// ```
+pub async fn source_claim_records(
+    client: &mut Client,
+    keys: &EngineKeys,
+    source: &Pubkey,
+) -> ClientResult<Vec<Pubkey>> {
+    let src: Source = client.get(source).await?;
     let next_epoch = client.get::<Engine>(&keys.engine).await?.next_epoch;
-    Ok(src.settles_with(next_epoch).map(|epoch| pda::epoch_record(&keys.engine, epoch)))
+    Ok(src.settles_with(next_epoch).map(|epoch| pda::epoch_record(&keys.engine, epoch)).collect())
 }
 
 /// The instructions that pay `amount` from `payer`'s token account as usage
@@ -84,7 +103,7 @@ pub async fn record_usage(
 
 /// The instructions that claim source `source`'s builder rewards into the
 /// builder's associated token account (created if missing), settling the
-/// source's last epoch first when it is due.
+/// closed epochs it still holds first.
 ///
 /// ```no_run
 /// # async fn demo(client: &mut coherence_sdk::Client, keys: coherence_sdk::EngineKeys) -> coherence_sdk::client::ClientResult<()> {
@@ -99,10 +118,10 @@ pub async fn claim_source_rewards_ixs(
     builder: &Pubkey,
     source: &Pubkey,
 ) -> ClientResult<Vec<Instruction>> {
-    let record = source_record(client, keys, source).await?;
+    let records = source_claim_records(client, keys, source).await?;
     let payer = client.payer().pubkey();
     Ok(vec![
         create_ata_ix(keys, &payer, builder),
-        ix::claim_source_rewards(keys, builder, source, record, &ata(keys, builder)),
+        ix::claim_source_rewards(keys, builder, source, &records, &ata(keys, builder)),
     ])
 }

@@ -1,8 +1,8 @@
 //! `coherence epoch close|show` and `coherence crank`.
 
 use crate::amount;
-use crate::context::{Ctx, Tx};
-use crate::error::{CliError, CliResult};
+use crate::context::Ctx;
+use crate::error::CliResult;
 use clap::Subcommand;
 use coherence::state::EpochRecord;
 use coherence_sdk::{instructions as ix, ops, pda};
@@ -32,6 +32,7 @@ pub async fn run(ctx: &mut Ctx, cmd: EpochCmd) -> CliResult {
             let before = ctx.client.lookup_table(&keys.engine);
             ops::close_epoch(&mut ctx.client, &keys, epoch, engine.usage_shards).await?;
             let (table_text, table) = new_table(ctx, &keys.engine, before);
+            ctx.remember_lookup_table()?;
             let r: EpochRecord = ctx.client.get(&pda::epoch_record(&keys.engine, epoch)).await?;
             ctx.out(
                 format!("epoch {epoch}: usage {} gate {} emission {}{table_text}", fmt(r.usage), if r.gate_passed { "passed" } else { "failed" }, fmt(r.emission)),
@@ -72,47 +73,6 @@ pub async fn run(ctx: &mut Ctx, cmd: EpochCmd) -> CliResult {
     Ok(())
 }
 
-/// Closes every ended epoch; with `watch`, again every `interval` seconds.
-/// `--print-tx` prints one `close_epoch` per ended epoch, once: watching
-/// would print the same messages forever, since nothing gets closed.
-pub async fn crank(ctx: &mut Ctx, watch: bool, interval: u64) -> CliResult {
-    if watch && ctx.print_tx() {
-        return Err(CliError::Input(
-            "--watch cannot be combined with --print-tx: print the due epochs once, without --watch".into(),
-        ));
-    }
-    let (keys, engine) = ctx.engine().await?;
-    if ctx.print_tx() {
-        let now = ctx.client.now().await?;
-        let payer = ctx.signer_key();
-        let txs = ops::due_closes(&keys, &engine, &payer, now)
-            .into_iter()
-            .map(|(epoch, close)| Tx::new(format!("close epoch {epoch}"), vec![close]))
-            .collect();
-        ctx.write_all("close every ended epoch", txs, &[]).await?;
-        return Ok(());
-    }
-    ctx.confirm("close every ended epoch")?;
-    let before = ctx.client.lookup_table(&keys.engine);
-    loop {
-        let spinner = indicatif::ProgressBar::new_spinner();
-        spinner.set_message("closing due epochs");
-        spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-        let closed = ops::crank(&mut ctx.client, &keys).await;
-        spinner.finish_and_clear();
-        let closed = closed?;
-        let (table_text, table) = new_table(ctx, &keys.engine, before);
-        ctx.out(
-            format!("closed epochs: {closed:?}{table_text}"),
-            serde_json::json!({ "closed": closed, "lookup_table": table }),
-        );
-        if !watch {
-            return Ok(());
-        }
-        tokio::time::sleep(std::time::Duration::from_secs(interval)).await;
-    }
-}
-
 /// The lookup table closing created, if it did (text to append, JSON
 /// value): pass it with `--lookup-table` from then on.
 fn new_table(
@@ -122,7 +82,7 @@ fn new_table(
 ) -> (String, Option<String>) {
     match ctx.client.lookup_table(engine).filter(|t| before != Some(*t)) {
         Some(table) => (
-            format!("\ncreated the engine's address lookup table {table}: pass --lookup-table {table} from now on"),
+            format!("\ncreated the engine's address lookup table {table} (frozen); remembered in the tables file"),
             Some(table.to_string()),
         ),
         None => (String::new(), None),

@@ -1,5 +1,6 @@
 //! Emission commands (the program's `instructions/emission`): `usage record`,
-//! `epoch close|show`, `crank`, `source register|claim|show`.
+//! `epoch close|show`, `crank [--watch]`, `source register|claim|show`.
+pub mod crank;
 pub mod epoch;
 pub mod source;
 pub mod usage;

@@ -36,3 +36,17 @@ pub struct EpochRecord {
     pub baseline_input: u64,
     pub reserved: [u8; 16],
 }
+
+impl EpochRecord {
+    /// Reads an epoch record passed as an unchecked account (a source's
+    /// settlement record, which a client may pass before it is needed): it
+    /// must be the program's, decode as a record, and belong to `engine`
+    /// (`WrongEpochRecord` otherwise; the epoch is checked by the caller).
+    pub fn load(info: &AccountInfo, engine: &Pubkey) -> Result<EpochRecord> {
+        require_keys_eq!(*info.owner, crate::ID, crate::errors::CoherenceError::WrongEpochRecord);
+        let record = EpochRecord::try_deserialize(&mut &info.try_borrow_data()?[..])
+            .map_err(|_| error!(crate::errors::CoherenceError::WrongEpochRecord))?;
+        require_keys_eq!(record.engine, *engine, crate::errors::CoherenceError::WrongEpochRecord);
+        Ok(record)
+    }
+}

@@ -18,7 +18,7 @@ pub struct UsageSlot {
 /// the current epoch record while the previous one waits to be closed.
 /// Seeds: `["usage", engine, shard]`.
 ///
-/// Version 2 adds `escrow` in what were 32 reserved bytes: payments go to
+/// Version 2 adds `usage_escrow` in what were 32 reserved bytes: payments go to
 /// the shard's own escrow token account instead of being burned at once
 /// (a burn writes the mint, which every payer would then share), and
 /// `close_epoch` burns every escrow. A version-1 shard (escrow zero) is
@@ -33,7 +33,7 @@ pub struct UsageShard {
     pub slots: [UsageSlot; 2],
     /// The escrow token account `["usage_escrow", engine, shard]`
     /// (`Pubkey::default()` until created).
-    pub escrow: Pubkey,
+    pub usage_escrow: Pubkey,
 }
 
 impl UsageShard {

@@ -1,6 +1,6 @@
-//! Builder: claim the source's share of builders' pools. If the source's last
-//! epoch is closed and unsettled, its epoch record must be passed and is
-//! settled first (O(1): one epoch per source at a time). Never paused (I7).
+//! Builder: claim the source's share of builders' pools. Every closed epoch
+//! the source still holds usage of (at most two) is settled first, with its
+//! epoch record (`EpochRecordRequired` when one is missing). Never paused (I7).
 
 use crate::errors::CoherenceError;
 use crate::events::SourceRewardsClaimed;
@@ -21,8 +21,11 @@ pub struct ClaimSourceRewards<'info> {
         has_one = builder @ CoherenceError::NotBuilder,
     )]
     pub source: Box<Account<'info, Source>>,
-    #[account(has_one = engine @ CoherenceError::EngineMismatch)]
-    pub source_record: Option<Box<Account<'info, EpochRecord>>>,
+    /// CHECK: the record of one closed epoch the source still holds usage of
+    /// (`Source::settles_with`), checked by `EpochRecord::load`.
+    pub source_record: Option<UncheckedAccount<'info>>,
+    /// CHECK: the record of the other one, if both of its epochs are closed.
+    pub source_record_b: Option<UncheckedAccount<'info>>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(mut)]
     pub builder_vault: Box<InterfaceAccount<'info, TokenAccount>>,
@@ -40,10 +43,13 @@ impl ClaimSourceRewards<'_> {
     pub fn claim_source_rewards(ctx: Context<Self>) -> Result<()> {
         let a = &mut *ctx.accounts;
         let next_epoch = a.engine.next_epoch;
-        if a.source.needs_settlement(next_epoch) {
-            let record = a.source_record.as_ref().ok_or(CoherenceError::EpochRecordRequired)?;
-            a.source.settle(record)?;
-        }
+        let engine_key = a.engine.key();
+        let records = [&a.source_record, &a.source_record_b]
+            .into_iter()
+            .flatten()
+            .map(|info| EpochRecord::load(info, &engine_key))
+            .collect::<Result<Vec<_>>>()?;
+        a.source.settle_closed(next_epoch, &records)?;
         let amount = a.source.claimable;
         require!(amount > 0, CoherenceError::NothingToClaim);
         a.source.claimable = 0;

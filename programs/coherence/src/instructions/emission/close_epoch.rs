@@ -58,9 +58,9 @@ fn read_shards(engine: &Account<Engine>, shards: &[AccountInfo], epoch: u64) -> 
     let mut slots = Vec::with_capacity(shards.len());
     let mut escrows = Vec::with_capacity(shards.len());
     for shard in shards {
-        require!(shard.escrow != Pubkey::default(), CoherenceError::ShardWithoutEscrow);
+        require!(shard.usage_escrow != Pubkey::default(), CoherenceError::ShardWithoutEscrow);
         slots.push(shard.usage_of(epoch));
-        escrows.push(shard.escrow);
+        escrows.push(shard.usage_escrow);
     }
     Ok((slots, escrows))
 }

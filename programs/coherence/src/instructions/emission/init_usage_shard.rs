@@ -61,7 +61,7 @@ impl InitUsageShard<'_> {
                 shard,
                 // Epoch u64::MAX marks a never-used slot.
                 slots: [UsageSlot { epoch: u64::MAX, ..UsageSlot::default() }; 2],
-                escrow,
+                usage_escrow: escrow,
             };
             let shard_seeds: &[&[u8]] = &[seeds::USAGE, engine_key.as_ref(), &[shard], &[ctx.bumps.usage_shard]];
             init_program_account(&payer, &a.usage_shard, &system, shard_seeds, &value)?;
@@ -80,9 +80,9 @@ impl InitUsageShard<'_> {
 fn upgrade(info: &AccountInfo, escrow: Pubkey) -> Result<()> {
     require_keys_eq!(*info.owner, crate::ID, CoherenceError::AccountAlreadyInitialized);
     let mut shard = UsageShard::try_deserialize(&mut &info.try_borrow_data()?[..])?;
-    require!(shard.escrow == Pubkey::default(), CoherenceError::AccountAlreadyInitialized);
+    require!(shard.usage_escrow == Pubkey::default(), CoherenceError::AccountAlreadyInitialized);
     shard.version = USAGE_SHARD_VERSION;
-    shard.escrow = escrow;
+    shard.usage_escrow = escrow;
     let mut data = info.try_borrow_mut_data()?;
     let mut cursor: &mut [u8] = &mut data;
     shard.try_serialize(&mut cursor)

@@ -1,7 +1,7 @@
 //! Builder: register a usage source (an integration). Usage attributed to it
 //! earns the builders' share of each epoch's emission, pro rata.
 
-use crate::constants::ACCOUNT_VERSION;
+use crate::constants::SOURCE_VERSION;
 use crate::events::SourceRegistered;
 use crate::math::SafeMath;
 use crate::state::{seeds, Engine, Source};
@@ -27,7 +27,7 @@ impl RegisterSource<'_> {
         let id = a.engine.source_count;
         let engine_key = a.engine.key();
         let value = Source {
-            version: ACCOUNT_VERSION,
+            version: SOURCE_VERSION,
             bump: ctx.bumps.source,
             engine: engine_key,
             id,
@@ -36,7 +36,9 @@ impl RegisterSource<'_> {
             usage: 0,
             claimable: 0,
             claimed: 0,
-            reserved: [0; 24],
+            epoch_b: 0,
+            usage_b: 0,
+            reserved: [0; 8],
         };
         let id_bytes = id.to_le_bytes();
         let source_seeds: &[&[u8]] = &[seeds::SOURCE, engine_key.as_ref(), &id_bytes, &[ctx.bumps.source]];

@@ -15,7 +15,7 @@ use anchor_lang::prelude::*;
 use anchor_spl::token_2022::spl_token_2022::instruction::AuthorityType;
 use anchor_spl::token_interface::{self, Mint, SetAuthority, TokenInterface};
 
-#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, PartialEq, Eq)]
+#[derive(AnchorSerialize, AnchorDeserialize, InitSpace, Clone, Debug, PartialEq, Eq)]
 pub struct InitEngineArgs {
     /// Governance key of the new engine.
     pub authority: Pubkey,

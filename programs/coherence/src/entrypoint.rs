@@ -1,0 +1,184 @@
+//! The program's entrypoint: Anchor's dispatcher (`crate::entry`) behind two
+//! checks Anchor does not make. Anchor decodes an instruction's arguments
+//! from the front of its data and ignores whatever follows them, so
+//! malformed input — a stale client's layout, a truncated or padded buffer —
+//! could run. Every Coherence instruction has fixed-size arguments, so the
+//! data must be exactly its discriminator and its arguments:
+//! `InstructionDataLength` otherwise (data too short for a discriminator, or
+//! an unknown one, still get Anchor's own `InstructionMissing` and
+//! `InstructionFallbackNotFound`). And the event CPI's `program` account,
+//! which Anchor leaves unchecked, must be this program
+//! (`EventProgramMismatch`). The build script (`build.rs`) makes this
+//! the on-chain entrypoint; the in-process test bank calls
+//! [`process_instruction`] too.
+
+use crate::errors::CoherenceError;
+use crate::instruction as ix;
+use crate::instructions::{CreateVestingArgs, InitEngineArgs};
+use crate::math::Params;
+use anchor_lang::prelude::*;
+use anchor_lang::solana_program::entrypoint::ProgramResult;
+use anchor_lang::Discriminator;
+
+#[cfg(coherence_entrypoint)]
+anchor_lang::solana_program::entrypoint!(process_instruction);
+
+/// What the entrypoint knows of an instruction before Anchor reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shape {
+    pub discriminator: &'static [u8],
+    /// Bytes after the discriminator (Borsh: u8/bool 1, u64 8, Pubkey 32;
+    /// the argument structs by their `InitSpace`).
+    pub args: usize,
+    /// Accounts the instruction declares, `event_authority` and `program`
+    /// (the event CPI's, last) included; remaining accounts follow them.
+    pub accounts: usize,
+}
+
+const fn shape(discriminator: &'static [u8], args: usize, accounts: usize) -> Shape {
+    Shape { discriminator, args, accounts }
+}
+
+/// Every instruction's shape.
+pub const SHAPES: [Shape; 29] = [
+    shape(ix::InitializeEngine::DISCRIMINATOR, InitEngineArgs::INIT_SPACE, 14),
+    shape(ix::ProposeParams::DISCRIMINATOR, Params::INIT_SPACE, 4),
+    shape(ix::CancelParams::DISCRIMINATOR, 0, 4),
+    shape(ix::ApplyParams::DISCRIMINATOR, 0, 3),
+    shape(ix::ProposeAuthority::DISCRIMINATOR, 32, 4),
+    shape(ix::AcceptAuthority::DISCRIMINATOR, 0, 4),
+    shape(ix::SetPause::DISCRIMINATOR, 1, 4),
+    shape(ix::DepositTreasury::DISCRIMINATOR, 8, 8),
+    shape(ix::LowerTimeOnlyBudget::DISCRIMINATOR, 8, 4),
+    shape(ix::CreateVesting::DISCRIMINATOR, CreateVestingArgs::INIT_SPACE, 11),
+    shape(ix::ClaimVesting::DISCRIMINATOR, 0, 9),
+    shape(ix::RevokeVesting::DISCRIMINATOR, 0, 9),
+    shape(ix::TransferVesting::DISCRIMINATOR, 32, 4),
+    shape(ix::CloseVesting::DISCRIMINATOR, 0, 5),
+    shape(ix::OpenPosition::DISCRIMINATOR, 24, 11),
+    shape(ix::AddToPosition::DISCRIMINATOR, 8, 10),
+    shape(ix::ExtendLock::DISCRIMINATOR, 8, 6),
+    shape(ix::StartUnbond::DISCRIMINATOR, 0, 6),
+    shape(ix::Withdraw::DISCRIMINATOR, 0, 10),
+    shape(ix::ClaimRewards::DISCRIMINATOR, 1, 11),
+    shape(ix::ClosePosition::DISCRIMINATOR, 0, 6),
+    shape(ix::FundRewards::DISCRIMINATOR, 8, 9),
+    shape(ix::InitUsageShard::DISCRIMINATOR, 1, 9),
+    shape(ix::RecordUsage::DISCRIMINATOR, 8, 11),
+    shape(ix::CloseEpoch::DISCRIMINATOR, 8, 12),
+    shape(ix::ExpireVesting::DISCRIMINATOR, 0, 8),
+    shape(ix::SyncTimeOnlyBudget::DISCRIMINATOR, 0, 3),
+    shape(ix::RegisterSource::DISCRIMINATOR, 0, 6),
+    shape(ix::ClaimSourceRewards::DISCRIMINATOR, 0, 11),
+];
+
+/// `InstructionDataLength` unless `data` is a known instruction's
+/// discriminator followed by exactly its arguments; `EventProgramMismatch`
+/// unless its `program` account (the event CPI's) is this program. The
+/// event CPI would fail too on another account, but deep inside, without a
+/// name; refused here, a wrong account is named and costs nothing.
+pub fn check_shape(accounts: &[AccountInfo], data: &[u8]) -> Result<()> {
+    let Some((discriminator, args)) = data.split_at_checked(8) else { return Ok(()) };
+    let Some(shape) = SHAPES.iter().find(|s| s.discriminator == discriminator) else { return Ok(()) };
+    require!(args.len() == shape.args, CoherenceError::InstructionDataLength);
+    if let Some(program) = shape.accounts.checked_sub(1).and_then(|i| accounts.get(i)) {
+        require_keys_eq!(*program.key, crate::ID, CoherenceError::EventProgramMismatch);
+    }
+    Ok(())
+}
+
+/// The entrypoint: the data length check, then Anchor's dispatch.
+pub fn process_instruction<'info>(
+    program_id: &'info Pubkey,
+    accounts: &'info [AccountInfo<'info>],
+    data: &'info [u8],
+) -> ProgramResult {
+    crate::cu_mark!("cu: entry");
+    crate::cu_mark!("cu: entry (after one mark)");
+    if let Err(e) = check_shape(accounts, data) {
+        e.log();
+        return Err(e.into());
+    }
+    crate::cu_mark!("cu: shape checked");
+    let result = crate::entry(program_id, accounts, data);
+    crate::cu_mark!("cu: exit");
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anchor_lang::InstructionData;
+
+    /// Each length is that of a real encoding (a sample of every argument
+    /// type), so the table cannot drift from the argument types.
+    #[test]
+    fn argument_lengths_match_the_encodings() {
+        let p = crate::math::params::recommended(1);
+        let key = Pubkey::new_unique();
+        let init = InitEngineArgs {
+            authority: key,
+            epoch_secs: 1,
+            usage_shards: 1,
+            max_supply: 1,
+            params: p,
+            time_only_budget: 0,
+        };
+        let vest = CreateVestingArgs {
+            beneficiary: key,
+            total: 1,
+            start: 0,
+            cliff: 0,
+            end: 0,
+            period: 0,
+            revocable: false,
+            usage_rate_bps: 0,
+            grace_secs: 0,
+        };
+        let samples: Vec<Vec<u8>> = vec![
+            ix::InitializeEngine { args: init }.data(),
+            ix::ProposeParams { params: p }.data(),
+            ix::CancelParams {}.data(),
+            ix::ApplyParams {}.data(),
+            ix::ProposeAuthority { new_authority: key }.data(),
+            ix::AcceptAuthority {}.data(),
+            ix::SetPause { paused: true }.data(),
+            ix::DepositTreasury { amount: 1 }.data(),
+            ix::LowerTimeOnlyBudget { budget: 1 }.data(),
+            ix::CreateVesting { args: vest }.data(),
+            ix::ClaimVesting {}.data(),
+            ix::RevokeVesting {}.data(),
+            ix::TransferVesting { new_beneficiary: key }.data(),
+            ix::CloseVesting {}.data(),
+            ix::OpenPosition { id: 0, amount: 1, lock_secs: 1 }.data(),
+            ix::AddToPosition { amount: 1 }.data(),
+            ix::ExtendLock { lock_secs: 1 }.data(),
+            ix::StartUnbond {}.data(),
+            ix::Withdraw {}.data(),
+            ix::ClaimRewards { restake: false }.data(),
+            ix::ClosePosition {}.data(),
+            ix::FundRewards { amount: 1 }.data(),
+            ix::InitUsageShard { shard: 0 }.data(),
+            ix::RecordUsage { amount: 1 }.data(),
+            ix::CloseEpoch { epoch: 0 }.data(),
+            ix::ExpireVesting {}.data(),
+            ix::SyncTimeOnlyBudget {}.data(),
+            ix::RegisterSource {}.data(),
+            ix::ClaimSourceRewards {}.data(),
+        ];
+        assert_eq!(samples.len(), SHAPES.len());
+        for (data, shape) in samples.iter().zip(SHAPES) {
+            assert_eq!(&data[..8], shape.discriminator);
+            assert_eq!(data.len(), 8 + shape.args, "{:?}", shape.discriminator);
+            assert!(check_shape(&[], data).is_ok());
+            let mut long = data.clone();
+            long.push(0);
+            assert!(check_shape(&[], &long).is_err());
+            if data.len() > 8 {
+                assert!(check_shape(&[], &data[..data.len() - 1]).is_err());
+            }
+        }
+        assert!(check_shape(&[], &[1, 2, 3]).is_ok(), "too short for a discriminator: Anchor's InstructionMissing");
+        assert!(check_shape(&[], &[9; 12]).is_ok(), "unknown: Anchor's InstructionFallbackNotFound");
+    }
+}
