@@ -17,6 +17,8 @@ pub enum Class {
     Strategic,
     /// Honest twin of a strategic agent: same capital, honest strategy.
     Twin,
+    /// Trades the market only (opt-in): momentum or mean-reverting.
+    Speculator,
 }
 
 impl Class {
@@ -30,8 +32,21 @@ impl Class {
             Class::GatedInsider => "gated insiders",
             Class::Strategic => "strategic agents",
             Class::Twin => "twins",
+            Class::Speculator => "speculators",
         }
     }
+
+    /// Every class, in table order.
+    pub const ALL: [Class; 8] = [
+        Class::User,
+        Class::Staker,
+        Class::Builder,
+        Class::Insider,
+        Class::GatedInsider,
+        Class::Strategic,
+        Class::Twin,
+        Class::Speculator,
+    ];
 }
 
 /// What an agent does each epoch.
@@ -62,13 +77,20 @@ pub enum Kind {
     /// Opens a min-lock position, unbonds at once, withdraws, reopens.
     Churner,
     /// Holds a vesting schedule and tries to claim every epoch from the
-    /// start, selling at once whatever it gets.
+    /// start (it holds what it gets, like its twin, so their nets in quote
+    /// compare at one price).
     EarlySeller { schedule: u64 },
     /// Twin of a staking strategy: stakes the same capital at min lock when
     /// the strategy first does, and stays.
     StakingTwin { of: String },
     /// Twin of the early seller: same schedule, claims once at the end.
     PatientInsider { schedule: u64 },
+    /// Buys when the price rose over the last `lookback` closes, sells half
+    /// its tokens when it fell.
+    Momentum { lookback: u64 },
+    /// Buys when the price is below its `window`-close average, sells half
+    /// its tokens when above.
+    MeanReverting { window: u64 },
 }
 
 /// Money in and out of one agent, in base units.
@@ -84,6 +106,10 @@ pub struct Ledger {
     pub received: u64,
     /// Sold back to the market.
     pub sold: u64,
+    /// Quote paid for what it bought, and received for what it sold (the
+    /// market's ledger: there is no quote mint on chain).
+    pub quote_spent: u64,
+    pub quote_received: u64,
     /// Most principal staked at once (capital at risk).
     pub staked_max: u64,
     /// Wallet balance after every exit.
@@ -96,6 +122,14 @@ impl Ledger {
     /// Net gain against holding: what it received minus what it paid.
     pub fn net(&self) -> i128 {
         self.received as i128 - self.paid as i128
+    }
+
+    /// Net in the quote asset: quote received − quote spent, plus the tokens
+    /// it gained or lost over the run (`end − start`, capital staked counted
+    /// as held) valued with `value` (the pool's price).
+    pub fn net_quote(&self, value: impl Fn(i128) -> i128) -> i128 {
+        let held = self.bought as i128 - self.paid as i128 + self.received as i128 - self.sold as i128;
+        self.quote_received as i128 - self.quote_spent as i128 + value(held)
     }
 
     /// What it put in: paid, plus capital locked.

@@ -1,9 +1,12 @@
-//! SVG charts of a run, drawn with `plotters`: usage against its baseline
+//! SVG charts drawn with `plotters`: of a run, usage against its baseline
 //! and the emission it allowed, supply over time, the reward per unit of
-//! staking weight, and each agent's net as bars.
+//! staking weight, and each agent's net as bars; of a scenario, the price in
+//! each of its runs; of a Monte Carlo run, bands (P5–P95 shaded, P50 line).
+//! Parameter maps draw themselves ([`crate::heatmap`]).
 
 use crate::agent::Class;
-use crate::report::{AgentRow, Run};
+use crate::montecarlo::{Band, MonteCarlo};
+use crate::report::{short, AgentRow, Run};
 use crate::scenario::TOKEN;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
@@ -23,22 +26,6 @@ pub const CHARTS: [(&str, &str); 4] = [
 
 fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
-}
-
-/// 1234567.0 → "1.23M", 2500.0 → "2.5k", 0.75 → "0.75".
-fn short(v: f64) -> String {
-    let a = v.abs();
-    let (x, unit) = if a >= 1e9 {
-        (v / 1e9, "B")
-    } else if a >= 1e6 {
-        (v / 1e6, "M")
-    } else if a >= 1e3 {
-        (v / 1e3, "k")
-    } else {
-        (v, "")
-    };
-    let s = format!("{x:.2}");
-    format!("{}{unit}", s.trim_end_matches('0').trim_end_matches('.'))
 }
 
 fn tok(v: u64) -> f64 {
@@ -243,4 +230,114 @@ pub fn write(run: &Run, dir: &std::path::Path) -> Result<Vec<std::path::PathBuf>
         paths.push(path);
     }
     Ok(paths)
+}
+
+/// The price at each close of a scenario's runs: main, lower-usage and
+/// zero-usage (no speculators), and with speculators when it has them.
+pub fn price(o: &crate::Outcome) -> Result<String, String> {
+    let mut runs: Vec<(&'static str, RGBColor, &Run)> = vec![
+        ("main run", BLUE, &o.main),
+        ("lower and volatile usage", RGBColor(230, 140, 0), &o.lower),
+        ("zero usage", RGBColor(120, 120, 120), &o.zero),
+    ];
+    if let Some(s) = &o.speculative {
+        runs.push(("main run with speculators", RGBColor(200, 30, 120), s));
+    }
+    let max = runs.iter().flat_map(|(_, _, r)| r.rows.iter().map(|x| x.price)).fold(0.0, f64::max);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (960, 440)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let title = format!("{}: price at each close (quote per token)", o.main.scenario.name);
+        let mut chart = line_chart(&root, &title, o.main.rows.len(), max, "quote per token")?;
+        for (label, color, run) in runs {
+            chart
+                .draw_series(LineSeries::new(series(run, |r| r.price), color.stroke_width(2)))
+                .map_err(err)?
+                .label(label)
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
+        }
+        legend(&mut chart)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// Bands: P5–P95 shaded, P50 as a line, for each (label, colour, band).
+fn bands_chart(title: &str, y_desc: &str, bands: &[(&str, RGBColor, &Band)]) -> Result<String, String> {
+    let epochs = bands.iter().map(|b| b.2.p50.len()).max().unwrap_or(0);
+    let max = bands.iter().flat_map(|b| b.2.p95.iter().copied()).fold(f64::MIN, f64::max);
+    let min = bands.iter().flat_map(|b| b.2.p5.iter().copied()).fold(f64::MAX, f64::min);
+    let (min, max) = if min <= max { (min, max) } else { (0.0, 1.0) };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (960, 440)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let pad = ((max - min) * 0.1).max(1e-9);
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 20))
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(80)
+            .build_cartesian_2d(0f64..epochs.max(1) as f64, (min - pad)..(max + pad))
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("epoch")
+            .y_desc(y_desc)
+            .light_line_style(WHITE)
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| if max < 100.0 { format!("{y:.2}") } else { short(*y) })
+            .draw()
+            .map_err(err)?;
+        for &(label, color, band) in bands {
+            let upper = band.p95.iter().enumerate().map(|(e, v)| (e as f64, *v));
+            let lower = band.p5.iter().enumerate().rev().map(|(e, v)| (e as f64, *v));
+            let outline: Vec<(f64, f64)> = upper.chain(lower).collect();
+            chart.draw_series(std::iter::once(Polygon::new(outline, color.mix(0.22).filled()))).map_err(err)?;
+            let p50 = band.p50.iter().enumerate().map(|(e, v)| (e as f64, *v));
+            chart
+                .draw_series(LineSeries::new(p50, color.stroke_width(2)))
+                .map_err(err)?
+                .label(format!("{label}: P50 (band P5-P95)"))
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
+        }
+        legend(&mut chart)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// Monte Carlo chart file names, each with what it shows.
+pub const BAND_CHARTS: [(&str, &str); 4] = [
+    ("price-bands.svg", "price at each close across the seeds (and with speculators when on)"),
+    ("usage-bands.svg", "usage and emission per epoch across the seeds"),
+    ("supply-bands.svg", "supply after each close across the seeds"),
+    ("nets-bands.svg", "each earning class's realized cumulative net in quote across the seeds"),
+];
+
+/// Every band chart of a Monte Carlo run, as (file name, SVG text).
+pub fn bands(mc: &MonteCarlo) -> Result<Vec<(&'static str, String)>, String> {
+    let title = |what: &str| format!("{}: {what}, {} seeds (P5-P95 shaded, P50 line)", mc.scenario.name, mc.runs.len());
+    let get = |m: &str| mc.band(m).ok_or_else(|| format!("no band {m}"));
+    let mut price = vec![("price", BLUE, get("price")?)];
+    if let Some(b) = mc.band("price with speculators") {
+        price.push(("with speculators", RGBColor(200, 30, 120), b));
+    }
+    let flows = [("usage", BLUE, get("usage")?), ("emission", RGBColor(0, 150, 60), get("emission")?)];
+    let supply = [("supply", BLUE, get("supply")?)];
+    let palette = [BLUE, RGBColor(0, 150, 60), RGBColor(230, 140, 0), RGBColor(120, 120, 120), RGBColor(150, 60, 200)];
+    let nets: Vec<(&str, RGBColor, &Band)> =
+        [Class::User, Class::Staker, Class::Builder, Class::Insider, Class::GatedInsider]
+            .iter()
+            .filter_map(|c| mc.band(&format!("net in quote: {}", c.plural())).map(|b| (c.plural(), b)))
+            .zip(palette)
+            .map(|((label, b), color)| (label, color, b))
+            .collect();
+    Ok(vec![
+        ("price-bands.svg", bands_chart(&title("price at each close"), "quote per token", &price)?),
+        ("usage-bands.svg", bands_chart(&title("usage and emission"), "tokens", &flows)?),
+        ("supply-bands.svg", bands_chart(&title("supply"), "tokens", &supply)?),
+        ("nets-bands.svg", bands_chart(&title("realized net of each earning class"), "quote", &nets)?),
+    ])
 }

@@ -1,10 +1,13 @@
 //! Genesis of a simulated world: the population, a bank with every wallet
 //! funded, the mint and the engine with the scenario's parameters, the
 //! treasury deposit, and what each agent sets up at once (its tokens,
-//! stakes, a builder source, a vesting schedule).
+//! stakes, a builder source, a vesting schedule). The market wallet keeps
+//! what is left of the genesis supply: the pool's token side, opened at the
+//! scenario's price.
 
 use crate::agent::Kind;
 use crate::behave::twin_step;
+use crate::market::{Flows, Pool};
 use crate::population::{self, schedule_total, STRATEGY_CAPITAL};
 use crate::rng::Rng;
 use crate::scenario::{Scenario, DECIMALS, GENESIS_SUPPLY, MAX_SUPPLY, TOKEN};
@@ -25,8 +28,9 @@ pub async fn genesis(scenario: Scenario, usage: Vec<u64>) -> Result<World, SimEr
     let mut rng = Rng::new(scenario.seed, 0);
     let market = Keypair::new_from_array(rng.bytes32());
     let authority = Keypair::new_from_array(rng.bytes32());
-    let agents = population::build(&scenario, &usage, &mut rng);
-    let needed: u64 = TREASURY_DEPOSIT + usage.iter().sum::<u64>() + agents.iter().map(|a| a.ledger.start).sum::<u64>();
+    let agents = population::build(&scenario, &mut rng);
+    let endowed: u64 = TREASURY_DEPOSIT + agents.iter().map(|a| a.ledger.start.max(1)).sum::<u64>();
+    let needed = endowed + population::planned_buys(&scenario, &usage);
     if needed > GENESIS_SUPPLY {
         return Err(SimError::Input(format!(
             "the usage plan and endowments need {} tokens; the market holds {}: lower the usage",
@@ -34,6 +38,10 @@ pub async fn genesis(scenario: Scenario, usage: Vec<u64>) -> Result<World, SimEr
             GENESIS_SUPPLY / TOKEN
         )));
     }
+    let opening = GENESIS_SUPPLY - endowed;
+    let quote = (u128::from(opening) * u128::from(scenario.market.price_micros) / 1_000_000) as u64;
+    let pool = Pool::new(opening, quote, scenario.market.fee_bps)
+        .map_err(|e| SimError::Input(format!("the market cannot open: {e}")))?;
     let mut wallets: Vec<Pubkey> = agents.iter().map(|a| a.key.pubkey()).collect();
     wallets.extend([market.pubkey(), authority.pubkey()]);
     let mut bank = LocalBank::start(None, &wallets).await?;
@@ -60,13 +68,30 @@ pub async fn genesis(scenario: Scenario, usage: Vec<u64>) -> Result<World, SimEr
     let genesis_ts = created.genesis_ts;
     let total_user_weight =
         agents.iter().map(|a| if let Kind::User { weight, .. } = a.kind { weight } else { 0 }).sum();
-    let mut world =
-        World { client, keys, authority, agents, scenario, usage, txs: 0, created, genesis_ts, total_user_weight };
+    let mut world = World {
+        client,
+        keys,
+        authority,
+        agents,
+        scenario,
+        usage,
+        txs: 0,
+        created,
+        genesis_ts,
+        total_user_weight,
+        pool,
+        trades: Vec::new(),
+        epoch: 0,
+        flows: Flows::default(),
+        closes: Vec::new(),
+        blockhash_at: std::time::Instant::now(),
+    };
     let market_ata = world.market_ata();
     world.send(vec![ix::deposit_treasury(&keys, &me, &market_ata, TREASURY_DEPOSIT)], None).await?;
     for i in 0..world.agents.len() {
         endow(&mut world, i).await?;
     }
+    world.reconcile_market().await?;
     Ok(world)
 }
 
@@ -75,7 +100,7 @@ pub async fn genesis(scenario: Scenario, usage: Vec<u64>) -> Result<World, SimEr
 async fn endow(w: &mut World, i: usize) -> Result<(), SimError> {
     let who = w.agents[i].key.pubkey();
     let start = w.agents[i].ledger.start;
-    w.send(w.buy_from_market(&who, start.max(1))?, None).await?;
+    w.send(w.transfer_from_market(&who, start.max(1))?, None).await?;
     w.agents[i].ledger.start = start.max(1);
     let keys = w.keys;
     match w.agents[i].kind.clone() {

@@ -9,29 +9,52 @@
 //! rules: emission, rewards and vesting are whatever the program did, read
 //! back from its accounts.
 //!
+//! Tokens trade in a [`market`]: a constant-product pool against a quote
+//! asset, outside the program (the token side is real, held by the market
+//! wallet; the quote side is the simulator's ledger). Users buy what they
+//! burn; stakers, builders and insiders sell a share of what they receive;
+//! speculators are opt-in.
+//!
 //! The [`Verdicts`] say whether any strategic agent beat its honest
-//! alternative (extraction), whether any stakeholder class earned more in
-//! the lower-usage run (coherence), and who gained with no usage at all.
-//! [`chart`] draws the run as SVG; [`sweep`] reruns a scenario per value of
-//! one parameter.
+//! alternative (extraction, in tokens and in quote), whether any
+//! stakeholder class earned more in the lower-usage run (coherence), whether
+//! the price was ever higher with less usage ([`price`]), and who gained
+//! with no usage at all; the [`Scorecard`] is pass or fail against them.
+//! [`chart`] draws a run as SVG; [`montecarlo`] repeats a scenario over
+//! seeds on every core and reports bands; [`sweep`] reruns a scenario per
+//! value of one parameter, [`heatmap`] over a grid of two.
+//!
+//! Modules form a tree: `rng`, `market`, `scenario`, `usage`, `agent` →
+//! `population` → `world` → `positions`, `behave` → `genesis` → `report` →
+//! `run` → `verdict` (with `price`) → `scorecard` → `outcome` → `parallel`
+//! → `montecarlo`, `sweep` → `heatmap`; `chart` draws what they produce.
 
 pub mod agent;
 mod behave;
 pub mod chart;
 mod genesis;
+pub mod heatmap;
+pub mod market;
+pub mod montecarlo;
+pub mod outcome;
+pub mod parallel;
 mod population;
 mod positions;
+pub mod price;
 pub mod report;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod scorecard;
 pub mod sweep;
 pub mod usage;
 pub mod verdict;
 mod world;
 
+pub use outcome::{simulate, Outcome};
 pub use report::Run;
 pub use scenario::Scenario;
+pub use scorecard::Scorecard;
 pub use verdict::Verdicts;
 
 use coherence_sdk::ClientError;
@@ -52,6 +75,8 @@ pub enum SimError {
     Input(String),
     /// Building an instruction failed.
     Setup(String),
+    /// The market refused agent (named)'s trade.
+    Market(String, market::MarketError),
     /// The world needs the in-process bank.
     NotLocal,
 }
@@ -66,6 +91,7 @@ impl std::fmt::Display for SimError {
             SimError::Agent(a, e) => write!(f, "{a}: transaction failed: {e}"),
             SimError::Ledger(l) => write!(f, "ledger does not balance: {l}"),
             SimError::Input(s) | SimError::Setup(s) => f.write_str(s),
+            SimError::Market(a, e) => write!(f, "{a}: the market refused the trade: {e}"),
             SimError::NotLocal => f.write_str("the simulator runs in process only"),
         }
     }
@@ -83,25 +109,4 @@ impl From<coherence_sdk::SdkError> for SimError {
     fn from(e: coherence_sdk::SdkError) -> Self {
         SimError::Client(e.into())
     }
-}
-
-/// A scenario's three runs and their verdicts.
-#[derive(Debug, serde::Serialize)]
-pub struct Outcome {
-    pub main: Run,
-    pub lower: Run,
-    pub zero: Run,
-    pub verdicts: Verdicts,
-}
-
-/// Runs `scenario`, its lower-usage twin and its zero-usage run; `progress`
-/// hears (epochs done, epochs in all) across the three.
-pub async fn simulate(scenario: Scenario, progress: &mut dyn FnMut(u64, u64)) -> Result<Outcome, SimError> {
-    let usage = scenario.usage();
-    let n = scenario.epochs;
-    let main = run::run(scenario.clone(), usage.clone(), &mut |d, _| progress(d, 3 * n)).await?;
-    let lower = run::run(scenario.clone(), usage::lower_twin(&usage), &mut |d, _| progress(n + d, 3 * n)).await?;
-    let zero = run::run(scenario, vec![0; n as usize], &mut |d, _| progress(2 * n + d, 3 * n)).await?;
-    let verdicts = Verdicts::of(&main, &lower, &zero);
-    Ok(Outcome { main, lower, zero, verdicts })
 }

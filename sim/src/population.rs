@@ -57,21 +57,48 @@ pub fn gated_rate_bps(s: &Scenario) -> u16 {
     needed.clamp(1, left.max(1)) as u16
 }
 
-/// The agents of `s`; `usage` sizes the wash coalition's and pumper's budgets.
-pub fn build(s: &Scenario, usage: &[u64], rng: &mut Rng) -> Vec<Agent> {
+/// Tokens the run's agents will buy from the market for their burns:
+/// users' usage (unless airdropped), the wash coalition's share, the
+/// pumper's burst.
+pub fn planned_buys(s: &Scenario, usage: &[u64]) -> u64 {
+    let p = &s.population;
+    let total: u64 = usage.iter().sum();
+    if p.wash_only {
+        return total;
+    }
+    let users = if p.airdropped_usage { 0 } else { total };
+    let strategic = if p.strategic {
+        usage.iter().map(|u| u / 10).sum::<u64>() + 3 * usage.get(pump_epoch(s) as usize).copied().unwrap_or(0)
+    } else {
+        0
+    };
+    users + strategic
+}
+
+/// The speculators of `s` (none unless opted in), after everyone else.
+fn speculators(s: &Scenario, rng: &mut Rng, out: &mut Vec<Agent>) {
+    let p = &s.population;
+    for k in 0..p.momentum_traders {
+        let kind = Kind::Momentum { lookback: 4 };
+        out.push(Agent::new(format!("momentum trader {k}"), Class::Speculator, kind, rng, 0));
+    }
+    for k in 0..p.mean_reverting_traders {
+        let kind = Kind::MeanReverting { window: 8 };
+        out.push(Agent::new(format!("mean-reverting trader {k}"), Class::Speculator, kind, rng, 0));
+    }
+}
+
+/// The agents of `s`. The wash coalition and the pumper buy what they burn
+/// from the market during the run; with `airdropped_usage`, users hold
+/// their share of the scenario's planned usage from genesis.
+pub fn build(s: &Scenario, rng: &mut Rng) -> Vec<Agent> {
     let mut out = Vec::new();
     let p = &s.population;
-    let peak = usage.iter().copied().max().unwrap_or(0);
     if p.wash_only {
         // Alone, the coalition pays the scenario's whole usage plan itself.
         let kind = Kind::WashCoalition { source: 0, share_bps: 10_000 };
-        out.push(Agent::new(
-            "wash coalition".into(),
-            Class::Strategic,
-            kind,
-            rng,
-            STRATEGY_CAPITAL + usage.iter().sum::<u64>(),
-        ));
+        out.push(Agent::new("wash coalition".into(), Class::Strategic, kind, rng, STRATEGY_CAPITAL));
+        speculators(s, rng, &mut out);
         return out;
     }
     let (mut schedules, mut sources) = (0u64, 0u64);
@@ -103,13 +130,16 @@ pub fn build(s: &Scenario, usage: &[u64], rng: &mut Rng) -> Vec<Agent> {
         out.push(Agent::new(name, class, Kind::Insider { schedule: schedules, usage_rate_bps }, rng, 0));
         schedules += 1;
     }
+    if p.airdropped_usage {
+        airdrop_usage(s, &mut out);
+    }
     if !p.strategic {
+        speculators(s, rng, &mut out);
         return out;
     }
     // In a population the coalition burns a tenth of each epoch's planned usage.
     let wash = Kind::WashCoalition { source: sources, share_bps: 1_000 };
-    let budget: u64 = usage.iter().map(|u| u / 10).sum();
-    out.push(Agent::new("wash coalition".into(), Class::Strategic, wash, rng, STRATEGY_CAPITAL + budget));
+    out.push(Agent::new("wash coalition".into(), Class::Strategic, wash, rng, STRATEGY_CAPITAL));
     out.push(Agent::new(
         "wash twin".into(),
         Class::Twin,
@@ -126,7 +156,7 @@ pub fn build(s: &Scenario, usage: &[u64], rng: &mut Rng) -> Vec<Agent> {
         STRATEGY_CAPITAL,
     ));
     let pump = Kind::BaselinePumper { pump_epoch: pump_epoch(s) };
-    out.push(Agent::new("baseline pumper".into(), Class::Strategic, pump, rng, STRATEGY_CAPITAL + 3 * peak.max(TOKEN)));
+    out.push(Agent::new("baseline pumper".into(), Class::Strategic, pump, rng, STRATEGY_CAPITAL));
     out.push(Agent::new(
         "pumper twin".into(),
         Class::Twin,
@@ -151,5 +181,18 @@ pub fn build(s: &Scenario, usage: &[u64], rng: &mut Rng) -> Vec<Agent> {
         rng,
         0,
     ));
+    speculators(s, rng, &mut out);
     out
+}
+
+/// Gives each user its weight's share of the scenario's planned usage (the
+/// same in its three runs, whatever each run's usage), to burn from.
+fn airdrop_usage(s: &Scenario, agents: &mut [Agent]) {
+    let planned: u128 = s.usage().iter().map(|&u| u128::from(u)).sum();
+    let weight = |a: &Agent| if let Kind::User { weight, .. } = a.kind { weight } else { 0 };
+    let total: u64 = agents.iter().map(weight).sum();
+    for a in agents.iter_mut().filter(|a| a.class == Class::User) {
+        // Rounded up: every epoch's share, floored per epoch, stays within it.
+        a.ledger.start = (planned * u128::from(weight(a))).div_ceil(u128::from(total.max(1))) as u64;
+    }
 }

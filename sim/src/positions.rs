@@ -1,6 +1,8 @@
 //! Staking actions of an agent: open, read, claim, unbond, withdraw and
 //! close positions, keeping the agent's ledger (what comes back above the
-//! principal it put in counts as received).
+//! principal it put in counts as received). What reaches the wallet is
+//! sold at once in the agent's share ([`World::sell_bps`]), in the same
+//! transaction.
 
 use crate::world::World;
 use crate::SimError;
@@ -38,17 +40,26 @@ impl World {
         Ok(preview::preview_rewards(&p, &pool, now)?)
     }
 
-    /// Claims position `id`'s rewards to the wallet (or restakes them), if any.
+    /// Claims position `id`'s rewards to the wallet (or restakes them), if
+    /// any, selling the agent's share of what reaches the wallet.
     pub async fn claim_rewards(&mut self, i: usize, id: u64, restake: bool) -> Result<(), SimError> {
-        if self.owed(i, id).await? == 0 {
+        let owed = self.owed(i, id).await?;
+        if owed == 0 {
             return Ok(());
         }
         let who = self.agents[i].key.pubkey();
         let pos = pda::position(&self.keys.engine, &who, id);
+        let mut ixs = vec![ix::claim_rewards(&self.keys, &who, &pos, &ops::ata(&self.keys, &who), restake)];
+        let sale = if restake { None } else { Some(self.sell(i, self.sale_of(i, owed))?) };
+        ixs.extend(sale.iter().filter(|(_, f)| f.tokens > 0).map(|(ix, _)| ix.clone()));
         let before = self.balance(i).await?;
-        self.send_as(i, vec![ix::claim_rewards(&self.keys, &who, &pos, &ops::ata(&self.keys, &who), restake)]).await?;
-        let got = self.balance(i).await? - before;
+        self.send_as(i, ixs).await?;
+        let sold = sale.as_ref().map_or(0, |(_, f)| f.tokens);
+        let got = self.balance(i).await? + sold - before;
         self.agents[i].ledger.received += got;
+        if let Some((_, fill)) = sale {
+            self.settle(i, &fill)?;
+        }
         Ok(())
     }
 
@@ -67,12 +78,19 @@ impl World {
         let who = self.agents[i].key.pubkey();
         let pos = pda::position(&self.keys.engine, &who, id);
         let dest = ops::ata(&self.keys, &who);
+        let put = self.agents[i].contributed.iter().find(|(p, _)| *p == id).map_or(0, |(_, v)| *v);
+        // Restaked rewards come back with the principal: the share sold is of those.
+        let above = self.position(i, id).await?.principal.saturating_sub(put);
+        let (sale, fill) = self.sell(i, self.sale_of(i, above))?;
+        let mut ixs = vec![ix::withdraw(&self.keys, &who, &pos, &dest), ix::close_position(&self.keys, &who, &pos)];
+        if fill.tokens > 0 {
+            ixs.push(sale);
+        }
         let before = self.balance(i).await?;
-        self.send_as(i, vec![ix::withdraw(&self.keys, &who, &pos, &dest), ix::close_position(&self.keys, &who, &pos)])
-            .await?;
-        let back = self.balance(i).await? - before;
+        self.send_as(i, ixs).await?;
+        let back = self.balance(i).await? + fill.tokens - before;
+        self.settle(i, &fill)?;
         let a = &mut self.agents[i];
-        let put = a.contributed.iter().find(|(p, _)| *p == id).map_or(0, |(_, v)| *v);
         a.ledger.received += back.saturating_sub(put);
         a.positions.retain(|p| *p != id);
         Ok(())

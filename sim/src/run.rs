@@ -1,10 +1,11 @@
 //! One simulation run: genesis, then per epoch phase A, phase B and the
-//! crank, reading each closed epoch's record; then every agent exits and
-//! the ledgers are checked against the wallets.
+//! crank, reading each closed epoch's record and the market at the close;
+//! then every agent exits, and the ledgers are checked against the wallets
+//! and the pool against the market wallet.
 
 use crate::agent::Kind;
 use crate::behave;
-use crate::report::{AgentRow, EpochRow, Run};
+use crate::report::{class_nets, AgentRow, EpochRow, MarketSummary, Run};
 use crate::scenario::Scenario;
 use crate::world::World;
 use crate::SimError;
@@ -20,9 +21,11 @@ pub async fn run(scenario: Scenario, usage: Vec<u64>, progress: Progress<'_>) ->
     let started = Instant::now();
     let epochs = scenario.epochs;
     let mut w = crate::genesis::genesis(scenario, usage).await?;
+    let opened = w.pool.clone();
     let mut rows = Vec::new();
     let mut acc = w.client.get::<StakePool>(&w.keys.stake_pool).await?.stream.acc;
     for epoch in 0..epochs {
+        w.epoch = epoch;
         w.warp(w.epoch_start(epoch) + 3_600).await?;
         for i in 0..w.agents.len() {
             behave::phase_a(&mut w, i, epoch).await?;
@@ -32,6 +35,7 @@ pub async fn run(scenario: Scenario, usage: Vec<u64>, progress: Progress<'_>) ->
             behave::phase_b(&mut w, i, epoch).await?;
         }
         w.warp(w.epoch_start(epoch + 1)).await?;
+        w.fresh_blockhash(true).await?;
         let closed = ops::crank(&mut w.client, &w.keys).await?;
         w.txs += closed.len() as u64;
         let r: EpochRecord = w.client.get(&pda::epoch_record(&w.keys.engine, epoch)).await?;
@@ -39,12 +43,19 @@ pub async fn run(scenario: Scenario, usage: Vec<u64>, progress: Progress<'_>) ->
         let acc_delta = pool.stream.acc.wrapping_sub(acc);
         acc = pool.stream.acc;
         let insiders_vested = vested_now(&mut w).await?;
-        rows.push(EpochRow::new(&r, acc_delta, insiders_vested, ops::mint_supply(&mut w.client, &w.keys.mint).await?));
+        let supply = ops::mint_supply(&mut w.client, &w.keys.mint).await?;
+        let market = (&w.pool, std::mem::take(&mut w.flows), class_nets(&w.agents, &w.pool));
+        rows.push(EpochRow::new(&r, acc_delta, insiders_vested, supply, market));
+        w.closes.push(w.pool.price());
         progress(epoch + 1, epochs);
     }
+    w.epoch = epochs;
     exit_everyone(&mut w).await?;
     let agents = ledgers(&mut w).await?;
+    w.reconcile_market().await?;
     let secs = started.elapsed().as_secs_f64();
+    let market =
+        MarketSummary { opening_price: opened.price(), final_price: w.pool.price(), opened, closed: w.pool.clone() };
     Ok(Run {
         scenario: w.scenario.clone(),
         usage_plan: w.usage.clone(),
@@ -53,6 +64,8 @@ pub async fn run(scenario: Scenario, usage: Vec<u64>, progress: Progress<'_>) ->
         txs: w.txs,
         secs,
         time_only_budget: w.created.time_only_budget,
+        market,
+        trades: std::mem::take(&mut w.trades),
     })
 }
 
@@ -82,10 +95,9 @@ async fn exit_everyone(w: &mut World) -> Result<(), SimError> {
     for i in 0..w.agents.len() {
         match w.agents[i].kind.clone() {
             Kind::Builder { source } | Kind::WashCoalition { source, .. } => behave::claim_source(w, i, source).await?,
-            Kind::Insider { schedule, .. } | Kind::EarlySeller { schedule } => {
-                behave::claim_vested(w, i, schedule, true, false).await?
+            Kind::Insider { schedule, .. } | Kind::EarlySeller { schedule } | Kind::PatientInsider { schedule } => {
+                behave::claim_vested(w, i, schedule, false).await?
             }
-            Kind::PatientInsider { schedule } => behave::claim_vested(w, i, schedule, false, false).await?,
             _ => {}
         }
         for id in w.agents[i].positions.clone() {
@@ -113,7 +125,7 @@ async fn ledgers(w: &mut World) -> Result<Vec<AgentRow>, SimError> {
         if !a.ledger.balances() {
             return Err(SimError::Ledger(format!("{}: {:?}", a.name, a.ledger)));
         }
-        out.push(AgentRow::new(a));
+        out.push(AgentRow::new(a, &w.pool));
     }
     Ok(out)
 }

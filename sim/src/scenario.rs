@@ -2,6 +2,8 @@
 //! Built-in scenarios share one population and differ in their usage path,
 //! except `wash`, where a coalition is the whole engine.
 
+use crate::market::MarketConfig;
+use crate::rng::Rng;
 use crate::usage::UsagePath;
 use coherence::math::Params;
 use serde::Serialize;
@@ -31,6 +33,12 @@ pub struct Population {
     pub strategic: bool,
     /// Only the wash coalition (sole staker, sole builder, sole payer).
     pub wash_only: bool,
+    /// Users hold their whole usage plan from genesis (an airdrop) and burn
+    /// from it instead of buying from the market: usage then brings no buyer.
+    pub airdropped_usage: bool,
+    /// Speculators trading the market (none by default).
+    pub momentum_traders: u32,
+    pub mean_reverting_traders: u32,
 }
 
 impl Population {
@@ -48,15 +56,34 @@ impl Population {
             insiders,
             strategic: true,
             wash_only: false,
+            airdropped_usage: false,
+            momentum_traders: 0,
+            mean_reverting_traders: 0,
         }
+    }
+
+    /// Speculators in all.
+    pub fn speculators(&self) -> u32 {
+        self.momentum_traders + self.mean_reverting_traders
     }
 
     /// Agents in all.
     pub fn agents(&self) -> u32 {
+        let traders = self.speculators();
         if self.wash_only {
-            return 1;
+            return 1 + traders;
         }
-        self.users + self.stakers + self.builders + self.insiders + if self.strategic { STRATEGIC_AGENTS } else { 0 }
+        self.users
+            + self.stakers
+            + self.builders
+            + self.insiders
+            + if self.strategic { STRATEGIC_AGENTS } else { 0 }
+            + traders
+    }
+
+    /// The same population without speculators.
+    pub fn without_speculators(&self) -> Population {
+        Population { momentum_traders: 0, mean_reverting_traders: 0, ..self.clone() }
     }
 }
 
@@ -76,6 +103,11 @@ pub struct Scenario {
     pub base_usage: u64,
     /// Epoch length of the simulated engine, seconds.
     pub epoch_secs: u64,
+    /// Per-epoch usage noise: each epoch's usage is scaled by a factor drawn
+    /// uniformly in `1 ± noise_bps / 10 000` from the seed (0: the path as is).
+    pub noise_bps: u16,
+    /// The pool users buy from and the others sell into.
+    pub market: MarketConfig,
 }
 
 /// Built-in scenarios: name, what it shows.
@@ -93,6 +125,28 @@ pub const BUILT_IN: [(&str, &str); 8] = [
 /// The recommended parameters for the simulated engine (cap 1 % of max supply).
 pub fn recommended_params() -> Params {
     coherence::math::params::recommended(MAX_SUPPLY / 100)
+}
+
+/// A deliberately incoherent market, for tests and docs. Within the
+/// program's bounds no parameter set can make less usage lift the price
+/// while users buy what they burn: emission and usage-gated vesting are at
+/// most `α + Σ rate ≤ 100 %` of usage, so the sells usage causes never
+/// outweigh the buys it is. What does it is usage that brings no buyer:
+/// users burn tokens airdropped at genesis, α at its 90 % bound goes to
+/// stakers and builders only, and both sell everything they receive (no
+/// strategic agent buys either). Less usage then means less emission sold,
+/// so the lower-usage run's price is above the main run's.
+pub fn incoherent_market(mut s: Scenario) -> Scenario {
+    s.population.airdropped_usage = true;
+    s.population.strategic = false;
+    s.params.alpha_bps = 9_000;
+    s.params.stakers_bps = 8_000;
+    s.params.builders_bps = 2_000;
+    s.params.treasury_bps = 0;
+    s.market.stakers_sell_bps = 10_000;
+    s.market.builders_sell_bps = 10_000;
+    s.market.insiders_sell_bps = 10_000;
+    s
 }
 
 /// A deliberately incoherent parameter set, for tests and docs: the gate
@@ -128,22 +182,52 @@ impl Scenario {
             seed,
             base_usage: BASE_USAGE,
             epoch_secs: EPOCH_SECS,
+            noise_bps: 0,
+            market: MarketConfig::default(),
         })
     }
 
-    /// The same scenario with `agents` agents.
+    /// The same scenario with `agents` agents (speculators and options kept).
     pub fn with_agents(mut self, agents: u32) -> Scenario {
         if !self.population.wash_only {
-            self.population = Population { strategic: self.population.strategic, ..Population::standard(agents) };
+            let p = &self.population;
+            self.population = Population {
+                strategic: p.strategic,
+                airdropped_usage: p.airdropped_usage,
+                momentum_traders: p.momentum_traders,
+                mean_reverting_traders: p.mean_reverting_traders,
+                ..Population::standard(agents)
+            };
         }
         self
     }
 
-    /// Per-epoch usage in base units.
+    /// Per-epoch usage in base units: the path, with the seed's noise.
     pub fn usage(&self) -> Vec<u64> {
-        self.path.series(self.epochs, self.base_usage)
+        let series = self.path.series(self.epochs, self.base_usage);
+        if self.noise_bps == 0 {
+            return series;
+        }
+        let mut rng = Rng::new(self.seed, NOISE_STREAM);
+        let span = u64::from(self.noise_bps.min(10_000));
+        series
+            .into_iter()
+            .map(|u| {
+                let factor_bps = 10_000 - span + rng.range(0, 2 * span);
+                (u as u128 * factor_bps as u128 / 10_000) as u64
+            })
+            .collect()
+    }
+
+    /// The same scenario without speculators: the path the speculation
+    /// report compares against.
+    pub fn without_speculators(&self) -> Scenario {
+        Scenario { population: self.population.without_speculators(), ..self.clone() }
     }
 }
+
+/// Random stream of the usage noise (agents use 0 and their own streams).
+const NOISE_STREAM: u64 = 0x5EED;
 
 /// A live engine's parameters carried over to the simulated mint: the cap
 /// keeps its fraction of max supply; everything else is unchanged.

@@ -1,8 +1,11 @@
 //! `--sweep PARAM=FROM:TO:STEP`: the same scenario once per parameter value,
-//! with its verdicts and key figures in one table.
+//! with its verdicts and key figures in one table. The values run on the
+//! cores ([`crate::parallel`]); the two-parameter form is [`crate::heatmap`].
 
+use crate::outcome::{simulate, Outcome};
+use crate::parallel;
 use crate::scenario::Scenario;
-use crate::{simulate, Outcome, SimError};
+use crate::SimError;
 use coherence_sdk::params::set as set_param;
 use serde::Serialize;
 
@@ -49,40 +52,87 @@ pub struct Point {
     pub staker_yield_pct: f64,
     pub extractions: usize,
     pub violations: usize,
+    /// Highest price ratio of the lower-usage run to the main run.
+    pub price_ratio: f64,
+    /// The scenario's scorecard passed.
+    pub passed: bool,
 }
 
-/// Runs the sweep.
-pub async fn run(base: &Scenario, sweep: &Sweep, progress: &mut dyn FnMut(u64, u64)) -> Result<Vec<Point>, SimError> {
-    let mut out = Vec::new();
-    let n = sweep.values.len() as u64;
-    for (k, &value) in sweep.values.iter().enumerate() {
-        let mut s = base.clone();
-        set_param(&mut s.params, &sweep.param, value).map_err(SimError::Input)?;
-        let point = match simulate(s, &mut |_, _| {}).await {
-            Ok(o) => point(value, &o),
-            Err(SimError::Genesis(e)) => Point {
-                value,
-                refused: Some(e.program_error().map_or(e.to_string(), |p| p.name())),
-                emitted: 0,
-                usage: 0,
-                wash_net: 0,
-                wash_excess: 0,
-                staker_yield_pct: 0.0,
-                extractions: 0,
-                violations: 0,
-            },
-            Err(e) => return Err(e),
-        };
-        out.push(point);
-        progress(k as u64 + 1, n);
+/// The program's error name when genesis refused a scenario; other errors pass through.
+pub fn refusal(r: Result<Outcome, SimError>) -> Result<Result<Outcome, String>, SimError> {
+    match r {
+        Ok(o) => Ok(Ok(o)),
+        Err(SimError::Genesis(e)) => Ok(Err(e.program_error().map_or(e.to_string(), |p| p.name()))),
+        Err(e) => Err(e),
     }
-    Ok(out)
+}
+
+/// Runs `base` with each of `settings` (parameter name, value) applied, on
+/// up to `threads` threads, and keeps `summary` of each outcome (or of the
+/// program's error name when genesis refused it).
+pub fn each<S: Send>(
+    base: &Scenario,
+    settings: Vec<Vec<(String, u64)>>,
+    threads: usize,
+    done: &(dyn Fn(usize, usize) + Sync),
+    summary: impl Fn(Result<&Outcome, &str>) -> S + Sync,
+) -> Result<Vec<S>, SimError> {
+    let mut scenarios = Vec::new();
+    for set in settings {
+        let mut s = base.clone();
+        for (name, value) in set {
+            set_param(&mut s.params, &name, value).map_err(SimError::Input)?;
+        }
+        scenarios.push(s);
+    }
+    let summary = &summary;
+    let results = parallel::map(scenarios, threads, done, |s| async move {
+        refusal(simulate(s, &mut |_, _| {}).await).map(|o| summary(o.as_ref().map_err(String::as_str)))
+    })?;
+    results.into_iter().collect()
+}
+
+/// Runs the sweep on up to `threads` threads.
+pub fn run(
+    base: &Scenario,
+    sweep: &Sweep,
+    threads: usize,
+    done: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Vec<Point>, SimError> {
+    let settings = sweep.values.iter().map(|&v| vec![(sweep.param.clone(), v)]).collect();
+    let values = &sweep.values;
+    let points = each(base, settings, threads, done, |o| match o {
+        Ok(o) => point(0, o),
+        Err(name) => Point {
+            value: 0,
+            refused: Some(name.to_string()),
+            emitted: 0,
+            usage: 0,
+            wash_net: 0,
+            wash_excess: 0,
+            staker_yield_pct: 0.0,
+            extractions: 0,
+            violations: 0,
+            price_ratio: 0.0,
+            passed: false,
+        },
+    })?;
+    Ok(values.iter().zip(points).map(|(&value, p)| Point { value, ..p }).collect())
+}
+
+/// Honest stakers' net over their capital, %.
+pub fn staker_yield_pct(o: &Outcome) -> f64 {
+    let stakers: Vec<_> = crate::report::class_rows(&o.main, crate::agent::Class::Staker).collect();
+    let (net, capital) = stakers.iter().fold((0i128, 0u64), |(n, c), a| (n + a.net, c + a.ledger.staked_max));
+    if capital == 0 {
+        0.0
+    } else {
+        net as f64 * 100.0 / capital as f64
+    }
 }
 
 fn point(value: u64, o: &Outcome) -> Point {
     let wash = o.verdicts.extraction.iter().find(|e| e.agent == "wash coalition");
-    let stakers: Vec<_> = crate::report::class_rows(&o.main, crate::agent::Class::Staker).collect();
-    let (net, capital) = stakers.iter().fold((0i128, 0u64), |(n, c), a| (n + a.net, c + a.ledger.staked_max));
     Point {
         value,
         refused: None,
@@ -90,22 +140,24 @@ fn point(value: u64, o: &Outcome) -> Point {
         usage: o.main.rows.iter().map(|r| r.usage).sum(),
         wash_net: wash.map_or(0, |w| w.net),
         wash_excess: wash.map_or(0, |w| w.excess),
-        staker_yield_pct: if capital == 0 { 0.0 } else { net as f64 * 100.0 / capital as f64 },
-        extractions: o.verdicts.extraction.iter().filter(|e| e.extracts).count(),
+        staker_yield_pct: staker_yield_pct(o),
+        extractions: o.verdicts.extraction.iter().filter(|e| e.extracts || e.extracts_in_quote).count(),
         violations: o.verdicts.coherence.len(),
+        price_ratio: o.verdicts.price.lower.max_ratio,
+        passed: o.scorecard.passed,
     }
 }
 
 /// The sweep as a Markdown table (amounts in whole tokens).
 pub fn table(param: &str, points: &[Point]) -> String {
     let t = |v: i128| v / crate::scenario::TOKEN as i128;
-    let mut s = format!("| {param} | usage paid | emitted | wash net | wash vs twin | staker yield | extracting | coherence violations |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    let mut s = format!("| {param} | usage paid | emitted | wash net | wash vs twin | staker yield | extracting | coherence violations | price lower/main (max) | scorecard |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for p in points {
         match &p.refused {
-            Some(e) => s += &format!("| {} | refused at genesis: `{e}` | | | | | | |\n", p.value),
+            Some(e) => s += &format!("| {} | refused at genesis: `{e}` | | | | | | | | |\n", p.value),
             None => {
                 s += &format!(
-                    "| {} | {} | {} | {} | {} | {:.2} % | {} | {} |\n",
+                    "| {} | {} | {} | {} | {} | {:.2} % | {} | {} | {:.4} | {} |\n",
                     p.value,
                     t(p.usage as i128),
                     t(p.emitted as i128),
@@ -113,7 +165,9 @@ pub fn table(param: &str, points: &[Point]) -> String {
                     t(p.wash_excess),
                     p.staker_yield_pct,
                     p.extractions,
-                    p.violations
+                    p.violations,
+                    p.price_ratio,
+                    if p.passed { "pass" } else { "FAIL" }
                 )
             }
         }

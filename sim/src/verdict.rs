@@ -1,9 +1,12 @@
 //! The verdicts: does any strategy extract more than its honest
-//! alternative; does any stakeholder class earn more when usage is lower;
-//! what still gains value when nobody uses the system.
+//! alternative (in tokens and in the quote asset); does any stakeholder
+//! class earn more when usage is lower; is the price ever higher with less
+//! usage ([`crate::price`]); what still gains value when nobody uses the
+//! system.
 
 use crate::agent::Class;
-use crate::report::{class_rows, tokens, EpochRow, Run};
+use crate::price::{PriceVerdict, Speculation};
+use crate::report::{class_rows, signed, tokens, EpochRow, Run};
 
 use serde::Serialize;
 
@@ -30,6 +33,12 @@ pub struct Extraction {
     /// net − alternative_net: above 0 would be extraction.
     pub excess: i128,
     pub extracts: bool,
+    /// The same in the quote asset (nets valued at the pool's final price,
+    /// trades at their own prices; quote base units).
+    pub net_quote: i128,
+    pub alternative_net_quote: i128,
+    pub excess_quote: i128,
+    pub extracts_in_quote: bool,
     /// Attempts the program refused, by error name, with counts.
     pub refused: Vec<(String, usize)>,
 }
@@ -41,6 +50,7 @@ pub fn extraction(run: &Run) -> Vec<Extraction> {
         let Some(a) = run.agent(name) else { continue };
         let twin_row = twin.and_then(|t| run.agent(t));
         let alternative_net = twin_row.map_or(0, |t| t.net);
+        let alternative_net_quote = twin_row.map_or(0, |t| t.net_quote);
         let mut refused: Vec<(String, usize)> = Vec::new();
         for r in &a.ledger.refused {
             match refused.iter_mut().find(|(n, _)| n == r) {
@@ -57,6 +67,10 @@ pub fn extraction(run: &Run) -> Vec<Extraction> {
             alternative_net,
             excess: a.net - alternative_net,
             extracts: a.net > alternative_net,
+            net_quote: a.net_quote,
+            alternative_net_quote,
+            excess_quote: a.net_quote - alternative_net_quote,
+            extracts_in_quote: a.net_quote > alternative_net_quote,
             refused,
         });
     }
@@ -267,6 +281,10 @@ pub struct Verdicts {
     pub ceiling: Ceiling,
     /// Honest epochs the pumper's burst stalled at the gate (main run).
     pub burst: Option<BurstStalls>,
+    /// Is the price ever higher with less usage (paired runs, no speculators)?
+    pub price: PriceVerdict,
+    /// With speculators on: what they did to the price.
+    pub speculation: Option<Speculation>,
 }
 
 impl Verdicts {
@@ -279,30 +297,41 @@ impl Verdicts {
             without_usage: without_usage(zero),
             ceiling: ceiling(zero),
             burst: burst_stalls(main),
+            price: PriceVerdict::of(main, lower, zero),
+            speculation: None,
         }
     }
 
-    /// No strategy extracts, no class earns more with less usage, and what
-    /// accrues without usage stays within the declared budget.
+    /// No strategy extracts (in tokens or in quote), no class earns more
+    /// with less usage, the price is never higher with less usage, and
+    /// what accrues without usage stays within the declared budget: the
+    /// scorecard's criteria ([`crate::scorecard`]).
     pub fn coherent(&self) -> bool {
-        self.extraction.iter().all(|e| !e.extracts) && self.coherence.is_empty() && self.ceiling.within
+        self.extraction.iter().all(|e| !e.extracts && !e.extracts_in_quote)
+            && self.coherence.is_empty()
+            && self.ceiling.within
+            && self.price.holds()
     }
 
     /// The verdicts as text.
     pub fn text(&self) -> String {
-        let mut s = String::from("extraction (net against the honest alternative; > 0 would extract):\n");
+        let mut s = String::from(
+            "extraction (net against the honest alternative; > 0 would extract; in tokens, then in quote):\n",
+        );
         for e in &self.extraction {
             let refused: Vec<String> = e.refused.iter().map(|(n, c)| format!("{n} x{c}")).collect();
             s += &format!(
-                "  {:<16} paid {:>11} received {:>11} net {:>11} vs {:<40} {:>11} -> excess {:>11} {}{}\n",
+                "  {:<16} paid {:>11} received {:>11} net {:>11} vs {:<40} {:>11} -> excess {:>11} {}; in quote {:>12} {}{}\n",
                 e.agent,
                 tokens(e.paid),
                 tokens(e.received),
-                crate::report::signed(e.net),
+                signed(e.net),
                 e.alternative,
-                crate::report::signed(e.alternative_net),
-                crate::report::signed(e.excess),
+                signed(e.alternative_net),
+                signed(e.excess),
                 if e.extracts { "EXTRACTS" } else { "ok" },
+                signed(e.excess_quote),
+                if e.extracts_in_quote { "EXTRACTS" } else { "ok" },
                 if refused.is_empty() { String::new() } else { format!(" (refused: {})", refused.join(", ")) }
             );
         }
@@ -346,6 +375,10 @@ impl Verdicts {
                 if b.stalled_epochs.is_empty() { "none".to_string() } else { format!("{:?}", b.stalled_epochs) }
             );
         }
+        s += &self.price.text();
+        if let Some(sp) = &self.speculation {
+            s += &sp.text();
+        }
         s
     }
 }
@@ -353,30 +386,12 @@ impl Verdicts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::Scenario;
+    use crate::report::tests::run_of as run;
 
     fn row(epoch: u64, usage: u64, stakers: u64, gate_passed: bool) -> EpochRow {
-        EpochRow {
-            epoch,
-            usage,
-            attributed: 0,
-            baseline: 100,
-            gate_passed,
-            cap: 1_000,
-            emission: stakers,
-            stakers,
-            builders: 0,
-            treasury: 0,
-            supply: 0,
-            reward_per_weight_pct: 0.0,
-            insiders_vested: 0,
-            gated_vested: 0,
-        }
-    }
-
-    fn run(rows: Vec<EpochRow>, budget: u64) -> Run {
-        let scenario = Scenario::built_in("plateau", 1).expect("built-in");
-        Run { scenario, usage_plan: vec![], rows, agents: vec![], txs: 0, secs: 1.0, time_only_budget: budget }
+        let mut r = crate::report::tests::row(epoch, usage, 1, 1);
+        (r.gate_passed, r.emission, r.stakers) = (gate_passed, stakers, stakers);
+        r
     }
 
     /// The verdict machinery itself: a lower-usage run that pays stakers

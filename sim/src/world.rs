@@ -1,9 +1,13 @@
 //! The simulated world: an in-process bank running the real program, the
-//! engine's keys, the market (genesis holder and fee payer), the engine
-//! authority and the agents. Every action is a real transaction sent through
-//! the SDK's local client; time moves only by warping the bank's clock.
+//! engine's keys, the market (genesis holder and fee payer, whose token
+//! account is the pool's token side), the engine authority and the agents.
+//! Every action is a real transaction sent through the SDK's local client;
+//! time moves only by warping the bank's clock. Trades are priced by the
+//! pool before their transaction and applied to it once the transaction
+//! succeeded.
 
-use crate::agent::Agent;
+use crate::agent::{Agent, Class, Kind};
+use crate::market::{Cause, Fill, Flows, Pool, Side, Trade};
 use crate::scenario::{Scenario, DECIMALS, TOKEN};
 use crate::SimError;
 use anchor_lang::prelude::Pubkey;
@@ -19,6 +23,13 @@ use solana_signer::Signer;
 pub const GENESIS_TIME: i64 = 1_900_000_000;
 /// Given to the treasury at genesis; insiders' schedules are funded from it.
 pub const TREASURY_DEPOSIT: u64 = 60_000_000 * TOKEN;
+/// How the bank names a transaction whose blockhash it no longer knows.
+const BLOCKHASH_NOT_FOUND: &str = "Blockhash not found";
+/// Sends of one transaction when its blockhash expired on the way.
+const BLOCKHASH_RETRIES: usize = 3;
+/// Age (wall time) after which the next transaction takes a new blockhash;
+/// the bank keeps one for about 1.9 s.
+const BLOCKHASH_MAX_AGE: std::time::Duration = std::time::Duration::from_millis(500);
 
 pub struct World {
     pub client: Client,
@@ -35,6 +46,17 @@ pub struct World {
     pub genesis_ts: i64,
     /// Sum of the users' weights: each pays `usage × weight / total`.
     pub total_user_weight: u64,
+    /// The market: its token reserve is the market wallet's balance.
+    pub pool: Pool,
+    /// Every trade, in order.
+    pub trades: Vec<Trade>,
+    /// The epoch in progress, and what moved through the market in it.
+    pub epoch: u64,
+    pub flows: Flows,
+    /// The pool's price at each close so far (what speculators look at).
+    pub closes: Vec<f64>,
+    /// When the local client last took a blockhash from the bank.
+    pub blockhash_at: std::time::Instant,
 }
 
 impl World {
@@ -44,10 +66,37 @@ impl World {
     }
 
     /// Sends one transaction, paid by the market, signed by `signer` too.
+    /// A transaction the bank refused for a blockhash it no longer knows was
+    /// not processed; it is sent again with a fresh one.
     pub async fn send(&mut self, ixs: Vec<Instruction>, signer: Option<&Keypair>) -> Result<(), ClientError> {
         self.txs += 1;
         let signers: Vec<&Keypair> = signer.into_iter().collect();
+        for _ in 0..BLOCKHASH_RETRIES {
+            self.fresh_blockhash(false).await?;
+            match self.client.send(&ixs, &signers).await {
+                Err(ClientError::Transaction { error, .. }) if error == BLOCKHASH_NOT_FOUND => {
+                    self.fresh_blockhash(true).await?
+                }
+                other => return other.map(|_| ()),
+            }
+        }
         self.client.send(&ixs, &signers).await.map(|_| ())
+    }
+
+    /// The in-process bank registers a new blockhash every few milliseconds
+    /// of wall time and forgets it after 300, while the local client takes a
+    /// new one only every few transactions: on a busy machine, a run could
+    /// outlive its blockhash. Takes the bank's latest one when `now`, or when
+    /// the last is older than [`BLOCKHASH_MAX_AGE`].
+    pub async fn fresh_blockhash(&mut self, now: bool) -> Result<(), ClientError> {
+        if !now && self.blockhash_at.elapsed() < BLOCKHASH_MAX_AGE {
+            return Ok(());
+        }
+        let bank = self.client.local_bank().ok_or_else(|| ClientError::Rpc("the simulator runs in process".into()))?;
+        bank.ctx.last_blockhash =
+            bank.ctx.banks_client.get_latest_blockhash().await.map_err(|e| ClientError::Rpc(e.to_string()))?;
+        self.blockhash_at = std::time::Instant::now();
+        Ok(())
     }
 
     async fn send_as_raw(&mut self, i: usize, ixs: Vec<Instruction>) -> Result<(), ClientError> {
@@ -95,6 +144,17 @@ impl World {
         }
     }
 
+    /// The pool's token reserve must be the market wallet's balance: the
+    /// market's books against the chain (after genesis and after every run).
+    pub async fn reconcile_market(&mut self) -> Result<(), SimError> {
+        let ata = self.market_ata();
+        let held = ops::token_balance(&mut self.client, &ata).await?;
+        if held != self.pool.tokens {
+            return Err(SimError::Ledger(format!("market: wallet holds {held}, the pool counts {}", self.pool.tokens)));
+        }
+        Ok(())
+    }
+
     /// Moves the clock to `unix`.
     pub async fn warp(&mut self, unix: i64) -> Result<(), SimError> {
         let bank = self.client.local_bank().ok_or(SimError::NotLocal)?;
@@ -113,8 +173,10 @@ impl World {
         Ok(ops::token_balance(&mut self.client, &ata).await?)
     }
 
-    /// A transfer of `amount` from the market to `to` (creating its account).
-    pub fn buy_from_market(&self, to: &Pubkey, amount: u64) -> Result<Vec<Instruction>, SimError> {
+    /// A transfer of `amount` from the market wallet to `to` (creating its
+    /// account): genesis endowments, before the pool opens, and the token
+    /// leg of a buy.
+    pub fn transfer_from_market(&self, to: &Pubkey, amount: u64) -> Result<Vec<Instruction>, SimError> {
         let me = self.client.payer().pubkey();
         let transfer = t22::instruction::transfer_checked(
             &self.keys.token_program,
@@ -130,7 +192,96 @@ impl World {
         Ok(vec![ops::create_ata_ix(&self.keys, &me, to), transfer])
     }
 
-    /// A transfer of `amount` from agent `i` back to the market (a sale).
+    /// Agent `i` buying exactly `tokens` from the pool: the instructions
+    /// (the token leg) and the fill to [`World::settle`] once they succeed.
+    pub fn buy(&self, i: usize, tokens: u64) -> Result<(Vec<Instruction>, Fill), SimError> {
+        let fill = self.pool.buy_exact(tokens).map_err(|e| SimError::Market(self.agents[i].name.clone(), e))?;
+        Ok((self.transfer_from_market(&self.agents[i].key.pubkey(), tokens)?, fill))
+    }
+
+    /// Agent `i` buying tokens with `quote`.
+    pub fn buy_with(&self, i: usize, quote: u64) -> Result<(Vec<Instruction>, Fill), SimError> {
+        let fill = self.pool.buy_with(quote).map_err(|e| SimError::Market(self.agents[i].name.clone(), e))?;
+        Ok((self.transfer_from_market(&self.agents[i].key.pubkey(), fill.tokens)?, fill))
+    }
+
+    /// Agent `i` selling `tokens` into the pool.
+    pub fn sell(&self, i: usize, tokens: u64) -> Result<(Instruction, Fill), SimError> {
+        let fill = self.pool.sell(tokens).map_err(|e| SimError::Market(self.agents[i].name.clone(), e))?;
+        Ok((self.to_market(i, tokens)?, fill))
+    }
+
+    /// After its transaction succeeded: applies agent `i`'s trade to the
+    /// pool, its ledger (tokens and quote), the epoch's flows and the log.
+    pub fn settle(&mut self, i: usize, fill: &Fill) -> Result<(), SimError> {
+        if fill.tokens == 0 && fill.quote == 0 {
+            return Ok(());
+        }
+        let a = &mut self.agents[i];
+        self.pool.apply(fill).map_err(|e| SimError::Market(a.name.clone(), e))?;
+        let cause = match (&a.class, &a.kind) {
+            (Class::Speculator, _) => Cause::Speculation,
+            (Class::Insider | Class::GatedInsider, _) | (_, Kind::EarlySeller { .. } | Kind::PatientInsider { .. }) => {
+                Cause::Vesting
+            }
+            (_, _) if fill.side == Side::Buy => Cause::Usage,
+            _ => Cause::Emission,
+        };
+        self.flows.add(cause, fill);
+        let l = &mut a.ledger;
+        match fill.side {
+            Side::Buy => {
+                l.bought += fill.tokens;
+                l.quote_spent += fill.quote;
+            }
+            Side::Sell => {
+                l.sold += fill.tokens;
+                l.quote_received += fill.quote;
+            }
+        }
+        self.trades.push(Trade {
+            epoch: self.epoch,
+            agent: a.name.clone(),
+            side: fill.side,
+            tokens: fill.tokens,
+            quote: fill.quote,
+            fee: fill.fee,
+            price_after: self.pool.price(),
+        });
+        Ok(())
+    }
+
+    /// The share (bps) of what agent `i` receives that it sells at once:
+    /// the scenario's shares for honest stakers, builders and insiders;
+    /// strategic agents and their twins hold, so each pair's nets in quote
+    /// differ by what the strategy did, not by when it sold.
+    pub fn sell_bps(&self, i: usize) -> u16 {
+        let m = &self.scenario.market;
+        match self.agents[i].kind {
+            Kind::Staker { .. } => m.stakers_sell_bps,
+            Kind::Builder { .. } => m.builders_sell_bps,
+            Kind::Insider { .. } => m.insiders_sell_bps,
+            _ => 0,
+        }
+    }
+
+    /// The part of `received` agent `i` sells at once.
+    pub fn sale_of(&self, i: usize, received: u64) -> u64 {
+        (u128::from(received) * u128::from(self.sell_bps(i)) / 10_000) as u64
+    }
+
+    /// Sells the share of `received` agent `i` sells, in its own transaction.
+    pub async fn sell_share(&mut self, i: usize, received: u64) -> Result<(), SimError> {
+        let sale = self.sale_of(i, received);
+        if sale == 0 {
+            return Ok(());
+        }
+        let (ix, fill) = self.sell(i, sale)?;
+        self.send_as(i, vec![ix]).await?;
+        self.settle(i, &fill)
+    }
+
+    /// A transfer of `amount` from agent `i` to the market wallet (the token leg of a sale).
     pub fn to_market(&self, i: usize, amount: u64) -> Result<Instruction, SimError> {
         let who = self.agents[i].key.pubkey();
         t22::instruction::transfer_checked(

@@ -20,8 +20,11 @@ pub struct SimSize {
 }
 
 /// Runs the standard scenarios in process on `engine`'s parameters (cap
-/// scaled to the simulated supply, same epoch length); each extraction is
-/// critical, each coherence violation a warning, each gain without usage info.
+/// scaled to the simulated supply, same epoch length) and reads each one's
+/// scorecard: an extraction (in tokens or in quote) is critical; a class
+/// earning more with less usage, a price higher with less usage, or value
+/// without usage above the declared budget is a warning; a passing
+/// scorecard is info, and so is each gain without usage.
 async fn simulate_findings(engine: &Engine, size: SimSize, out: &mut Vec<Finding>) -> CliResult {
     use coherence_sim::scenario::{adapt_params, Scenario};
     for name in SIM_SCENARIOS {
@@ -39,11 +42,14 @@ async fn simulate_findings(engine: &Engine, size: SimSize, out: &mut Vec<Finding
         .await
         .map_err(|e| CliError::Input(format!("simulate {name}: {e}")))?;
         bar.finish_and_clear();
-        for e in o.verdicts.extraction.iter().filter(|e| e.extracts) {
+        for e in o.verdicts.extraction.iter().filter(|e| e.extracts || e.extracts_in_quote) {
             out.push(finding(
                 Severity::Critical,
                 "sim-extraction",
-                format!("{name}: {} beats its honest alternative by {} base units", e.agent, e.excess),
+                format!(
+                    "{name}: {} beats its honest alternative by {} base units ({} quote base units)",
+                    e.agent, e.excess, e.excess_quote
+                ),
             ));
         }
         for v in &o.verdicts.coherence {
@@ -53,9 +59,30 @@ async fn simulate_findings(engine: &Engine, size: SimSize, out: &mut Vec<Finding
                 format!("{name}: {} earn more with less usage by epoch {} ({})", v.class, v.epoch, v.cause),
             ));
         }
-        if o.verdicts.coherent() {
+        let price = &o.verdicts.price;
+        if !price.holds() {
+            for p in [&price.lower, &price.zero].into_iter().filter(|p| !p.breaches.is_empty()) {
+                out.push(finding(
+                    Severity::Warn,
+                    "sim-price-incoherent",
+                    format!(
+                        "{name}: the {}-usage run's price is above the main run's with less usage in {} epochs (first {}; highest ratio {:.4})",
+                        p.run,
+                        p.breaches.len(),
+                        p.breaches[0].epoch,
+                        p.max_ratio
+                    ),
+                ));
+            }
+        }
+        if o.scorecard.passed {
             let txs = o.main.txs + o.lower.txs + o.zero.txs;
-            out.push(finding(Severity::Info, "sim-coherent", format!("{name}: no strategy beat its honest alternative; no class earned more with less usage ({txs} transactions)")));
+            let codes: Vec<&str> = o.scorecard.criteria.iter().map(|c| c.code).collect();
+            out.push(finding(
+                Severity::Info,
+                "sim-coherent",
+                format!("{name}: scorecard passed ({}; {txs} transactions)", codes.join(", ")),
+            ));
         }
         let c = &o.verdicts.ceiling;
         if !c.within {
