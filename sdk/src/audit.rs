@@ -485,7 +485,9 @@ mod tests {
             time_only_used: 0,
             time_only_scanned: 0,
             time_only_synced: true,
-            reserved: [0; 69],
+            voting_realm: Pubkey::default(),
+            voting_program: Pubkey::default(),
+            reserved: [0; 5],
         };
         Facts {
             engine_key,

@@ -19,7 +19,7 @@ pub const MAX_TRANSACTION_CU: u32 = 1_400_000;
 const UNKNOWN_CU: u32 = 200_000;
 
 /// Worst measured CU of each instruction (SBF, upstream-LLVM build).
-const MEASURED: [(&[u8], u32); 29] = [
+const MEASURED: [(&[u8], u32); 33] = [
     (ixs::InitializeEngine::DISCRIMINATOR, 80_675),
     (ixs::ProposeParams::DISCRIMINATOR, 8_165),
     (ixs::CancelParams::DISCRIMINATOR, 6_368),
@@ -51,6 +51,12 @@ const MEASURED: [(&[u8], u32); 29] = [
     // Measured 13,426 for 5 schedules (~1.7k each after a ~5k base); the
     // SDK sends at most `ops::SCHEDULES_PER_SYNC` = 20 per transaction.
     (ixs::SyncTimeOnlyBudget::DISCRIMINATOR, 40_000),
+    // Voting (#20): estimates until the SBF benchmark measures them
+    // (`update_voter_weight_record` grows ~2k per position counted).
+    (ixs::ProposeVoting::DISCRIMINATOR, 25_000),
+    (ixs::ApplyVoting::DISCRIMINATOR, 10_000),
+    (ixs::UpdateVoterWeightRecord::DISCRIMINATOR, 40_000),
+    (ixs::UpdateMaxVoterWeightRecord::DISCRIMINATOR, 25_000),
 ];
 
 /// The measured worst case of a Coherence instruction, if measured.

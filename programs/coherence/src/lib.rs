@@ -56,6 +56,7 @@ use instructions::*;
 use math::Params;
 #[cfg(target_arch = "bpf")]
 use solana_compiler_builtins as _;
+use state::{VoterWeightAction, VotingConfig};
 
 declare_id!("5YEr37ADsipUmgSzAaShRoesbTpCmDK9hjmbAUJ3mrQJ");
 
@@ -238,5 +239,34 @@ pub mod coherence {
     /// Builder: claim the source's share of builders' pools (never paused).
     pub fn claim_source_rewards(ctx: Context<ClaimSourceRewards>) -> Result<()> {
         ClaimSourceRewards::claim_source_rewards(ctx)
+    }
+
+    /// Authority: propose the realm the holders vote in, its governance
+    /// program and the fixed max voter weight (applied after the timelock).
+    pub fn propose_voting(ctx: Context<ProposeVoting>, config: VotingConfig) -> Result<()> {
+        ProposeVoting::propose_voting(ctx, config)
+    }
+
+    /// Anyone: apply the pending voting configuration once its timelock has elapsed.
+    pub fn apply_voting(ctx: Context<ApplyVoting>) -> Result<()> {
+        ApplyVoting::apply_voting(ctx)
+    }
+
+    /// Owner: refresh their voter weight for one governance action (expires
+    /// at the end of this slot: send it in the same transaction).
+    ///
+    /// Remaining accounts: the owner's positions in this engine
+    /// `["position", engine, owner, id]`, each at most once.
+    pub fn update_voter_weight_record<'info>(
+        ctx: Context<'info, UpdateVoterWeightRecord<'info>>,
+        action: VoterWeightAction,
+        target: Pubkey,
+    ) -> Result<()> {
+        UpdateVoterWeightRecord::update_voter_weight_record(ctx, action, target)
+    }
+
+    /// Anyone: write the max voter weight record from the applied registrar.
+    pub fn update_max_voter_weight_record(ctx: Context<UpdateMaxVoterWeightRecord>) -> Result<()> {
+        UpdateMaxVoterWeightRecord::update_max_voter_weight_record(ctx)
     }
 }

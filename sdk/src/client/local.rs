@@ -125,6 +125,17 @@ pub fn sbf_program() -> ClientResult<Option<std::path::PathBuf>> {
     Ok(Some(so))
 }
 
+/// Adds SBF bytecode `elf` as program `id` (executable, BPF loader), as
+/// `ProgramTest::add_program` does with `prefer_bpf` for a `.so` on its
+/// search path; here the bytes come from wherever the caller keeps them
+/// (e.g. a third-party program committed as a test fixture), and a native
+/// Coherence can run next to it.
+pub fn add_bpf_program(pt: &mut ProgramTest, id: Pubkey, elf: Vec<u8>) {
+    let lamports = anchor_lang::prelude::Rent::default().minimum_balance(elf.len()).max(1);
+    let owner = Pubkey::from_str_const("BPFLoader2111111111111111111111111111111111");
+    pt.add_account(id, Account { lamports, data: elf, owner, executable: true, rent_epoch: 0 });
+}
+
 /// A running in-process bank with the program loaded.
 pub struct LocalBank {
     /// The underlying program-test context (bank, payer, blockhash).
