@@ -164,3 +164,54 @@ async fn voting_configuration_waits_out_the_timelock() {
     let registrar: Registrar = h.get(&coherence_sdk::pda::registrar(&f.keys.engine)).await;
     assert_eq!((registrar.config, registrar.pending), (Some(config), None));
 }
+
+/// Once the engine is its holders', every authority instruction runs as a
+/// proposal transaction executed by SPL Governance: pause and resume, a
+/// vesting grant from the treasury (rent paid by the governance's native
+/// treasury) and its revocation, a new voting configuration. The former
+/// key can do none of it.
+#[tokio::test]
+async fn every_authority_instruction_runs_as_a_proposal() {
+    let mut h = harness().await;
+    let (w_short, w_long) = expected_weights();
+    let dao = Dao::setup(&mut h, w_short + w_long).await;
+    let (alice, alice_pos) = dao.locker(&mut h, AMOUNT, SHORT_LOCK).await;
+    let (bob, bob_pos) = dao.locker(&mut h, AMOUNT, LONG_LOCK).await;
+    dao.f.fund_treasury(&mut h, AMOUNT).await.expect("treasury");
+    let old_key = dao.f.authority.insecure_clone();
+    dao.hand_over(&mut h, &alice, &[(&alice, alice_pos), (&bob, bob_pos)]).await;
+    let keys = dao.f.keys;
+    let gov = dao.governance;
+    let refused = h.send(&[ix::set_pause(&keys, &old_key.pubkey(), true)], &[&old_key]).await;
+    assert_error(refused, CoherenceError::NotAuthority);
+
+    // The native treasury (a system account the governance signs for) pays rent.
+    let treasury = coherence_sdk::spl_governance::native_treasury(&dao.realms.program, &gov);
+    let fund = solana_system_interface::instruction::transfer(&h.payer().pubkey(), &treasury, 1_000_000_000);
+    h.send(&[fund], &[]).await.expect("fund the native treasury");
+    let engine = dao.f.engine(&mut h).await;
+    let (id, now, p) = (engine.vesting_count, h.now().await, engine.params);
+    let beneficiary = h.wallet().await.pubkey();
+    let start = now + 10 * DAY as i64;
+    let grant = vesting_args(beneficiary, 1_000_000, start, p.min_vesting_cliff, p.min_vesting_duration, 0, true);
+    let schedule = coherence_sdk::pda::vesting(&keys.engine, id);
+    let config = dao.voting_config(2 * (w_short + w_long));
+    let ixs = vec![
+        ix::set_pause(&keys, &gov, true),
+        ix::set_pause(&keys, &gov, false),
+        ix::create_vesting(&keys, &treasury, &gov, id, grant, engine.usage_shards),
+        ix::revoke_vesting(&keys, &gov, &schedule),
+        ix::propose_voting(&keys, &gov, &treasury, config),
+    ];
+    let proposal = dao.propose(&mut h, &bob, &[bob_pos], "authority levers", &ixs).await.expect("propose");
+    dao.vote(&mut h, &alice, &[alice_pos], &proposal, &bob.pubkey(), Vote::yes()).await.expect("alice");
+    dao.vote(&mut h, &bob, &[bob_pos], &proposal, &bob.pubkey(), Vote::yes()).await.expect("bob");
+    dao.finalize(&mut h, &proposal, &bob.pubkey()).await.expect("finalize");
+    dao.execute(&mut h, &proposal, &ixs).await.expect("the governance pulls every lever");
+    let engine = dao.f.engine(&mut h).await;
+    assert!(!engine.paused);
+    let revoked: coherence::state::VestingSchedule = h.get(&schedule).await;
+    assert!(revoked.revoked().is_some());
+    let registrar: Registrar = h.get(&coherence_sdk::pda::registrar(&keys.engine)).await;
+    assert_eq!(registrar.pending, Some(config), "a new max voter weight waits out the timelock");
+}
