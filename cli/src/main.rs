@@ -80,6 +80,9 @@ enum Command {
     /// Builder sources.
     #[command(subcommand)]
     Source(commands::emission::source::SourceCmd),
+    /// The engine governed by its holders through SPL Governance (Realms).
+    #[command(subcommand)]
+    Gov(commands::gov::GovCmd),
     /// Engine, epoch and wallet status.
     Status {
         #[arg(long)]
@@ -132,6 +135,7 @@ async fn run(cli: Cli) -> CliResult {
         Command::Epoch(cmd) => commands::emission::epoch::run(&mut ctx, cmd).await,
         Command::Crank(args) => commands::emission::crank::run(&mut ctx, args).await,
         Command::Source(cmd) => commands::emission::source::run(&mut ctx, cmd).await,
+        Command::Gov(cmd) => commands::gov::run(&mut ctx, cmd).await,
         Command::Status { wallet } => commands::status::run(&mut ctx, wallet).await,
         Command::Check { simulate, sim_epochs, sim_agents, vesting_threshold_bps } => {
             let sim = simulate.then_some(commands::check::SimSize { epochs: sim_epochs, agents: sim_agents });

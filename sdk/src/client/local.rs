@@ -14,7 +14,7 @@ use solana_clock::Clock;
 use solana_compute_budget_interface::ComputeBudgetInstruction;
 use solana_keypair::Keypair;
 use solana_message::{v0, AddressLookupTableAccount, VersionedMessage};
-use solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext};
+use solana_program_test::{processor, BanksClientError, ProgramTestContext};
 use solana_signer::Signer;
 use solana_transaction::versioned::VersionedTransaction;
 use solana_transaction::Transaction;
@@ -124,6 +124,9 @@ pub fn sbf_program() -> ClientResult<Option<std::path::PathBuf>> {
     }
     Ok(Some(so))
 }
+
+/// The in-process test bank's builder, for [`LocalBank::start_with`].
+pub use solana_program_test::ProgramTest;
 
 /// Adds SBF bytecode `elf` as program `id` (executable, BPF loader), as
 /// `ProgramTest::add_program` does with `prefer_bpf` for a `.so` on its

@@ -63,6 +63,11 @@ impl Realms {
         Realms { program, name: name.to_string(), realm: super::realm(&program, name), mint }
     }
 
+    /// An existing realm at `realm` (its name is only needed to create it).
+    pub fn at(program: Pubkey, realm: Pubkey, mint: Pubkey) -> Realms {
+        Realms { program, name: String::new(), realm, mint }
+    }
+
     /// `owner`'s token owner record.
     pub fn token_owner_record(&self, owner: &Pubkey) -> Pubkey {
         super::token_owner_record(&self.program, &self.realm, &self.mint, owner)

@@ -174,6 +174,8 @@ pub mod account_type {
     pub const GOVERNANCE_V2: u8 = 18;
     /// `ProposalV2`.
     pub const PROPOSAL_V2: u8 = 14;
+    /// `ProposalTransactionV2`.
+    pub const PROPOSAL_TRANSACTION_V2: u8 = 13;
 }
 
 /// `RealmConfig` inside a realm.
@@ -325,5 +327,36 @@ impl Proposal {
     /// No weight.
     pub fn no(&self) -> u64 {
         self.deny_vote_weight.unwrap_or(0)
+    }
+}
+
+/// `ProposalTransactionV2` (type 13).
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub struct ProposalTransaction {
+    pub account_type: u8,
+    pub proposal: Pubkey,
+    pub option_index: u8,
+    pub transaction_index: u16,
+    pub hold_up_time: u32,
+    pub instructions: Vec<InstructionData>,
+    pub executed_at: Option<i64>,
+    pub execution_status: u8,
+}
+
+impl InstructionData {
+    /// The stored instruction as an `Instruction`.
+    pub fn to_instruction(&self) -> anchor_lang::solana_program::instruction::Instruction {
+        use anchor_lang::prelude::AccountMeta;
+        let accounts = self
+            .accounts
+            .iter()
+            .map(|a| AccountMeta { pubkey: a.pubkey, is_signer: a.is_signer, is_writable: a.is_writable })
+            .collect();
+        anchor_lang::solana_program::instruction::Instruction {
+            program_id: self.program_id,
+            accounts,
+            data: self.data.clone(),
+        }
     }
 }
