@@ -81,11 +81,16 @@ fn holders_govern_through_the_cli() {
     c.ok(&["local", "warp", "172800"]);
     c.ok(&["gov", "apply"]);
 
+    let check = |c: &Cli| String::from_utf8_lossy(&c.raw(&["check"]).stdout).to_string();
+    assert!(check(&c).contains("single-key-authority"), "{}", check(&c));
+
     // The engine handed to its holders by their vote.
     c.ok(&["authority", "propose", &governance]);
     let handover = c.pass(&["accept-authority"]);
     assert_eq!(c.json(&["status"])["authority"], governance.as_str());
     c.fails(&["params", "propose", "--alpha-bps", "4000"], "NotAuthority");
+    let audit = check(&c);
+    assert!(audit.contains("governance-authority") && !audit.contains("single-key-authority"), "{audit}");
 
     // A parameter change, by proposal, applied after the engine's timelock.
     let change = c.pass(&["params", "--alpha-bps", "4000"]);
