@@ -108,3 +108,15 @@ fn holders_govern_through_the_cli() {
     c.ok(&["gov", "relinquish", &change]);
     c.ok(&["stake", "unbond", "0"]);
 }
+
+#[test]
+fn demo_governance_runs_as_designed() {
+    let out = Command::new(env!("CARGO_BIN_EXE_coherence"))
+        .args(["--output", "json", "demo", "governance"])
+        .output()
+        .expect("run coherence");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!((report["ok"].as_bool(), report["alpha_bps"].as_u64()), (Some(true), Some(4_000)));
+    assert_eq!(report["defeated_without_quorum"], true);
+}

@@ -6,6 +6,7 @@
 //! for the in-process ledger).
 pub mod check;
 pub mod demo;
+pub mod demo_governance;
 pub mod emission;
 pub mod gov;
 pub mod governance;
