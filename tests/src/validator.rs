@@ -1,7 +1,8 @@
 //! A real `solana-test-validator` for the validator tier: started on
 //! 127.0.0.1 with free ports and its own temporary ledger, the program's
-//! `.so` loaded at genesis and the payer funded by the genesis mint; stopped
-//! and its ledger removed when dropped (also when a test panics).
+//! `.so` and SPL Governance's loaded at genesis and the payer funded by the
+//! genesis mint; stopped and its ledger removed when dropped (also when a
+//! test panics).
 
 use anchor_lang::prelude::Pubkey;
 use std::net::TcpListener;
@@ -33,6 +34,11 @@ pub fn program_so() -> Option<PathBuf> {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace").join("target/deploy")
     });
     Some(dir.join("coherence.so")).filter(|p| p.is_file())
+}
+
+/// The committed SPL Governance bytecode (`tests/fixtures/spl_governance.so`).
+pub fn spl_governance_so_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/spl_governance.so")
 }
 
 /// A running validator; dropping it stops the process and removes the ledger.
@@ -92,6 +98,10 @@ impl TestValidator {
         let mut args: Vec<std::ffi::OsString> = vec!["--ledger".into(), ledger.path().into(), "--mint".into()];
         args.push(payer.to_string().into());
         args.extend(["--bpf-program".into(), coherence::ID.to_string().into(), so.into()]);
+        // SPL Governance 3.1.2 (the committed fixture) at Realms' program id:
+        // the holders' governance runs against the real program here too.
+        let governance = coherence_sdk::spl_governance::REALMS_PROGRAM_ID.to_string();
+        args.extend(["--bpf-program".into(), governance.into(), spl_governance_so_path().into()]);
         for (flag, value) in [
             ("--bind-address", "127.0.0.1".to_string()),
             ("--rpc-port", rpc.to_string()),

@@ -325,7 +325,6 @@ async fn scenarios(client: &mut Client) {
     let n = dup.accounts.len();
     dup.accounts[n - 1] = dup.accounts[n - 2].clone();
     refused(client.send(&[dup], &[]).await, CoherenceError::WrongShardAccounts);
-    ops::crank(client, &k).await.expect("crank");
     refused(client.send(&[ix::close_epoch(&k, &me, 0, 4)], &[]).await, CoherenceError::EpochAlreadyClosed);
     let record: coherence::state::EpochRecord = client.get(&pda::epoch_record(&k.engine, 0)).await.unwrap();
     assert_eq!(record.usage, burned);
@@ -412,6 +411,159 @@ async fn deploy_twice(client: &mut Client) {
     assert_eq!(client.get::<coherence::state::Engine>(&first.engine).await.unwrap().vesting_count, 1);
 }
 
+/// The holders' governance on whatever cluster `client` talks to, against
+/// the real SPL Governance 3.1.2 (at genesis of the validator and of
+/// `anchor test`; loaded in process): two lockers, a realm with Coherence
+/// as its voter-weight plugin, its governance over the engine, token owner
+/// records, `propose_voting`; before the timelock the apply and the plugin
+/// refuse by name. The timelock is at least a day (a compiled-in bound), so
+/// where the clock can be moved (in process) the same code goes on: voting
+/// applied, the engine handed to the governance by a vote, a parameter
+/// change voted with exactly the positions' boosted weights, executed by the
+/// governance, applied after the engine's timelock, and an exit refused
+/// until the votes are relinquished.
+async fn holders_vote(client: &mut Client) {
+    use coherence::state::{Position, VotingConfig};
+    use coherence_sdk::spl_governance::{self as gov, governance_config, Realms, REALMS_PROGRAM_ID};
+    let w = genesis(client).await;
+    let (k, me) = (w.keys, w.me);
+    let (alice, alice_tokens) = wallet(client, &w, 1_000 * UNIT).await;
+    let (bob, bob_tokens) = wallet(client, &w, 1_000 * UNIT).await;
+    client
+        .send(&[ix::open_position(&k, &alice.pubkey(), &alice_tokens, 0, 1_000 * UNIT, 3_600)], &[&alice])
+        .await
+        .expect("alice locks");
+    client
+        .send(&[ix::open_position(&k, &bob.pubkey(), &bob_tokens, 0, 1_000 * UNIT, 365 * DAY)], &[&bob])
+        .await
+        .expect("bob locks");
+    let alice_pos = pda::position(&k.engine, &alice.pubkey(), 0);
+    let bob_pos = pda::position(&k.engine, &bob.pubkey(), 0);
+    let weight = |p: &Position| u64::try_from(p.weight).unwrap();
+    let (w_alice, w_bob) = (
+        weight(&client.get::<Position>(&alice_pos).await.unwrap()),
+        weight(&client.get::<Position>(&bob_pos).await.unwrap()),
+    );
+
+    // One realm per engine: its name (the address seed) from the mint.
+    let realms = Realms::new(REALMS_PROGRAM_ID, &k.mint.to_string()[..16], k.mint);
+    let governance = ops::engine_governance(&k, &realms);
+    client.send(&[realms.create_realm(&me, &me, &coherence::ID)], &[]).await.expect("CreateRealm");
+    let voting_secs = 20;
+    client
+        .send(&[realms.create_governance(&k.engine, &me, &me, governance_config(60, voting_secs, 0))], &[])
+        .await
+        .expect("CreateGovernance");
+    for who in [&alice, &bob] {
+        client
+            .send(&[realms.create_token_owner_record(&who.pubkey(), &me)], &[])
+            .await
+            .expect("CreateTokenOwnerRecord");
+    }
+    let max = w_alice + w_bob;
+    let config = VotingConfig { realm: realms.realm, governance_program: REALMS_PROGRAM_ID, max_voter_weight: max };
+    client.send(&[ix::propose_voting(&k, &me, &me, config)], &[]).await.expect("propose_voting");
+    refused(client.send(&[ix::apply_voting(&k)], &[]).await, CoherenceError::TimelockNotElapsed);
+    let refresh = ix::update_voter_weight_record(
+        &k,
+        &me,
+        &alice.pubkey(),
+        coherence::state::VoterWeightAction::CastVote,
+        &governance,
+        &[alice_pos],
+    );
+    refused(client.send(&[refresh], &[&alice]).await, CoherenceError::VotingNotConfigured);
+    if client.local_bank().is_none() {
+        eprintln!("validator tier: realm, governance and records created with the real SPL Governance over RPC; the vote itself needs the engine's timelock (at least a day) and runs in process");
+        return;
+    }
+
+    let eta = client.get::<coherence::state::Registrar>(&pda::registrar(&k.engine)).await.unwrap().pending_eta;
+    wait_until(client, eta).await;
+    client.send(&[ix::apply_voting(&k), ix::update_max_voter_weight_record(&k, &me)], &[]).await.expect("apply_voting");
+    // The engine handed to its holders, by their vote.
+    client.send(&[ix::propose_authority(&k, &me, governance)], &[]).await.expect("propose_authority");
+    let both = [&alice, &bob];
+    let handover = propose_and_vote(client, &k, &[ix::accept_authority(&k, &governance)], &both).await;
+    decide(client, &k, &handover, voting_secs).await.expect("execute accept_authority");
+    assert_eq!(client.get::<coherence::state::Engine>(&k.engine).await.unwrap().authority, governance);
+
+    // A parameter change with exactly the boosted weights, through the timelock.
+    let mut p = client.get::<coherence::state::Engine>(&k.engine).await.unwrap().params;
+    p.alpha_bps = 4_000;
+    let change = propose_and_vote(client, &k, &[ix::propose_params(&k, &governance, p)], &both).await;
+    let data = client.account(&change).await.unwrap().unwrap().data;
+    let proposal: gov::Proposal = gov::decode(&data, gov::account_type::PROPOSAL_V2).unwrap();
+    assert_eq!(proposal.yes(), w_alice + w_bob);
+    decide(client, &k, &change, voting_secs).await.expect("execute propose_params");
+    refused(client.send(&[ix::apply_params(&k)], &[]).await, CoherenceError::TimelockNotElapsed);
+    let eta = client.get::<coherence::state::Engine>(&k.engine).await.unwrap().pending_eta;
+    wait_until(client, eta).await;
+    client.send(&[ix::apply_params(&k)], &[]).await.expect("apply_params");
+    assert_eq!(client.get::<coherence::state::Engine>(&k.engine).await.unwrap().params.alpha_bps, 4_000);
+
+    // Exits wait for relinquished votes.
+    let record = realms.token_owner_record(&alice.pubkey());
+    let unbond = ix::start_unbond_voting(&k, &alice.pubkey(), &alice_pos, Some(record));
+    refused(client.send(std::slice::from_ref(&unbond), &[&alice]).await, CoherenceError::VotesNotRelinquished);
+    for proposal in [handover, change] {
+        client
+            .send(&[realms.relinquish_vote(&governance, &proposal, &alice.pubkey(), None)], &[])
+            .await
+            .expect("relinquish");
+    }
+    client.send(&[unbond], &[&alice]).await.expect("unbond after relinquishing");
+}
+
+/// The realm the engine's holders vote in (after `apply_voting`).
+async fn engine_realm(client: &mut Client, k: &EngineKeys) -> coherence_sdk::spl_governance::Realms {
+    let engine: coherence::state::Engine = client.get(&k.engine).await.unwrap();
+    ops::engine_realm(k, &engine).expect("voting applied")
+}
+
+/// A proposal by `voters[0]` whose transaction is `ixs`, voted yes by every voter.
+async fn propose_and_vote(
+    client: &mut Client,
+    k: &EngineKeys,
+    ixs: &[anchor_lang::solana_program::instruction::Instruction],
+    voters: &[&Keypair],
+) -> Pubkey {
+    let realms = engine_realm(client, k).await;
+    let (proposal, plan) = ops::propose_transactions(client, k, &realms, &voters[0].pubkey(), "p", ixs).await.unwrap();
+    for tx in plan {
+        client.send(&tx, &[voters[0]]).await.expect("propose");
+    }
+    for v in voters {
+        let yes = coherence_sdk::spl_governance::Vote::yes();
+        let vote = ops::vote_ixs(client, k, &realms, &proposal, &v.pubkey(), yes).await.expect("vote plan");
+        client.send(&vote, &[*v]).await.expect("vote");
+    }
+    proposal
+}
+
+/// Waits out the vote, then finalizes and executes (permissionless).
+async fn decide(
+    client: &mut Client,
+    k: &EngineKeys,
+    proposal: &Pubkey,
+    voting_secs: u32,
+) -> Result<String, ClientError> {
+    let now = client.now().await.unwrap();
+    wait_until(client, now + i64::from(voting_secs) + 1).await;
+    let realms = engine_realm(client, k).await;
+    let ixs = ops::execute_ixs(client, k, &realms, proposal).await.expect("execute plan");
+    client.send(&ixs, &[]).await
+}
+
+#[tokio::test]
+async fn holders_vote_in_process() {
+    let payer = Keypair::new();
+    let bank =
+        LocalBank::start_with(None, &[payer.pubkey()], coherence_tests::voting::add_spl_governance).await.unwrap();
+    let mut client = Client::local(bank, payer);
+    holders_vote(&mut client).await;
+}
+
 #[tokio::test]
 async fn scenarios_in_process() {
     let payer = Keypair::new();
@@ -440,6 +592,7 @@ async fn scenarios_on_a_validator() {
             eprintln!("validator tier: against {url} (ANCHOR_PROVIDER_URL)");
             scenarios(&mut client).await;
             deploy_twice(&mut client).await;
+            holders_vote(&mut client).await;
             return;
         }
         Err(_) if std::env::var("COHERENCE_VALIDATOR").as_deref() != Ok("1") => {
@@ -460,5 +613,6 @@ async fn scenarios_on_a_validator() {
     let mut client = Client::rpc(backend, payer);
     scenarios(&mut client).await;
     deploy_twice(&mut client).await;
-    eprintln!("validator tier: every scenario and the deploy migration passed over RPC");
+    holders_vote(&mut client).await;
+    eprintln!("validator tier: every scenario, the deploy migration and the holders' governance passed over RPC");
 }

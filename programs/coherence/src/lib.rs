@@ -28,13 +28,26 @@
 //! 5. **Governance** — parameter changes are proposed, wait out the timelock,
 //!    then anyone applies them; authority moves in two steps; pause stops new
 //!    stakes, usage and emission but never exits.
+//! 6. **Holders govern** (optional) — the authority proposes a realm of SPL
+//!    Governance (Realms) and a fixed max voter weight
+//!    ([`coherence::propose_voting`], applied after the timelock by
+//!    [`coherence::apply_voting`]); Coherence is the realm's voter-weight
+//!    plugin: an owner's voting power is the sum of their locked positions'
+//!    weights, refreshed in the same transaction as each vote
+//!    ([`coherence::update_voter_weight_record`]); exits wait for the owner's
+//!    votes to be relinquished. The authority can then be handed to the
+//!    realm's governance, which runs every authority instruction as a
+//!    proposal it executes (DESIGN §9).
 //!
 //! Who may do what: the **authority** proposes/cancels parameters, proposes a
 //! new authority, pauses, creates and revokes vesting, lowers the time-only
-//! budget; **anyone** applies due parameters, deposits to the treasury, funds
-//! rewards, closes epochs, expires overdue gated schedules and syncs an older
-//! engine's time-only ledger;
-//! **owners** act on their own positions and schedules. No key can mint or
+//! budget, proposes the voting configuration (a key, a multisig, or the
+//! holders' Realms governance); **anyone** applies due parameters and voting
+//! configurations, deposits to the treasury, funds rewards, closes epochs,
+//! expires overdue gated schedules, syncs an older engine's time-only ledger
+//! and writes the max voter weight record;
+//! **owners** act on their own positions and schedules, and refresh their
+//! voter weight from their own positions. No key can mint or
 //! move vault funds outside these rules (I4).
 
 #![allow(unexpected_cfgs)]
