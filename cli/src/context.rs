@@ -133,6 +133,26 @@ fn confirmation(summary: &str, txs: &[Tx]) -> String {
     format!("{summary} in {} transactions:\n{}", txs.len(), steps.join("\n"))
 }
 
+/// SPL Governance's bytecode for the local ledger: `COHERENCE_SPL_GOVERNANCE`
+/// (a path), else the copy the repository keeps as a test fixture
+/// (`tests/fixtures/spl_governance.so`, with its provenance). `None` if
+/// neither is there: the `gov` commands then fail on the missing program.
+pub fn spl_governance_so() -> Option<Vec<u8>> {
+    let path = std::env::var_os("COHERENCE_SPL_GOVERNANCE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/spl_governance.so")));
+    std::fs::read(path).ok()
+}
+
+/// Loads SPL Governance at Realms' program id into a local bank, if its
+/// bytecode is available ([`spl_governance_so`]).
+pub fn add_spl_governance(pt: &mut coherence_sdk::client::local::ProgramTest) {
+    if let Some(elf) = spl_governance_so() {
+        let id = coherence_sdk::spl_governance::REALMS_PROGRAM_ID;
+        coherence_sdk::client::local::add_bpf_program(pt, id, elf);
+    }
+}
+
 pub struct Ctx {
     pub client: Client,
     pub output: Output,
@@ -156,7 +176,7 @@ impl Ctx {
         let (client, ledger) = match url {
             None => {
                 let state = LocalState::load(&global.ledger)?;
-                let bank = LocalBank::start(state, &[signer.pubkey()]).await?;
+                let bank = LocalBank::start_with(state, &[signer.pubkey()], add_spl_governance).await?;
                 (Client::local(bank, signer), Some(global.ledger.clone()))
             }
             Some(url) => {

@@ -30,8 +30,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run a full engine lifecycle in process and print a report.
-    Demo,
+    /// Run a full engine lifecycle in process and print a report
+    /// (`demo governance`: the lockers govern the engine through Realms).
+    Demo {
+        #[command(subcommand)]
+        which: Option<DemoCmd>,
+    },
     /// Economic scenarios on the real program, in process: who earns what,
     /// whether any strategy extracts, charts.
     Simulate(commands::simulate::SimulateArgs),
@@ -80,6 +84,9 @@ enum Command {
     /// Builder sources.
     #[command(subcommand)]
     Source(commands::emission::source::SourceCmd),
+    /// The engine governed by its holders through SPL Governance (Realms).
+    #[command(subcommand)]
+    Gov(commands::gov::GovCmd),
     /// Engine, epoch and wallet status.
     Status {
         #[arg(long)]
@@ -103,21 +110,31 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum DemoCmd {
+    /// The lockers vote a parameter change through SPL Governance (Realms)
+    /// and the engine applies it after its timelock.
+    Governance,
+}
+
 async fn run(cli: Cli) -> CliResult {
     if cli.global.url == "local"
-        || matches!(cli.command, Command::Demo | Command::Simulate(_) | Command::Check { simulate: true, .. })
+        || matches!(cli.command, Command::Demo { .. } | Command::Simulate(_) | Command::Check { simulate: true, .. })
     {
         output::silence_native_logs();
     }
     match cli.command {
-        Command::Demo => return commands::demo::run(cli.global.output).await,
+        Command::Demo { which: None } => return commands::demo::run(cli.global.output).await,
+        Command::Demo { which: Some(DemoCmd::Governance) } => {
+            return commands::demo_governance::run(cli.global.output).await
+        }
         Command::Simulate(args) => return commands::simulate::run(args, cli.global.output).await,
         Command::Keygen { path } => return commands::local::keygen(&path),
         _ => {}
     }
     let mut ctx = Ctx::new(&cli.global).await?;
     let result = match cli.command {
-        Command::Demo | Command::Simulate(_) | Command::Keygen { .. } => unreachable!("handled above"),
+        Command::Demo { .. } | Command::Simulate(_) | Command::Keygen { .. } => unreachable!("handled above"),
         Command::Local(cmd) => commands::local::run(&mut ctx, cmd).await,
         Command::Engine(cmd) => commands::governance::engine::run(&mut ctx, cmd).await,
         Command::Params(cmd) => commands::governance::params::params(&mut ctx, cmd).await,
@@ -132,6 +149,7 @@ async fn run(cli: Cli) -> CliResult {
         Command::Epoch(cmd) => commands::emission::epoch::run(&mut ctx, cmd).await,
         Command::Crank(args) => commands::emission::crank::run(&mut ctx, args).await,
         Command::Source(cmd) => commands::emission::source::run(&mut ctx, cmd).await,
+        Command::Gov(cmd) => commands::gov::run(&mut ctx, cmd).await,
         Command::Status { wallet } => commands::status::run(&mut ctx, wallet).await,
         Command::Check { simulate, sim_epochs, sim_agents, vesting_threshold_bps } => {
             let sim = simulate.then_some(commands::check::SimSize { epochs: sim_epochs, agents: sim_agents });

@@ -69,6 +69,10 @@ pub struct Facts {
     pub lookup_table: Option<(Pubkey, Option<crate::lookup::TableState>)>,
     /// The wallet that runs the crank (the one running `check`).
     pub cranker: Pubkey,
+    /// When the authority is an SPL Governance governance: its account.
+    pub governance: Option<crate::spl_governance::Governance>,
+    /// The registrar's applied max voter weight, if holders vote.
+    pub max_voter_weight: Option<u64>,
 }
 
 const SYSTEM: Pubkey = anchor_lang::system_program::ID;
@@ -185,9 +189,13 @@ pub fn assess(f: &Facts) -> Vec<Finding> {
         out.push(finding(
             Warn,
             "single-key-authority",
-            format!("engine authority {} is a single key, not a multisig", e.authority),
+            format!(
+                "engine authority {} is a single key, not a multisig or its holders' governance (`coherence gov`)",
+                e.authority
+            ),
         ));
     }
+    governance_findings(f, &mut out);
     match f.upgrade_authority {
         Some(upgrade) => {
             if f.upgrade_authority_owner == Some(SYSTEM) {
@@ -228,6 +236,53 @@ pub fn assess(f: &Facts) -> Vec<Finding> {
     table_findings(f, &mut out);
     out.sort_by_key(|f| std::cmp::Reverse(f.severity));
     out
+}
+
+/// The holders' governance (DESIGN §9): who holds the levers, under which
+/// voting rules, and whether the locked weight can reach the threshold of
+/// the fixed max voter weight at all.
+fn governance_findings(f: &Facts, out: &mut Vec<Finding>) {
+    use crate::spl_governance::VoteThreshold;
+    use Severity::*;
+    if let Some(g) = &f.governance {
+        let c = &g.config;
+        out.push(finding(
+            Info,
+            "governance-authority",
+            format!(
+                "engine authority {} is a governance of realm {}: yes ≥ {:?} of the max voter weight, votes run {} s (+{} s cool-off), transactions wait {} s, then the engine's {} s timelock",
+                f.engine.authority,
+                g.realm,
+                c.community_vote_threshold,
+                c.voting_base_time,
+                c.voting_cool_off_time,
+                c.min_transaction_hold_up_time,
+                f.engine.params.timelock_secs
+            ),
+        ));
+        if let (VoteThreshold::YesVotePercentage(pct), Some(max)) = (c.community_vote_threshold, f.max_voter_weight) {
+            let needed = u128::from(max) * u128::from(pct) / 100;
+            if f.pool.stream.total_weight < needed {
+                out.push(finding(
+                    Warn,
+                    "quorum-unreachable",
+                    format!(
+                        "all locked weight ({}) is below the {pct} % of the max voter weight ({max}) a proposal needs: no vote can pass until more is locked or the max is lowered",
+                        f.pool.stream.total_weight
+                    ),
+                ));
+            }
+        }
+    } else if f.engine.voting_enabled() {
+        out.push(finding(
+            Info,
+            "voting-without-authority",
+            format!(
+                "holders vote in realm {}, but the engine authority {} is not its governance yet",
+                f.engine.voting_realm, f.engine.authority
+            ),
+        ));
+    }
 }
 
 /// Time-only schedules are value that accrues without usage; the usage
@@ -439,8 +494,20 @@ pub async fn gather(
             None => None,
         },
         cranker,
+        governance: None,
+        max_voter_weight: None,
         engine,
     };
+    let mut facts = facts;
+    if facts.authority_owner.is_some_and(|o| o != SYSTEM) {
+        let data = client.account(&facts.engine.authority).await?.map(|a| a.data).unwrap_or_default();
+        use crate::spl_governance::{account_type, decode};
+        facts.governance = decode(&data, account_type::GOVERNANCE_V2);
+    }
+    if facts.engine.voting_enabled() {
+        let registrar: coherence::state::Registrar = client.get(&crate::pda::registrar(&keys.engine)).await?;
+        facts.max_voter_weight = registrar.config.map(|c| c.max_voter_weight);
+    }
     Ok(facts)
 }
 
@@ -485,7 +552,9 @@ mod tests {
             time_only_used: 0,
             time_only_scanned: 0,
             time_only_synced: true,
-            reserved: [0; 69],
+            voting_realm: Pubkey::default(),
+            voting_program: Pubkey::default(),
+            reserved: [0; 5],
         };
         Facts {
             engine_key,
@@ -511,6 +580,8 @@ mod tests {
             vesting_threshold: 1,
             lookup_table: None,
             cranker: Pubkey::new_unique(),
+            governance: None,
+            max_voter_weight: None,
         }
     }
 
@@ -622,6 +693,31 @@ mod tests {
         assert_eq!(codes(&f), vec!["lookup-table-incomplete"]);
     }
 
+    fn governance(f: &Facts) -> crate::spl_governance::Governance {
+        crate::spl_governance::Governance {
+            account_type: crate::spl_governance::account_type::GOVERNANCE_V2,
+            realm: Pubkey::new_unique(),
+            governed_account: f.engine_key,
+            reserved1: 0,
+            config: crate::spl_governance::governance_config(60, 3 * 86_400, 0),
+            reserved_v2: [0; 120],
+            active_proposal_count: 0,
+        }
+    }
+
+    #[test]
+    fn a_governance_authority_is_noted_with_its_rules() {
+        let mut f = facts();
+        f.governance = Some(governance(&f));
+        f.max_voter_weight = Some(100);
+        f.pool.stream.total_weight = 60;
+        let found = assess(&f);
+        let rules = found.iter().find(|x| x.code == "governance-authority").expect("noted");
+        assert_eq!(rules.severity, Severity::Info);
+        assert!(rules.reason.contains("votes run 259200 s"), "{}", rules.reason);
+        assert!(codes(&f).is_empty(), "60 of 100 locked reaches 60 %: {found:?}");
+    }
+
     #[test]
     fn a_well_configured_engine_has_no_warnings() {
         assert!(codes(&facts()).is_empty(), "{:?}", assess(&facts()));
@@ -658,6 +754,10 @@ mod tests {
                 f.lookup_table = Some((Pubkey::new_unique(), Some(table(f, Some(Pubkey::new_unique()), u64::MAX))))
             }),
             ("lookup-table-deactivated", |f| f.lookup_table = Some((Pubkey::new_unique(), Some(table(f, None, 7))))),
+            ("quorum-unreachable", |f| {
+                f.governance = Some(governance(f));
+                f.max_voter_weight = Some(1_000)
+            }),
         ];
         for (code, seed) in cases {
             let mut f = facts();

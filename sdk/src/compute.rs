@@ -19,7 +19,7 @@ pub const MAX_TRANSACTION_CU: u32 = 1_400_000;
 const UNKNOWN_CU: u32 = 200_000;
 
 /// Worst measured CU of each instruction (SBF, upstream-LLVM build).
-const MEASURED: [(&[u8], u32); 29] = [
+const MEASURED: [(&[u8], u32); 33] = [
     (ixs::InitializeEngine::DISCRIMINATOR, 80_675),
     (ixs::ProposeParams::DISCRIMINATOR, 8_165),
     (ixs::CancelParams::DISCRIMINATOR, 6_368),
@@ -36,8 +36,10 @@ const MEASURED: [(&[u8], u32); 29] = [
     (ixs::OpenPosition::DISCRIMINATOR, 36_721),
     (ixs::AddToPosition::DISCRIMINATOR, 23_651),
     (ixs::ExtendLock::DISCRIMINATOR, 10_724),
-    (ixs::StartUnbond::DISCRIMINATOR, 12_751),
-    (ixs::Withdraw::DISCRIMINATOR, 20_187),
+    // With the owner's token owner record (holders vote): 10,696; worst run 13,538.
+    (ixs::StartUnbond::DISCRIMINATOR, 13_538),
+    // With the owner's token owner record (holders vote): 22,740.
+    (ixs::Withdraw::DISCRIMINATOR, 22_740),
     (ixs::ClaimRewards::DISCRIMINATOR, 27_606),
     (ixs::ClosePosition::DISCRIMINATOR, 7_489),
     (ixs::FundRewards::DISCRIMINATOR, 17_746),
@@ -51,6 +53,13 @@ const MEASURED: [(&[u8], u32); 29] = [
     // Measured 13,426 for 5 schedules (~1.7k each after a ~5k base); the
     // SDK sends at most `ops::SCHEDULES_PER_SYNC` = 20 per transaction.
     (ixs::SyncTimeOnlyBudget::DISCRIMINATOR, 40_000),
+    // Voting: measured creating the registrar and the records.
+    (ixs::ProposeVoting::DISCRIMINATOR, 11_603),
+    (ixs::ApplyVoting::DISCRIMINATOR, 11_436),
+    // Measured 13,582 creating the record with 3 positions; each further
+    // position adds its deserialization and checks: sized for ~10.
+    (ixs::UpdateVoterWeightRecord::DISCRIMINATOR, 25_000),
+    (ixs::UpdateMaxVoterWeightRecord::DISCRIMINATOR, 13_698),
 ];
 
 /// The measured worst case of a Coherence instruction, if measured.

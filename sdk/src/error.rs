@@ -132,6 +132,13 @@ pub const ALL_ERRORS: &[CoherenceError] = &{
         TimeOnlyLedgerAlreadySynced,
         InstructionDataLength,
         EventProgramMismatch,
+        InvalidVotingConfig,
+        NoPendingVoting,
+        VotingNotConfigured,
+        TokenOwnerRecordRequired,
+        WrongTokenOwnerRecord,
+        VotesNotRelinquished,
+        ProposalsOutstanding,
     ]
 };
 

@@ -3,7 +3,8 @@
 //! Everything a client needs to talk to the Coherence program: addresses
 //! ([`pda`]), instruction builders ([`instructions`]), account decoders
 //! ([`accounts`]), exact previews with the program's own math ([`preview`]),
-//! and error-name mapping ([`error`]).
+//! error-name mapping ([`error`]), and SPL Governance (Realms)
+//! instructions and accounts for the holders' governance ([`spl_governance`]).
 
 #![warn(missing_docs)]
 
@@ -20,6 +21,7 @@ pub mod ops;
 pub mod params;
 pub mod pda;
 pub mod preview;
+pub mod spl_governance;
 
 pub use client::{Client, ClientError};
 pub use coherence;

@@ -84,6 +84,52 @@ pub fn vesting_vault(engine: &Pubkey) -> Pubkey {
 pub fn builder_vault(engine: &Pubkey) -> Pubkey {
     find(&[seeds::BUILDER_VAULT, engine.as_ref()])
 }
+/// `["registrar", engine]`: the engine's voter-weight plugin configuration.
+///
+/// ```
+/// # let m = anchor_lang::prelude::Pubkey::new_unique();
+/// # let e = coherence_sdk::pda::engine(&m);
+/// let a = coherence_sdk::pda::registrar(&e);
+/// assert!(!a.is_on_curve(), "a PDA");
+/// ```
+pub fn registrar(engine: &Pubkey) -> Pubkey {
+    find(&[seeds::REGISTRAR, engine.as_ref()])
+}
+/// `["voter_weight", engine, owner]`: the owner's `VoterWeightRecord`.
+///
+/// ```
+/// # let m = anchor_lang::prelude::Pubkey::new_unique();
+/// # let e = coherence_sdk::pda::engine(&m);
+/// let a = coherence_sdk::pda::voter_weight_record(&e, &m);
+/// assert!(!a.is_on_curve(), "a PDA");
+/// ```
+pub fn voter_weight_record(engine: &Pubkey, owner: &Pubkey) -> Pubkey {
+    find(&[seeds::VOTER_WEIGHT, engine.as_ref(), owner.as_ref()])
+}
+/// `["max_voter_weight", engine]`: the engine's `MaxVoterWeightRecord`.
+///
+/// ```
+/// # let m = anchor_lang::prelude::Pubkey::new_unique();
+/// # let e = coherence_sdk::pda::engine(&m);
+/// let a = coherence_sdk::pda::max_voter_weight_record(&e);
+/// assert!(!a.is_on_curve(), "a PDA");
+/// ```
+pub fn max_voter_weight_record(engine: &Pubkey) -> Pubkey {
+    find(&[seeds::MAX_VOTER_WEIGHT, engine.as_ref()])
+}
+/// The owner's SPL Governance `TokenOwnerRecord`: the governance program's
+/// PDA `["governance", realm, mint, owner]` (what `start_unbond` and
+/// `withdraw` read while the engine's holders vote).
+///
+/// ```
+/// # let (p, r, m, o) = (anchor_lang::prelude::Pubkey::new_unique(), anchor_lang::prelude::Pubkey::new_unique(), anchor_lang::prelude::Pubkey::new_unique(), anchor_lang::prelude::Pubkey::new_unique());
+/// let a = coherence_sdk::pda::token_owner_record(&p, &r, &m, &o);
+/// assert!(!a.is_on_curve(), "a PDA");
+/// ```
+pub fn token_owner_record(governance_program: &Pubkey, realm: &Pubkey, mint: &Pubkey, owner: &Pubkey) -> Pubkey {
+    let seeds: &[&[u8]] = &[seeds::GOVERNANCE, realm.as_ref(), mint.as_ref(), owner.as_ref()];
+    Pubkey::find_program_address(seeds, governance_program).0
+}
 /// `["position", engine, owner, id_le]`
 ///
 /// ```

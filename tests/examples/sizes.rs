@@ -45,7 +45,7 @@ fn v0_size(
 fn main() {
     let rent = Rent::default();
     println!("| account | size (bytes) | rent-exempt lamports |\n|---|---:|---:|");
-    let rows: [(&str, usize); 7] = [
+    let rows: [(&str, usize); 10] = [
         ("Engine", 8 + Engine::INIT_SPACE),
         ("StakePool", 8 + StakePool::INIT_SPACE),
         ("Position", 8 + Position::INIT_SPACE),
@@ -53,6 +53,9 @@ fn main() {
         ("UsageShard", 8 + UsageShard::INIT_SPACE),
         ("EpochRecord", 8 + EpochRecord::INIT_SPACE),
         ("Source", 8 + Source::INIT_SPACE),
+        ("Registrar", 8 + Registrar::INIT_SPACE),
+        ("VoterWeightRecord", 8 + VoterWeightRecord::INIT_SPACE),
+        ("MaxVoterWeightRecord", 8 + MaxVoterWeightRecord::INIT_SPACE),
     ];
     for (name, size) in rows {
         println!("| {name} | {size} | {} |", rent.minimum_balance(size));

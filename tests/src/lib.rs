@@ -8,6 +8,7 @@ pub mod rpc_mock;
 pub mod tour;
 pub mod traffic;
 pub mod validator;
+pub mod voting;
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;

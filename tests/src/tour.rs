@@ -2,7 +2,7 @@
 //! shards), sources, time-only and usage-gated vesting, positions at both
 //! lock bounds, usage in every shard through and around a source, 16-shard
 //! closes with the engine's lookup table, claims, every exit, expiry,
-//! governance and the time-only budget — each instruction at a moment when
+//! governance, the time-only budget and voting — each instruction at a moment when
 //! it is valid. A [`Visit`] is handed each one and must send it (so the tour
 //! can go on): the compute-unit benchmark (`examples/cu.rs`) measures it
 //! first, the malformed-input test (`tests/fuzz.rs`) first sends it broken
@@ -281,5 +281,35 @@ pub async fn tour(h: &mut Harness, v: &mut impl Visit) -> Engines {
     (old.version, old.time_only_budget, old.time_only_used, old.time_only_synced) = (2, 0, 0, false);
     h.overwrite(&k.engine, &old).await;
     go!("sync_time_only_budget (5 schedules)", ix::sync_time_only_budget(&k, 0, old.vesting_count), &[]);
+
+    // Voting: the registrar through the timelock, the records SPL
+    // Governance reads, and exits that read the owner's token owner record
+    // (none yet at its address: the owner never voted).
+    let config = coherence::state::VotingConfig {
+        realm: Pubkey::new_unique(),
+        governance_program: coherence_sdk::spl_governance::REALMS_PROGRAM_ID,
+        max_voter_weight: GENESIS_SUPPLY,
+    };
+    go!("propose_voting", ix::propose_voting(&k, &next.pubkey(), &me, config), &[&next]);
+    h.warp_by(p.timelock_secs as i64).await;
+    go!("apply_voting", ix::apply_voting(&k), &[]);
+    go!("update_max_voter_weight_record", ix::update_max_voter_weight_record(&k, &me), &[]);
+    let (voter, tokens) = &users[0];
+    let mut positions = Vec::new();
+    for id in 1..=3u64 {
+        let open = ix::open_position(&k, &voter.pubkey(), tokens, id, 1_000_000_000, p.min_lock);
+        h.send(&[open], &[voter]).await.expect("open a voting position");
+        positions.push(pda::position(&k.engine, &voter.pubkey(), id));
+    }
+    let action = coherence::state::VoterWeightAction::CastVote;
+    let refresh = ix::update_voter_weight_record(&k, &me, &voter.pubkey(), action, &config.realm, &positions);
+    go!("update_voter_weight_record (3 positions)", refresh, &[voter]);
+    let record =
+        coherence_sdk::pda::token_owner_record(&config.governance_program, &config.realm, &k.mint, &voter.pubkey());
+    let unbond = ix::start_unbond_voting(&k, &voter.pubkey(), &positions[0], Some(record));
+    go!("start_unbond (voting: token owner record)", unbond, &[voter]);
+    h.warp_by(p.min_lock as i64).await;
+    let withdraw = ix::withdraw_voting(&k, &voter.pubkey(), &positions[0], tokens, Some(record));
+    go!("withdraw (voting: token owner record)", withdraw, &[voter]);
     Engines { main: k, other: k22 }
 }

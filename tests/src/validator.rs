@@ -1,7 +1,8 @@
 //! A real `solana-test-validator` for the validator tier: started on
 //! 127.0.0.1 with free ports and its own temporary ledger, the program's
-//! `.so` loaded at genesis and the payer funded by the genesis mint; stopped
-//! and its ledger removed when dropped (also when a test panics).
+//! `.so` and SPL Governance's loaded at genesis and the payer funded by the
+//! genesis mint; stopped and its ledger removed when dropped (also when a
+//! test panics).
 
 use anchor_lang::prelude::Pubkey;
 use std::net::TcpListener;
@@ -35,6 +36,11 @@ pub fn program_so() -> Option<PathBuf> {
     Some(dir.join("coherence.so")).filter(|p| p.is_file())
 }
 
+/// The committed SPL Governance bytecode (`tests/fixtures/spl_governance.so`).
+pub fn spl_governance_so_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/spl_governance.so")
+}
+
 /// A running validator; dropping it stops the process and removes the ledger.
 pub struct TestValidator {
     child: Child,
@@ -45,6 +51,8 @@ pub struct TestValidator {
     args: Vec<std::ffi::OsString>,
     /// The slot reached before the last kill.
     reached: u64,
+    /// Account files loaded at genesis (`--account`), if any.
+    _accounts: Option<tempfile::TempDir>,
 }
 
 /// How a test validator differs from the default one.
@@ -86,12 +94,32 @@ impl TestValidator {
         timeout: Duration,
         options: Options,
     ) -> TestValidator {
+        Self::start_with_accounts(binary, so, payer, timeout, options, &[]).await
+    }
+
+    /// [`TestValidator::start_with`], with `accounts` in its genesis
+    /// (`--account`, one JSON file each in the format of `solana account
+    /// --output json`): state prepared elsewhere — in process, where the
+    /// clock can be moved past a timelock — and then used over RPC.
+    pub async fn start_with_accounts(
+        binary: &Path,
+        so: &Path,
+        payer: &Pubkey,
+        timeout: Duration,
+        options: Options,
+        accounts: &[(Pubkey, solana_account::Account)],
+    ) -> TestValidator {
         let ledger = tempfile::tempdir().expect("ledger dir");
+        let files = (!accounts.is_empty()).then(|| tempfile::tempdir().expect("accounts dir"));
         let (rpc, faucet, gossip) = (free_port(), free_port(), free_port());
         let range = free_range(30);
         let mut args: Vec<std::ffi::OsString> = vec!["--ledger".into(), ledger.path().into(), "--mint".into()];
         args.push(payer.to_string().into());
         args.extend(["--bpf-program".into(), coherence::ID.to_string().into(), so.into()]);
+        // SPL Governance 3.1.2 (the committed fixture) at Realms' program id:
+        // the holders' governance runs against the real program here too.
+        let governance = coherence_sdk::spl_governance::REALMS_PROGRAM_ID.to_string();
+        args.extend(["--bpf-program".into(), governance.into(), spl_governance_so_path().into()]);
         for (flag, value) in [
             ("--bind-address", "127.0.0.1".to_string()),
             ("--rpc-port", rpc.to_string()),
@@ -101,6 +129,25 @@ impl TestValidator {
         ] {
             args.extend([flag.into(), value.into()]);
         }
+        if let Some(dir) = &files {
+            use base64::Engine as _;
+            for (address, account) in accounts {
+                let path = dir.path().join(format!("{address}.json"));
+                let json = serde_json::json!({
+                    "pubkey": address.to_string(),
+                    "account": {
+                        "lamports": account.lamports,
+                        "data": [base64::engine::general_purpose::STANDARD.encode(&account.data), "base64"],
+                        "owner": account.owner.to_string(),
+                        "executable": account.executable,
+                        "rentEpoch": 0,
+                        "space": account.data.len(),
+                    }
+                });
+                std::fs::write(&path, json.to_string()).expect("write account file");
+                args.extend(["--account".into(), address.to_string().into(), path.into()]);
+            }
+        }
         if let Some(ticks) = options.ticks_per_slot {
             args.extend(["--ticks-per-slot".into(), ticks.to_string().into()]);
         }
@@ -109,7 +156,8 @@ impl TestValidator {
         fresh.push("--reset".into());
         let child = Self::spawn(binary, &fresh);
         let url = format!("http://127.0.0.1:{rpc}");
-        let mut validator = TestValidator { child, ledger, url, binary: binary.to_path_buf(), args, reached: 0 };
+        let mut validator =
+            TestValidator { child, ledger, url, binary: binary.to_path_buf(), args, reached: 0, _accounts: files };
         validator.wait_ready(timeout).await;
         validator
     }

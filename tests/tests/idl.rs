@@ -8,7 +8,7 @@
 //! rewrites the committed file.
 
 use anchor_lang::prelude::Pubkey;
-use anchor_lang_idl::types::{Idl, IdlInstructionAccountItem, IdlPda, IdlSeed, IdlSeedConst};
+use anchor_lang_idl::types::{Idl, IdlInstructionAccountItem, IdlPda, IdlSeed, IdlSeedAccount, IdlSeedConst};
 use coherence_sdk::{pda, EngineKeys};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -83,6 +83,7 @@ fn complete_event_cpi_accounts(mut idl: Idl) -> Idl {
                     account.pda = Some(IdlPda { seeds, program: None });
                 }
                 "program" if account.address.is_none() => account.address = Some(coherence::ID.to_string()),
+                "token_owner_record" if account.pda.is_none() => account.pda = Some(token_owner_record_pda()),
                 _ => {}
             }
         }
@@ -103,6 +104,24 @@ const EPOCH_RECORD_ALIASES: [&str; 2] = ["source_record", "source_record_b"];
 /// address), not only where the account is created: a client must not need
 /// to know where else to look.
 const RESOLVED_IN_PLACE: [&str; 3] = ["usage_escrow", "event_authority", "program"];
+
+/// Anchor 1.2.2's IDL generator also drops the seeds of an account whose
+/// `seeds::program` is a field of another account: the owner's SPL
+/// Governance `TokenOwnerRecord` (`start_unbond`, `withdraw`), the
+/// governance program's PDA `["governance", engine.voting_realm,
+/// engine.mint, owner]` under `engine.voting_program`. Filled in from the
+/// program's own constraint.
+fn token_owner_record_pda() -> IdlPda {
+    let field = |path: &str| IdlSeed::Account(IdlSeedAccount { path: path.into(), account: Some("Engine".into()) });
+    let owner = IdlSeed::Account(IdlSeedAccount { path: "owner".into(), account: None });
+    let seeds = vec![
+        IdlSeed::Const(IdlSeedConst { value: coherence::state::seeds::GOVERNANCE.to_vec() }),
+        field("engine.voting_realm"),
+        field("engine.mint"),
+        owner,
+    ];
+    IdlPda { seeds, program: Some(field("engine.voting_program")) }
+}
 
 /// Reads the committed IDL as a third-party client would.
 fn committed_idl() -> Value {
@@ -152,12 +171,16 @@ fn idl_derives_every_account_address() {
     let mint = Pubkey::new_unique();
     let keys = EngineKeys::new(mint, anchor_spl::token::ID);
     let owner = Pubkey::new_unique();
+    let (realm, governance_program) = (Pubkey::new_unique(), Pubkey::new_unique());
     let accounts: HashMap<&str, Vec<u8>> = HashMap::from([
         ("mint", mint.to_bytes().to_vec()),
         ("engine", keys.engine.to_bytes().to_vec()),
         ("owner", owner.to_bytes().to_vec()),
         ("engine.vesting_count", 7u64.to_le_bytes().to_vec()),
         ("engine.source_count", 9u64.to_le_bytes().to_vec()),
+        ("engine.voting_realm", realm.to_bytes().to_vec()),
+        ("engine.mint", mint.to_bytes().to_vec()),
+        ("engine.voting_program", governance_program.to_bytes().to_vec()),
     ]);
     let args: HashMap<&str, Vec<u8>> = HashMap::from([
         ("id", 5u64.to_le_bytes().to_vec()),
@@ -178,6 +201,10 @@ fn idl_derives_every_account_address() {
         ("epoch_record", pda::epoch_record(&keys.engine, 11)),
         ("usage_shard", pda::usage_shard(&keys.engine, 3)),
         ("event_authority", Pubkey::find_program_address(&[b"__event_authority"], &coherence::ID).0),
+        ("registrar", pda::registrar(&keys.engine)),
+        ("voter_weight_record", pda::voter_weight_record(&keys.engine, &owner)),
+        ("max_voter_weight_record", pda::max_voter_weight_record(&keys.engine)),
+        ("token_owner_record", pda::token_owner_record(&governance_program, &realm, &mint, &owner)),
     ]);
     for (name, want) in &expected {
         let seeds =
@@ -195,7 +222,15 @@ fn idl_derives_every_account_address() {
             })
             .collect();
         let slices: Vec<&[u8]> = bytes.iter().map(Vec::as_slice).collect();
-        let derived = Pubkey::find_program_address(&slices, &coherence::ID).0;
+        let program = match pdas[*name].get("program") {
+            Some(p) => {
+                let path = p["path"].as_str().unwrap();
+                Pubkey::try_from(accounts.get(path).unwrap_or_else(|| panic!("{name}: program {path}")).as_slice())
+                    .unwrap()
+            }
+            None => coherence::ID,
+        };
+        let derived = Pubkey::find_program_address(&slices, &program).0;
         assert_eq!(derived, *want, "{name}: IDL seeds derive another address");
     }
 }

@@ -412,6 +412,225 @@ async fn deploy_twice(client: &mut Client) {
     assert_eq!(client.get::<coherence::state::Engine>(&first.engine).await.unwrap().vesting_count, 1);
 }
 
+/// The holders' governance, prepared: an engine, two lockers (one hour and
+/// one year), a realm with Coherence as its voter-weight plugin, its
+/// governance over the engine, the lockers' token owner records.
+struct Voters {
+    k: EngineKeys,
+    me: Pubkey,
+    alice: Keypair,
+    bob: Keypair,
+    alice_pos: Pubkey,
+    weights: u64,
+    governance: Pubkey,
+}
+
+/// Votes run 20 seconds (wall clock on a validator).
+const VOTING_SECS: u32 = 20;
+
+/// On whatever cluster `client` talks to, against the real SPL Governance
+/// 3.1.2 (at genesis of the validator and of `anchor test`; loaded in
+/// process): engine, lockers, realm, governance, records and
+/// `propose_voting`; before the timelock the apply and the plugin refuse by
+/// name. The timelock is at least a day (a compiled-in bound): where the
+/// clock can be moved (in process) voting is then applied and `Some` is
+/// returned; over RPC, `None`.
+async fn prepare_voting(client: &mut Client) -> Option<Voters> {
+    use coherence::state::{Position, VoterWeightAction, VotingConfig};
+    use coherence_sdk::spl_governance::{governance_config, Realms, REALMS_PROGRAM_ID};
+    let w = genesis(client).await;
+    let (k, me) = (w.keys, w.me);
+    let (alice, alice_tokens) = wallet(client, &w, 1_000 * UNIT).await;
+    let (bob, bob_tokens) = wallet(client, &w, 1_000 * UNIT).await;
+    let open = ix::open_position(&k, &alice.pubkey(), &alice_tokens, 0, 1_000 * UNIT, 3_600);
+    client.send(&[open], &[&alice]).await.expect("alice locks");
+    let open = ix::open_position(&k, &bob.pubkey(), &bob_tokens, 0, 1_000 * UNIT, 365 * DAY);
+    client.send(&[open], &[&bob]).await.expect("bob locks");
+    let alice_pos = pda::position(&k.engine, &alice.pubkey(), 0);
+    let bob_pos = pda::position(&k.engine, &bob.pubkey(), 0);
+    let mut weights = 0;
+    for p in [alice_pos, bob_pos] {
+        weights += u64::try_from(client.get::<Position>(&p).await.unwrap().weight).unwrap();
+    }
+
+    // One realm per engine: its name (the address seed) from the mint.
+    let realms = Realms::new(REALMS_PROGRAM_ID, &k.mint.to_string()[..16], k.mint);
+    let governance = ops::engine_governance(&k, &realms);
+    client.send(&[realms.create_realm(&me, &me, &coherence::ID)], &[]).await.expect("CreateRealm");
+    let rules = governance_config(60, VOTING_SECS, 0);
+    client.send(&[realms.create_governance(&k.engine, &me, &me, rules)], &[]).await.expect("CreateGovernance");
+    for who in [&alice, &bob] {
+        let create = realms.create_token_owner_record(&who.pubkey(), &me);
+        client.send(&[create], &[]).await.expect("CreateTokenOwnerRecord");
+    }
+    let config = VotingConfig { realm: realms.realm, governance_program: REALMS_PROGRAM_ID, max_voter_weight: weights };
+    client.send(&[ix::propose_voting(&k, &me, &me, config)], &[]).await.expect("propose_voting");
+    refused(client.send(&[ix::apply_voting(&k)], &[]).await, CoherenceError::TimelockNotElapsed);
+    let action = VoterWeightAction::CastVote;
+    let refresh = ix::update_voter_weight_record(&k, &me, &alice.pubkey(), action, &governance, &[alice_pos]);
+    refused(client.send(&[refresh], &[&alice]).await, CoherenceError::VotingNotConfigured);
+    client.local_bank()?;
+    let eta = client.get::<coherence::state::Registrar>(&pda::registrar(&k.engine)).await.unwrap().pending_eta;
+    wait_until(client, eta).await;
+    client.send(&[ix::apply_voting(&k), ix::update_max_voter_weight_record(&k, &me)], &[]).await.expect("apply");
+    Some(Voters { k, me, alice, bob, alice_pos, weights, governance })
+}
+
+/// The vote itself, on an engine whose holders vote: the engine handed to
+/// the governance by a vote, a parameter change voted with exactly the
+/// positions' boosted weights and executed by the governance; its apply
+/// refused before the engine's timelock (and, where the clock can be moved,
+/// applied after it); an exit refused until the votes are relinquished.
+async fn vote_through(client: &mut Client, v: &Voters) {
+    use coherence_sdk::spl_governance as gov;
+    let (k, me, governance) = (v.k, v.me, v.governance);
+    client.send(&[ix::propose_authority(&k, &me, governance)], &[]).await.expect("propose_authority");
+    let both = [&v.alice, &v.bob];
+    let handover = propose_and_vote(client, &k, &[ix::accept_authority(&k, &governance)], &both).await;
+    decide(client, &k, &handover, VOTING_SECS).await.expect("execute accept_authority");
+    assert_eq!(client.get::<coherence::state::Engine>(&k.engine).await.unwrap().authority, governance);
+
+    let mut p = client.get::<coherence::state::Engine>(&k.engine).await.unwrap().params;
+    p.alpha_bps = 4_000;
+    let change = propose_and_vote(client, &k, &[ix::propose_params(&k, &governance, p)], &both).await;
+    let data = client.account(&change).await.unwrap().unwrap().data;
+    let proposal: gov::Proposal = gov::decode(&data, gov::account_type::PROPOSAL_V2).unwrap();
+    assert_eq!(proposal.yes(), v.weights, "yes = the two positions' boosted weights, exactly");
+    decide(client, &k, &change, VOTING_SECS).await.expect("execute propose_params");
+    let engine = client.get::<coherence::state::Engine>(&k.engine).await.unwrap();
+    assert_eq!(engine.pending_params.map(|p| p.alpha_bps), Some(4_000));
+    refused(client.send(&[ix::apply_params(&k)], &[]).await, CoherenceError::TimelockNotElapsed);
+    if client.local_bank().is_some() {
+        wait_until(client, engine.pending_eta).await;
+        client.send(&[ix::apply_params(&k)], &[]).await.expect("apply_params");
+        assert_eq!(client.get::<coherence::state::Engine>(&k.engine).await.unwrap().params.alpha_bps, 4_000);
+    }
+
+    let realms = engine_realm(client, &k).await;
+    let record = realms.token_owner_record(&v.alice.pubkey());
+    let unbond = ix::start_unbond_voting(&k, &v.alice.pubkey(), &v.alice_pos, Some(record));
+    refused(client.send(std::slice::from_ref(&unbond), &[&v.alice]).await, CoherenceError::VotesNotRelinquished);
+    for proposal in [handover, change] {
+        let relinquish = realms.relinquish_vote(&governance, &proposal, &v.alice.pubkey(), None);
+        client.send(&[relinquish], &[]).await.expect("relinquish");
+    }
+    client.send(&[unbond], &[&v.alice]).await.expect("unbond after relinquishing");
+}
+
+/// The holders' governance on `client`: prepared and, where the clock can
+/// be moved, voted through (see [`prepare_voting`], [`vote_through`]).
+async fn holders_vote(client: &mut Client) {
+    match prepare_voting(client).await {
+        Some(voters) => vote_through(client, &voters).await,
+        None => eprintln!(
+            "validator tier: realm, governance and records created with the real SPL Governance over RPC; the vote after the engine's timelock runs in holders_vote_on_a_validator (state prepared in process, loaded at genesis)"
+        ),
+    }
+}
+
+/// The realm the engine's holders vote in (after `apply_voting`).
+async fn engine_realm(client: &mut Client, k: &EngineKeys) -> coherence_sdk::spl_governance::Realms {
+    let engine: coherence::state::Engine = client.get(&k.engine).await.unwrap();
+    ops::engine_realm(k, &engine).expect("voting applied")
+}
+
+/// A proposal by `voters[0]` whose transaction is `ixs`, voted yes by every voter.
+async fn propose_and_vote(
+    client: &mut Client,
+    k: &EngineKeys,
+    ixs: &[anchor_lang::solana_program::instruction::Instruction],
+    voters: &[&Keypair],
+) -> Pubkey {
+    let realms = engine_realm(client, k).await;
+    let (proposal, plan) = ops::propose_transactions(client, k, &realms, &voters[0].pubkey(), "p", ixs).await.unwrap();
+    for tx in plan {
+        client.send(&tx, &[voters[0]]).await.expect("propose");
+    }
+    for v in voters {
+        let yes = coherence_sdk::spl_governance::Vote::yes();
+        let vote = ops::vote_ixs(client, k, &realms, &proposal, &v.pubkey(), yes).await.expect("vote plan");
+        client.send(&vote, &[*v]).await.expect("vote");
+    }
+    proposal
+}
+
+/// Waits out the vote, then finalizes and executes (permissionless).
+async fn decide(
+    client: &mut Client,
+    k: &EngineKeys,
+    proposal: &Pubkey,
+    voting_secs: u32,
+) -> Result<String, ClientError> {
+    let now = client.now().await.unwrap();
+    wait_until(client, now + i64::from(voting_secs) + 1).await;
+    let realms = engine_realm(client, k).await;
+    let ixs = ops::execute_ixs(client, k, &realms, proposal).await.expect("execute plan");
+    client.send(&ixs, &[]).await
+}
+
+/// The holders' vote over RPC on a validator the test starts
+/// (`COHERENCE_VALIDATOR=1`), SPL Governance at its genesis. The engine's
+/// timelock (at least a day) cannot be waited out on a wall clock, so the
+/// engine, lockers, realm and governance are prepared in process through
+/// `apply_voting` and their accounts loaded at the validator's genesis;
+/// the hand-over, the votes, the executions, the refused early apply and
+/// exit, the relinquishing and the exit then run over RPC.
+#[tokio::test]
+async fn holders_vote_on_a_validator() {
+    // Under `anchor test` too (its script sets the variable): this test
+    // starts its own validator beside Anchor's, since the prepared accounts
+    // must be in the genesis.
+    if std::env::var("COHERENCE_VALIDATOR").as_deref() != Ok("1") {
+        eprintln!("holders_vote_on_a_validator NOT RUN: set COHERENCE_VALIDATOR=1");
+        return;
+    }
+    let binary = validator_binary().expect("solana-test-validator: run scripts/install-validator.sh");
+    let so = program_so().expect("target/deploy/coherence.so: run scripts/build-sbf.sh");
+    let payer = Keypair::new();
+    let bank =
+        LocalBank::start_with(None, &[payer.pubkey()], coherence_tests::voting::add_spl_governance).await.unwrap();
+    let mut local = Client::local(bank, payer.insecure_clone());
+    let voters = prepare_voting(&mut local).await.expect("prepared in process");
+    let state = local.local_bank().expect("in process").snapshot().await.unwrap();
+    let accounts: Vec<(Pubkey, solana_account::Account)> = state
+        .accounts
+        .into_iter()
+        .filter(|a| a.address != payer.pubkey().to_bytes())
+        .map(|a| {
+            let account = solana_account::Account {
+                lamports: a.lamports,
+                data: a.data,
+                owner: Pubkey::new_from_array(a.owner),
+                executable: false,
+                rent_epoch: 0,
+            };
+            (Pubkey::new_from_array(a.address), account)
+        })
+        .collect();
+    let timeout = Duration::from_secs(120);
+    let options = coherence_tests::validator::Options::default();
+    let validator =
+        TestValidator::start_with_accounts(&binary, &so, &payer.pubkey(), timeout, options, &accounts).await;
+    eprintln!("holders_vote_on_a_validator: {} accounts prepared in process, at {}", accounts.len(), validator.url);
+    let backend = RpcBackend::new(
+        validator.url.clone(),
+        solana_commitment_config::CommitmentConfig::confirmed(),
+        PriorityFee::None,
+    );
+    let mut client = Client::rpc(backend, payer);
+    vote_through(&mut client, &voters).await;
+    eprintln!("holders_vote_on_a_validator: handed over, voted, executed and relinquished over RPC");
+}
+
+#[tokio::test]
+async fn holders_vote_in_process() {
+    let payer = Keypair::new();
+    let bank =
+        LocalBank::start_with(None, &[payer.pubkey()], coherence_tests::voting::add_spl_governance).await.unwrap();
+    let mut client = Client::local(bank, payer);
+    holders_vote(&mut client).await;
+}
+
 #[tokio::test]
 async fn scenarios_in_process() {
     let payer = Keypair::new();
@@ -440,6 +659,7 @@ async fn scenarios_on_a_validator() {
             eprintln!("validator tier: against {url} (ANCHOR_PROVIDER_URL)");
             scenarios(&mut client).await;
             deploy_twice(&mut client).await;
+            holders_vote(&mut client).await;
             return;
         }
         Err(_) if std::env::var("COHERENCE_VALIDATOR").as_deref() != Ok("1") => {
@@ -460,5 +680,6 @@ async fn scenarios_on_a_validator() {
     let mut client = Client::rpc(backend, payer);
     scenarios(&mut client).await;
     deploy_twice(&mut client).await;
-    eprintln!("validator tier: every scenario and the deploy migration passed over RPC");
+    holders_vote(&mut client).await;
+    eprintln!("validator tier: every scenario, the deploy migration and the holders' governance passed over RPC");
 }

@@ -59,11 +59,13 @@ pub enum RewardsCmd {
 }
 
 pub async fn run(ctx: &mut Ctx, cmd: StakeCmd) -> CliResult {
-    let (keys, _) = ctx.engine().await?;
+    let (keys, engine) = ctx.engine().await?;
     let decimals = ctx.decimals(&keys).await?;
     let me = ctx.signer_key();
     let tokens = ops::ata(&keys, &me);
     let position = |id: u64| pda::position(&keys.engine, &me, id);
+    // While the engine's holders vote, exits show the owner's token owner record.
+    let record = ops::exit_record(&keys, &engine, &me);
     match cmd {
         StakeCmd::Open { amount: text, lock_secs, id } => {
             let units = amount::parse(&text, decimals)?;
@@ -100,13 +102,16 @@ pub async fn run(ctx: &mut Ctx, cmd: StakeCmd) -> CliResult {
         StakeCmd::Unbond { id } => {
             ctx.write(
                 &format!("start unbonding position #{id}"),
-                vec![ix::start_unbond(&keys, &me, &position(id))],
+                vec![ix::start_unbond_voting(&keys, &me, &position(id), record)],
                 &[],
             )
             .await?;
         }
         StakeCmd::Withdraw { id } => {
-            let ixs = vec![ops::create_ata_ix(&keys, &me, &me), ix::withdraw(&keys, &me, &position(id), &tokens)];
+            let ixs = vec![
+                ops::create_ata_ix(&keys, &me, &me),
+                ix::withdraw_voting(&keys, &me, &position(id), &tokens, record),
+            ];
             ctx.write(&format!("withdraw position #{id}"), ixs, &[]).await?;
         }
         StakeCmd::Claim { id, restake } => {

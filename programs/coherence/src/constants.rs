@@ -62,6 +62,16 @@ pub const ACCOUNT_VERSION: u8 = 1;
 /// (`Engine::upgrade` brings an older engine up in place).
 pub const ENGINE_VERSION: u8 = 3;
 
+/// Engine layout version 4 holds the realm and governance program its
+/// holders vote in (`voting_realm`, `voting_program`), in what older versions
+/// kept as zeroed reserved bytes: zero reads as "no voting", exactly true for
+/// an older engine. `apply_voting` writes this version; an engine that never
+/// configures voting stays at `ENGINE_VERSION`.
+pub const ENGINE_VOTING_VERSION: u8 = 4;
+
+/// Registrar layout version.
+pub const REGISTRAR_VERSION: u8 = 1;
+
 /// Source layout version 2 holds a second epoch's usage (slot B).
 pub const SOURCE_VERSION: u8 = 2;
 

@@ -16,6 +16,7 @@ use crate::errors::CoherenceError;
 use crate::instruction as ix;
 use crate::instructions::{CreateVestingArgs, InitEngineArgs};
 use crate::math::Params;
+use crate::state::{VoterWeightAction, VotingConfig};
 use anchor_lang::prelude::*;
 use anchor_lang::solana_program::entrypoint::ProgramResult;
 use anchor_lang::Discriminator;
@@ -40,7 +41,7 @@ const fn shape(discriminator: &'static [u8], args: usize, accounts: usize) -> Sh
 }
 
 /// Every instruction's shape.
-pub const SHAPES: [Shape; 29] = [
+pub const SHAPES: [Shape; 33] = [
     shape(ix::InitializeEngine::DISCRIMINATOR, InitEngineArgs::INIT_SPACE, 14),
     shape(ix::ProposeParams::DISCRIMINATOR, Params::INIT_SPACE, 4),
     shape(ix::CancelParams::DISCRIMINATOR, 0, 4),
@@ -58,8 +59,8 @@ pub const SHAPES: [Shape; 29] = [
     shape(ix::OpenPosition::DISCRIMINATOR, 24, 11),
     shape(ix::AddToPosition::DISCRIMINATOR, 8, 10),
     shape(ix::ExtendLock::DISCRIMINATOR, 8, 6),
-    shape(ix::StartUnbond::DISCRIMINATOR, 0, 6),
-    shape(ix::Withdraw::DISCRIMINATOR, 0, 10),
+    shape(ix::StartUnbond::DISCRIMINATOR, 0, 7),
+    shape(ix::Withdraw::DISCRIMINATOR, 0, 11),
     shape(ix::ClaimRewards::DISCRIMINATOR, 1, 11),
     shape(ix::ClosePosition::DISCRIMINATOR, 0, 6),
     shape(ix::FundRewards::DISCRIMINATOR, 8, 9),
@@ -70,6 +71,10 @@ pub const SHAPES: [Shape; 29] = [
     shape(ix::SyncTimeOnlyBudget::DISCRIMINATOR, 0, 3),
     shape(ix::RegisterSource::DISCRIMINATOR, 0, 6),
     shape(ix::ClaimSourceRewards::DISCRIMINATOR, 0, 11),
+    shape(ix::ProposeVoting::DISCRIMINATOR, VotingConfig::INIT_SPACE, 7),
+    shape(ix::ApplyVoting::DISCRIMINATOR, 0, 4),
+    shape(ix::UpdateVoterWeightRecord::DISCRIMINATOR, VoterWeightAction::INIT_SPACE + 32, 7),
+    shape(ix::UpdateMaxVoterWeightRecord::DISCRIMINATOR, 0, 7),
 ];
 
 /// `InstructionDataLength` unless `data` is a known instruction's
@@ -165,6 +170,11 @@ mod tests {
             ix::SyncTimeOnlyBudget {}.data(),
             ix::RegisterSource {}.data(),
             ix::ClaimSourceRewards {}.data(),
+            ix::ProposeVoting { config: VotingConfig { realm: key, governance_program: key, max_voter_weight: 1 } }
+                .data(),
+            ix::ApplyVoting {}.data(),
+            ix::UpdateVoterWeightRecord { action: VoterWeightAction::CastVote, target: key }.data(),
+            ix::UpdateMaxVoterWeightRecord {}.data(),
         ];
         assert_eq!(samples.len(), SHAPES.len());
         for (data, shape) in samples.iter().zip(SHAPES) {

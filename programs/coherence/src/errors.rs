@@ -179,4 +179,18 @@ pub enum CoherenceError {
     InstructionDataLength,
     #[msg("The event-CPI program account must be this program")]
     EventProgramMismatch,
+    #[msg("Voting configuration needs a realm, a governance program and a positive max voter weight")]
+    InvalidVotingConfig,
+    #[msg("No voting configuration is pending")]
+    NoPendingVoting,
+    #[msg("Holders do not vote on this engine: no registrar was applied")]
+    VotingNotConfigured,
+    #[msg("The engine's holders vote: pass the owner's TokenOwnerRecord of its realm")]
+    TokenOwnerRecordRequired,
+    #[msg("Not the owner's TokenOwnerRecord for the engine's realm and mint")]
+    WrongTokenOwnerRecord,
+    #[msg("The owner has votes not yet relinquished in the engine's realm: relinquish them first")]
+    VotesNotRelinquished,
+    #[msg("The owner has proposals not yet finalized in the engine's realm")]
+    ProposalsOutstanding,
 }

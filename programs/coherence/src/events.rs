@@ -289,3 +289,34 @@ pub struct SourceRewardsClaimed {
     pub builder: Pubkey,
     pub amount: u64,
 }
+
+#[event]
+pub struct VotingProposed {
+    pub engine: Pubkey,
+    pub config: crate::state::VotingConfig,
+    pub eta: i64,
+}
+
+#[event]
+pub struct VotingApplied {
+    pub engine: Pubkey,
+    pub config: crate::state::VotingConfig,
+}
+
+#[event]
+pub struct VoterWeightUpdated {
+    pub engine: Pubkey,
+    pub owner: Pubkey,
+    pub voter_weight: u64,
+    /// Positions counted (locked ones; unbonding ones add 0).
+    pub positions: u8,
+    pub slot: u64,
+    pub action: crate::state::VoterWeightAction,
+    pub target: Pubkey,
+}
+
+#[event]
+pub struct MaxVoterWeightUpdated {
+    pub engine: Pubkey,
+    pub max_voter_weight: u64,
+}

@@ -28,13 +28,26 @@
 //! 5. **Governance** — parameter changes are proposed, wait out the timelock,
 //!    then anyone applies them; authority moves in two steps; pause stops new
 //!    stakes, usage and emission but never exits.
+//! 6. **Holders govern** (optional) — the authority proposes a realm of SPL
+//!    Governance (Realms) and a fixed max voter weight
+//!    ([`coherence::propose_voting`], applied after the timelock by
+//!    [`coherence::apply_voting`]); Coherence is the realm's voter-weight
+//!    plugin: an owner's voting power is the sum of their locked positions'
+//!    weights, refreshed in the same transaction as each vote
+//!    ([`coherence::update_voter_weight_record`]); exits wait for the owner's
+//!    votes to be relinquished. The authority can then be handed to the
+//!    realm's governance, which runs every authority instruction as a
+//!    proposal it executes (DESIGN §9).
 //!
 //! Who may do what: the **authority** proposes/cancels parameters, proposes a
 //! new authority, pauses, creates and revokes vesting, lowers the time-only
-//! budget; **anyone** applies due parameters, deposits to the treasury, funds
-//! rewards, closes epochs, expires overdue gated schedules and syncs an older
-//! engine's time-only ledger;
-//! **owners** act on their own positions and schedules. No key can mint or
+//! budget, proposes the voting configuration (a key, a multisig, or the
+//! holders' Realms governance); **anyone** applies due parameters and voting
+//! configurations, deposits to the treasury, funds rewards, closes epochs,
+//! expires overdue gated schedules, syncs an older engine's time-only ledger
+//! and writes the max voter weight record;
+//! **owners** act on their own positions and schedules, and refresh their
+//! voter weight from their own positions. No key can mint or
 //! move vault funds outside these rules (I4).
 
 #![allow(unexpected_cfgs)]
@@ -56,6 +69,7 @@ use instructions::*;
 use math::Params;
 #[cfg(target_arch = "bpf")]
 use solana_compiler_builtins as _;
+use state::{VoterWeightAction, VotingConfig};
 
 declare_id!("5YEr37ADsipUmgSzAaShRoesbTpCmDK9hjmbAUJ3mrQJ");
 
@@ -323,6 +337,47 @@ pub mod coherence {
     pub fn claim_source_rewards(ctx: Context<ClaimSourceRewards>) -> Result<()> {
         crate::cu_mark!("cu: accounts read");
         let result = ClaimSourceRewards::claim_source_rewards(ctx);
+        crate::cu_mark!("cu: handler done");
+        result
+    }
+
+    /// Authority: propose the realm the holders vote in, its governance
+    /// program and the fixed max voter weight (applied after the timelock).
+    pub fn propose_voting(ctx: Context<ProposeVoting>, config: VotingConfig) -> Result<()> {
+        crate::cu_mark!("cu: accounts read");
+        let result = ProposeVoting::propose_voting(ctx, config);
+        crate::cu_mark!("cu: handler done");
+        result
+    }
+
+    /// Anyone: apply the pending voting configuration once its timelock has elapsed.
+    pub fn apply_voting(ctx: Context<ApplyVoting>) -> Result<()> {
+        crate::cu_mark!("cu: accounts read");
+        let result = ApplyVoting::apply_voting(ctx);
+        crate::cu_mark!("cu: handler done");
+        result
+    }
+
+    /// Owner: refresh their voter weight for one governance action (expires
+    /// at the end of this slot: send it in the same transaction).
+    ///
+    /// Remaining accounts: the owner's positions in this engine
+    /// `["position", engine, owner, id]`, each at most once.
+    pub fn update_voter_weight_record<'info>(
+        ctx: Context<'info, UpdateVoterWeightRecord<'info>>,
+        action: VoterWeightAction,
+        target: Pubkey,
+    ) -> Result<()> {
+        crate::cu_mark!("cu: accounts read");
+        let result = UpdateVoterWeightRecord::update_voter_weight_record(ctx, action, target);
+        crate::cu_mark!("cu: handler done");
+        result
+    }
+
+    /// Anyone: write the max voter weight record from the applied registrar.
+    pub fn update_max_voter_weight_record(ctx: Context<UpdateMaxVoterWeightRecord>) -> Result<()> {
+        crate::cu_mark!("cu: accounts read");
+        let result = UpdateMaxVoterWeightRecord::update_max_voter_weight_record(ctx);
         crate::cu_mark!("cu: handler done");
         result
     }

@@ -14,7 +14,7 @@ use solana_clock::Clock;
 use solana_compute_budget_interface::ComputeBudgetInstruction;
 use solana_keypair::Keypair;
 use solana_message::{v0, AddressLookupTableAccount, VersionedMessage};
-use solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext};
+use solana_program_test::{processor, BanksClientError, ProgramTestContext};
 use solana_signer::Signer;
 use solana_transaction::versioned::VersionedTransaction;
 use solana_transaction::Transaction;
@@ -130,6 +130,20 @@ pub fn sbf_program() -> ClientResult<Option<std::path::PathBuf>> {
         return Err(ClientError::Rpc(format!("{SBF_ENV}=1 but {} is missing: run scripts/build-sbf.sh", so.display())));
     }
     Ok(Some(so))
+}
+
+/// The in-process test bank's builder, for [`LocalBank::start_with`].
+pub use solana_program_test::ProgramTest;
+
+/// Adds SBF bytecode `elf` as program `id` (executable, BPF loader), as
+/// `ProgramTest::add_program` does with `prefer_bpf` for a `.so` on its
+/// search path; here the bytes come from wherever the caller keeps them
+/// (e.g. a third-party program committed as a test fixture), and a native
+/// Coherence can run next to it.
+pub fn add_bpf_program(pt: &mut ProgramTest, id: Pubkey, elf: Vec<u8>) {
+    let lamports = anchor_lang::prelude::Rent::default().minimum_balance(elf.len()).max(1);
+    let owner = Pubkey::from_str_const("BPFLoader2111111111111111111111111111111111");
+    pt.add_account(id, Account { lamports, data: elf, owner, executable: true, rent_epoch: 0 });
 }
 
 /// A running in-process bank with the program loaded.

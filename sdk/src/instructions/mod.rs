@@ -7,11 +7,13 @@ mod emission;
 mod governance;
 mod staking;
 mod vesting;
+mod voting;
 
 pub use emission::*;
 pub use governance::*;
 pub use staking::*;
 pub use vesting::*;
+pub use voting::*;
 
 use anchor_lang::prelude::{AccountMeta, Pubkey};
 use anchor_lang::solana_program::instruction::Instruction;

@@ -109,12 +109,33 @@ pub fn extend_lock(keys: &EngineKeys, owner: &Pubkey, position: &Pubkey, lock_se
 /// assert_eq!(ix.program_id, coherence::ID);
 /// ```
 pub fn start_unbond(keys: &EngineKeys, owner: &Pubkey, position: &Pubkey) -> Instruction {
+    start_unbond_voting(keys, owner, position, None)
+}
+
+/// [`start_unbond`] on an engine whose holders vote: `token_owner_record`
+/// is the owner's record in the engine's realm
+/// ([`crate::pda::token_owner_record`]), required once voting is applied.
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, r) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::start_unbond_voting(&keys, &a, &coherence_sdk::pda::position(&keys.engine, &a, 0), Some(r));
+/// assert_eq!(ix.accounts[4].pubkey, r);
+/// ```
+pub fn start_unbond_voting(
+    keys: &EngineKeys,
+    owner: &Pubkey,
+    position: &Pubkey,
+    token_owner_record: Option<Pubkey>,
+) -> Instruction {
     build(
         acc::StartUnbond {
             owner: *owner,
             engine: keys.engine,
             stake_pool: keys.stake_pool,
             position: *position,
+            token_owner_record,
             event_authority: event_authority(),
             program: coherence::ID,
         },
@@ -132,6 +153,25 @@ pub fn start_unbond(keys: &EngineKeys, owner: &Pubkey, position: &Pubkey) -> Ins
 /// assert_eq!(ix.program_id, coherence::ID);
 /// ```
 pub fn withdraw(keys: &EngineKeys, owner: &Pubkey, position: &Pubkey, destination: &Pubkey) -> Instruction {
+    withdraw_voting(keys, owner, position, destination, None)
+}
+
+/// [`withdraw`] on an engine whose holders vote (see [`start_unbond_voting`]).
+///
+/// ```
+/// # use anchor_lang::prelude::Pubkey;
+/// # let keys = coherence_sdk::EngineKeys::new(Pubkey::new_unique(), anchor_spl::token::ID);
+/// # let (a, b, r) = (Pubkey::new_unique(), Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = coherence_sdk::instructions::withdraw_voting(&keys, &a, &coherence_sdk::pda::position(&keys.engine, &a, 0), &b, Some(r));
+/// assert_eq!(ix.accounts[8].pubkey, r);
+/// ```
+pub fn withdraw_voting(
+    keys: &EngineKeys,
+    owner: &Pubkey,
+    position: &Pubkey,
+    destination: &Pubkey,
+    token_owner_record: Option<Pubkey>,
+) -> Instruction {
     build(
         acc::Withdraw {
             owner: *owner,
@@ -142,6 +182,7 @@ pub fn withdraw(keys: &EngineKeys, owner: &Pubkey, position: &Pubkey, destinatio
             stake_vault: keys.stake_vault,
             destination: *destination,
             token_program: keys.token_program,
+            token_owner_record,
             event_authority: event_authority(),
             program: coherence::ID,
         },

@@ -10,16 +10,19 @@
 //!   (settling the source's last epoch when due);
 //! - [`epoch`]: the crank, closing one epoch, its lookup table, previews;
 //! - [`vesting`]: claiming a schedule;
-//! - [`tokens`]: associated token accounts, mints and balances.
+//! - [`tokens`]: associated token accounts, mints and balances;
+//! - [`voting`]: the holders' governance through SPL Governance (Realms).
 
 pub mod epoch;
 pub mod genesis;
 pub mod tokens;
 pub mod usage;
 pub mod vesting;
+pub mod voting;
 
 pub use epoch::*;
 pub use genesis::*;
 pub use tokens::*;
 pub use usage::*;
 pub use vesting::*;
+pub use voting::*;

@@ -8,3 +8,4 @@ mod emission;
 mod mint;
 mod staking;
 mod vesting;
+mod voting;

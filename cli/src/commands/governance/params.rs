@@ -26,7 +26,7 @@ pub enum ParamsCmd {
 pub struct ParamFlags(Vec<(&'static str, u64)>);
 
 impl ParamFlags {
-    fn apply(&self, mut p: Params) -> CliResult<Params> {
+    pub fn apply(&self, mut p: Params) -> CliResult<Params> {
         for (name, value) in &self.0 {
             params::set(&mut p, name, *value).map_err(CliError::Input)?;
         }

@@ -5,13 +5,16 @@
 //! - [`governance`]: genesis, parameters, authority, pause, treasury deposits;
 //! - [`emission`]: usage shards, paying for usage, closing epochs, builder sources;
 //! - [`staking`]: positions and the stakers' reward stream;
-//! - [`vesting`]: schedules, time-only and usage-gated.
+//! - [`vesting`]: schedules, time-only and usage-gated;
+//! - [`voting`]: the voter-weight plugin for SPL Governance (Realms).
 pub mod emission;
 pub mod governance;
 pub mod staking;
 pub mod vesting;
+pub mod voting;
 
 pub use emission::*;
 pub use governance::*;
 pub use staking::*;
 pub use vesting::*;
+pub use voting::*;

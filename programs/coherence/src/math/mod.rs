@@ -7,6 +7,7 @@ pub mod params;
 pub mod safe_math;
 pub mod stake;
 pub mod vesting;
+pub mod voting;
 
 pub use params::Params;
 pub use safe_math::{Cast, SafeMath};

@@ -80,8 +80,16 @@ pub struct Engine {
     /// engine created at version 3; after `sync_time_only_budget` for one
     /// created before). New time-only grants need it.
     pub time_only_synced: bool,
+    // ---- version 4 (zero bytes before; see `ENGINE_VOTING_VERSION`) ----
+    /// The Realms realm whose voters govern this engine (`Pubkey::default()`:
+    /// no voting configured). Set by `apply_voting` only, through the
+    /// timelock. While set, `start_unbond` and `withdraw` read the owner's
+    /// `TokenOwnerRecord` in this realm (no exit while a vote is unrelinquished).
+    pub voting_realm: Pubkey,
+    /// The SPL Governance program that owns `voting_realm`.
+    pub voting_program: Pubkey,
     /// Free space for later versions (the account size never changes).
-    pub reserved: [u8; 69],
+    pub reserved: [u8; 5],
 }
 
 impl Engine {
@@ -187,6 +195,12 @@ impl Engine {
     /// never block; `coherence check` compares the sum with the schedules.
     pub fn release_budget(&mut self, rate_bps: u16) {
         self.gated_rate_bps = self.gated_rate_bps.saturating_sub(rate_bps);
+    }
+
+    /// Whether holders vote with their positions (a registrar was applied):
+    /// exits must then show the owner's `TokenOwnerRecord`.
+    pub fn voting_enabled(&self) -> bool {
+        self.voting_realm != Pubkey::default()
     }
 
     /// Seeds to sign as the engine PDA (mint authority, vault owner).

@@ -2,16 +2,20 @@
 pub mod engine;
 pub mod epoch_record;
 pub mod position;
+pub mod registrar;
 pub mod seeds;
 pub mod source;
 pub mod stake_pool;
 pub mod usage;
 pub mod vesting;
+pub mod voter_weight;
 
 pub use engine::*;
 pub use epoch_record::*;
 pub use position::*;
+pub use registrar::*;
 pub use source::*;
 pub use stake_pool::*;
 pub use usage::*;
 pub use vesting::*;
+pub use voter_weight::*;

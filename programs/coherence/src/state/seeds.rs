@@ -28,3 +28,12 @@ pub const USAGE_ESCROW: &[u8] = b"usage_escrow";
 pub const EPOCH: &[u8] = b"epoch";
 /// `["source", engine, id_le]`; id from `Engine::source_count`.
 pub const SOURCE: &[u8] = b"source";
+/// `["registrar", engine]`: the engine's voter-weight plugin configuration.
+pub const REGISTRAR: &[u8] = b"registrar";
+/// `["voter_weight", engine, owner]`: an owner's `VoterWeightRecord`.
+pub const VOTER_WEIGHT: &[u8] = b"voter_weight";
+/// `["max_voter_weight", engine]`: the engine's `MaxVoterWeightRecord`.
+pub const MAX_VOTER_WEIGHT: &[u8] = b"max_voter_weight";
+/// SPL Governance's own seed prefix: a `TokenOwnerRecord` is the governance
+/// program's PDA `["governance", realm, governing_token_mint, owner]`.
+pub const GOVERNANCE: &[u8] = b"governance";

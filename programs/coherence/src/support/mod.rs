@@ -1,7 +1,8 @@
 //! What the handlers share: token CPIs, creating PDA accounts that a
-//! griefer cannot block, the mint policy, and stopping a vesting schedule.
+//! griefer cannot block, the mint policy, stopping a vesting schedule, and the exits' vote check.
 pub mod pda_init;
 pub mod profile;
 pub mod token_cpi;
 pub mod token_policy;
 pub mod vesting_exit;
+pub mod voting_lock;

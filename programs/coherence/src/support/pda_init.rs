@@ -78,3 +78,18 @@ pub fn init_token_account<'info>(
     let accounts = InitializeAccount3 { account: target.clone(), mint: mint.clone(), authority: authority.clone() };
     token_interface::initialize_account3(CpiContext::new(token_program.key(), accounts))
 }
+
+/// Reads the program account `T` at `target`, lets `change` update it and
+/// writes it back in place (its size never changes). The account must be
+/// this program's (`AccountOwnedByWrongProgram`) and a `T` (its discriminator).
+pub fn update_program_account<T: AccountSerialize + AccountDeserialize>(
+    target: &AccountInfo,
+    change: impl FnOnce(&mut T),
+) -> Result<()> {
+    require_keys_eq!(*target.owner, crate::ID, ErrorCode::AccountOwnedByWrongProgram);
+    let mut data = target.try_borrow_mut_data()?;
+    let mut value = T::try_deserialize(&mut &data[..])?;
+    change(&mut value);
+    let mut cursor: &mut [u8] = &mut data;
+    value.try_serialize(&mut cursor)
+}

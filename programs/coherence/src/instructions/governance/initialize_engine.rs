@@ -128,7 +128,9 @@ impl InitializeEngine<'_> {
             time_only_used: 0,
             time_only_scanned: 0,
             time_only_synced: true,
-            reserved: [0; 69],
+            voting_realm: Pubkey::default(),
+            voting_program: Pubkey::default(),
+            reserved: [0; 5],
         });
         let engine_seeds: &[&[u8]] = &[seeds::ENGINE, mint_key.as_ref(), &[bumps.engine]];
         init_program_account(&payer, &a.engine, &system, engine_seeds, engine.as_ref())?;

@@ -1,10 +1,12 @@
 //! Owner: start unbonding. Rewards are settled up to now; from now on the
 //! position has weight 0 (earns nothing) and becomes withdrawable at
-//! `unbond_start + lock_secs`. Allowed while paused (I7).
+//! `unbond_start + lock_secs`. Allowed while paused (I7). While the engine's
+//! holders vote, not while the owner has a vote unrelinquished (DESIGN §9.4).
 
 use crate::errors::CoherenceError;
 use crate::events::UnbondStarted;
-use crate::state::{Engine, Position, StakePool};
+use crate::state::{seeds, Engine, Position, StakePool};
+use crate::support::voting_lock::check_no_open_votes;
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -20,11 +22,23 @@ pub struct StartUnbond<'info> {
         has_one = owner @ CoherenceError::NotPositionOwner,
     )]
     pub position: Box<Account<'info, Position>>,
+    /// The owner's SPL Governance `TokenOwnerRecord` in the engine's realm:
+    /// required while the engine's holders vote, omitted otherwise.
+    /// CHECK: address fixed by seeds; owner, type, fields and counters read
+    /// by `support::voting_lock`.
+    #[account(
+        seeds = [seeds::GOVERNANCE, engine.voting_realm.as_ref(), engine.mint.as_ref(), owner.key().as_ref()],
+        seeds::program = engine.voting_program,
+        bump,
+    )]
+    pub token_owner_record: Option<UncheckedAccount<'info>>,
 }
 
 impl StartUnbond<'_> {
     fn validate(&self) -> Result<()> {
         require!(!self.position.is_unbonding(), CoherenceError::PositionUnbonding);
+        let record = self.token_owner_record.as_ref().map(|r| r.to_account_info());
+        check_no_open_votes(&self.engine, &self.owner.key(), record.as_ref())?;
         Ok(())
     }
 

@@ -1,12 +1,14 @@
 //! Owner: withdraw the principal of a position whose unbonding has run its
 //! full lock. Allowed while paused (I7); locked positions cannot be withdrawn
-//! early by anyone (I6).
+//! early by anyone (I6). While the engine's holders vote, not while the owner
+//! has a vote unrelinquished (DESIGN §9.4).
 
 use crate::errors::CoherenceError;
 use crate::events::PositionWithdrawn;
 use crate::math::SafeMath;
-use crate::state::{Engine, Position, StakePool};
+use crate::state::{seeds, Engine, Position, StakePool};
 use crate::support::token_cpi::transfer_from_vault;
+use crate::support::voting_lock::check_no_open_votes;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
@@ -35,6 +37,16 @@ pub struct Withdraw<'info> {
     pub destination: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(address = engine.token_program @ CoherenceError::WrongTokenProgram)]
     pub token_program: Interface<'info, TokenInterface>,
+    /// The owner's SPL Governance `TokenOwnerRecord` in the engine's realm:
+    /// required while the engine's holders vote, omitted otherwise.
+    /// CHECK: address fixed by seeds; owner, type, fields and counters read
+    /// by `support::voting_lock`.
+    #[account(
+        seeds = [seeds::GOVERNANCE, engine.voting_realm.as_ref(), engine.mint.as_ref(), owner.key().as_ref()],
+        seeds::program = engine.voting_program,
+        bump,
+    )]
+    pub token_owner_record: Option<UncheckedAccount<'info>>,
 }
 
 impl Withdraw<'_> {
@@ -44,6 +56,8 @@ impl Withdraw<'_> {
         let ready = position.withdrawable_at().ok_or(CoherenceError::MathOverflow)?;
         require!(Clock::get()?.unix_timestamp >= ready, CoherenceError::StillLocked);
         require!(position.principal > 0, CoherenceError::NothingToClaim);
+        let record = self.token_owner_record.as_ref().map(|r| r.to_account_info());
+        check_no_open_votes(&self.engine, &self.owner.key(), record.as_ref())?;
         Ok(())
     }
 
