@@ -91,7 +91,7 @@ fn monte_carlo_repeats_over_seeds_on_threads_and_draws_bands() {
         assert!(std::fs::read_to_string(dir.path().join(chart)).expect(chart).contains("P5-P95"), "{chart}");
     }
     let text = ok(&args);
-    assert!(text.contains("scorecard passed for 3 of 3 seeds") && text.contains("speed-up"), "{text}");
+    assert!(text.contains("scorecard passed for 3 of 3 seeds") && text.contains("at once on average"), "{text}");
 }
 
 #[test]

@@ -84,7 +84,6 @@ pub async fn genesis(scenario: Scenario, usage: Vec<u64>) -> Result<World, SimEr
         epoch: 0,
         flows: Flows::default(),
         closes: Vec::new(),
-        blockhash_at: std::time::Instant::now(),
     };
     let market_ata = world.market_ata();
     world.send(vec![ix::deposit_treasury(&keys, &me, &market_ata, TREASURY_DEPOSIT)], None).await?;

@@ -35,7 +35,6 @@ pub async fn run(scenario: Scenario, usage: Vec<u64>, progress: Progress<'_>) ->
             behave::phase_b(&mut w, i, epoch).await?;
         }
         w.warp(w.epoch_start(epoch + 1)).await?;
-        w.fresh_blockhash(true).await?;
         let closed = ops::crank(&mut w.client, &w.keys).await?;
         w.txs += closed.len() as u64;
         let r: EpochRecord = w.client.get(&pda::epoch_record(&w.keys.engine, epoch)).await?;

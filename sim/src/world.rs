@@ -23,13 +23,6 @@ use solana_signer::Signer;
 pub const GENESIS_TIME: i64 = 1_900_000_000;
 /// Given to the treasury at genesis; insiders' schedules are funded from it.
 pub const TREASURY_DEPOSIT: u64 = 60_000_000 * TOKEN;
-/// How the bank names a transaction whose blockhash it no longer knows.
-const BLOCKHASH_NOT_FOUND: &str = "Blockhash not found";
-/// Sends of one transaction when its blockhash expired on the way.
-const BLOCKHASH_RETRIES: usize = 3;
-/// Age (wall time) after which the next transaction takes a new blockhash;
-/// the bank keeps one for about 1.9 s.
-const BLOCKHASH_MAX_AGE: std::time::Duration = std::time::Duration::from_millis(500);
 
 pub struct World {
     pub client: Client,
@@ -55,8 +48,6 @@ pub struct World {
     pub flows: Flows,
     /// The pool's price at each close so far (what speculators look at).
     pub closes: Vec<f64>,
-    /// When the local client last took a blockhash from the bank.
-    pub blockhash_at: std::time::Instant,
 }
 
 impl World {
@@ -65,38 +56,13 @@ impl World {
         ops::ata(&self.keys, &self.client.payer().pubkey())
     }
 
-    /// Sends one transaction, paid by the market, signed by `signer` too.
-    /// A transaction the bank refused for a blockhash it no longer knows was
-    /// not processed; it is sent again with a fresh one.
+    /// Sends one transaction, paid by the market, signed by `signer` too
+    /// (the local client keeps its blockhash fresh and resends one that
+    /// expired before the bank saw it).
     pub async fn send(&mut self, ixs: Vec<Instruction>, signer: Option<&Keypair>) -> Result<(), ClientError> {
         self.txs += 1;
         let signers: Vec<&Keypair> = signer.into_iter().collect();
-        for _ in 0..BLOCKHASH_RETRIES {
-            self.fresh_blockhash(false).await?;
-            match self.client.send(&ixs, &signers).await {
-                Err(ClientError::Transaction { error, .. }) if error == BLOCKHASH_NOT_FOUND => {
-                    self.fresh_blockhash(true).await?
-                }
-                other => return other.map(|_| ()),
-            }
-        }
         self.client.send(&ixs, &signers).await.map(|_| ())
-    }
-
-    /// The in-process bank registers a new blockhash every few milliseconds
-    /// of wall time and forgets it after 300, while the local client takes a
-    /// new one only every few transactions: on a busy machine, a run could
-    /// outlive its blockhash. Takes the bank's latest one when `now`, or when
-    /// the last is older than [`BLOCKHASH_MAX_AGE`].
-    pub async fn fresh_blockhash(&mut self, now: bool) -> Result<(), ClientError> {
-        if !now && self.blockhash_at.elapsed() < BLOCKHASH_MAX_AGE {
-            return Ok(());
-        }
-        let bank = self.client.local_bank().ok_or_else(|| ClientError::Rpc("the simulator runs in process".into()))?;
-        bank.ctx.last_blockhash =
-            bank.ctx.banks_client.get_latest_blockhash().await.map_err(|e| ClientError::Rpc(e.to_string()))?;
-        self.blockhash_at = std::time::Instant::now();
-        Ok(())
     }
 
     async fn send_as_raw(&mut self, i: usize, ixs: Vec<Instruction>) -> Result<(), ClientError> {
