@@ -28,7 +28,7 @@ const MEASURED: [(&[u8], u32); 33] = [
     (ixs::AcceptAuthority::DISCRIMINATOR, 7_142),
     (ixs::SetPause::DISCRIMINATOR, 6_293),
     (ixs::DepositTreasury::DISCRIMINATOR, 16_128),
-    (ixs::CreateVesting::DISCRIMINATOR, 35_204),
+    (ixs::CreateVesting::DISCRIMINATOR, 38_501),
     (ixs::ClaimVesting::DISCRIMINATOR, 18_717),
     (ixs::RevokeVesting::DISCRIMINATOR, 21_296),
     (ixs::TransferVesting::DISCRIMINATOR, 5_500),
@@ -48,7 +48,7 @@ const MEASURED: [(&[u8], u32); 33] = [
     (ixs::CloseEpoch::DISCRIMINATOR, 175_622),
     (ixs::RegisterSource::DISCRIMINATOR, 17_968),
     (ixs::ExpireVesting::DISCRIMINATOR, 24_444),
-    (ixs::ClaimSourceRewards::DISCRIMINATOR, 19_245),
+    (ixs::ClaimSourceRewards::DISCRIMINATOR, 22_254),
     (ixs::LowerTimeOnlyBudget::DISCRIMINATOR, 6_684),
     // Measured 13,426 for 5 schedules (~1.7k each after a ~5k base); the
     // SDK sends at most `ops::SCHEDULES_PER_SYNC` = 20 per transaction.
