@@ -187,3 +187,39 @@ async fn duplicate_mutable_accounts_rejected() {
     let result = h.send(&[ix::withdraw(&f.keys, &o, &position, &f.keys.stake_vault)], &[&owner]).await;
     assert_anchor_error(result, AnchorError::ConstraintDuplicateMutableAccount);
 }
+
+/// The event CPI (the program invoking itself with an event) is answered by
+/// the entrypoint: called from outside, without the event authority's
+/// signature (which only the program can give), it is refused by name and
+/// changes nothing — whether the authority is named unsigned, another key
+/// signs in its place, or no account is given.
+#[tokio::test]
+#[allow(deprecated)] // NotEnoughAccountKeys: what `next_account_info` (and Anchor) return
+async fn a_forged_event_cpi_is_refused() {
+    use anchor_lang::solana_program::instruction::AccountMeta;
+    use solana_instruction_error::InstructionError;
+    use solana_program_test::BanksClientError;
+    use solana_transaction_error::TransactionError;
+    let mut h = Harness::new().await;
+    let data = [anchor_lang::event::EVENT_IX_TAG_LE, &[7; 16]].concat();
+    let event = |accounts: Vec<AccountMeta>| Instruction { program_id: coherence::ID, accounts, data: data.clone() };
+
+    let unsigned = event(vec![AccountMeta::new_readonly(coherence_sdk::pda::event_authority(), false)]);
+    assert_anchor_error(h.send(&[unsigned], &[]).await, AnchorError::ConstraintSigner);
+
+    let impostor = Keypair::new();
+    let signed = event(vec![AccountMeta::new_readonly(impostor.pubkey(), true)]);
+    assert_anchor_error(h.send(&[signed], &[&impostor]).await, AnchorError::ConstraintSeeds);
+
+    let none = h.send(&[event(vec![])], &[]).await;
+    assert!(
+        matches!(
+            &none,
+            Err(BanksClientError::TransactionError(TransactionError::InstructionError(
+                _,
+                InstructionError::NotEnoughAccountKeys
+            )))
+        ),
+        "{none:?}"
+    );
+}
