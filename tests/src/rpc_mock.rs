@@ -46,6 +46,9 @@ pub struct Faults {
     pub block_height: AtomicU64,
     /// Signatures of the transactions that reached the bank, in order.
     pub landed: Mutex<Vec<String>>,
+    /// When set, every `getLatestBlockhash` answers this one (the node has
+    /// not moved to a new slot between two requests).
+    pub blockhash: Mutex<Option<solana_hash::Hash>>,
 }
 
 fn err(message: impl Into<String>) -> ClientError {
@@ -121,7 +124,11 @@ impl RpcSender for BankSender {
         let banks = self.banks.clone();
         match request {
             RpcRequest::GetLatestBlockhash => {
-                let hash = banks.get_latest_blockhash().await.map_err(|e| err(e.to_string()))?;
+                let pinned = *f.blockhash.lock().unwrap();
+                let hash = match pinned {
+                    Some(hash) => hash,
+                    None => banks.get_latest_blockhash().await.map_err(|e| err(e.to_string()))?,
+                };
                 Ok(ctx(json!({ "blockhash": hash.to_string(), "lastValidBlockHeight": 1_000_000u64 })))
             }
             RpcRequest::GetBlockHeight => Ok(json!(f.block_height.load(Ordering::SeqCst).max(1))),

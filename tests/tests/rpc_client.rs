@@ -127,3 +127,22 @@ async fn a_retry_after_a_lost_send_resends_the_same_transaction_or_a_new_one_onc
     assert_eq!(faults.landed.lock().unwrap().len(), 2);
     assert_eq!(h.balance(&tokens).await, 8 * AMOUNT, "each intent paid once");
 }
+
+/// Two equal payments a moment apart, within one blockhash, are two intents:
+/// each builds its own transaction (they differ in their compute-unit limit)
+/// and each pays. The same transaction twice would be dropped as a duplicate
+/// and the second payment silently not made.
+#[tokio::test]
+async fn two_equal_payments_within_one_blockhash_both_pay() {
+    let mut h = Harness::new().await;
+    let f = Fixture::new(&mut h, TOKEN).await;
+    let (user, tokens) = f.user(&mut h, 10 * AMOUNT).await;
+    let (mut client, faults) = faulty_client(&mut h, &f, &user, tokens).await;
+    *faults.blockhash.lock().unwrap() = Some(h.bank.ctx.banks_client.get_latest_blockhash().await.unwrap());
+    let pay = ix::record_usage(&f.keys, &user.pubkey(), &tokens, 0, AMOUNT, None, None);
+    let first = client.send(std::slice::from_ref(&pay), &[]).await.expect("first payment");
+    let second = client.send(std::slice::from_ref(&pay), &[]).await.expect("second payment");
+    assert_ne!(first, second);
+    assert_eq!(faults.landed.lock().unwrap().clone(), vec![first, second]);
+    assert_eq!(h.balance(&tokens).await, 8 * AMOUNT, "both paid");
+}

@@ -48,6 +48,24 @@ pub struct RpcBackend {
     /// instructions by the same signers checks them first (see
     /// [`RpcBackend::send_with_tables`]), so a retry never pays twice.
     in_flight: std::collections::HashMap<Vec<u8>, InFlight>,
+    /// New transactions built so far: see [`distinct_limit`].
+    built: u32,
+}
+
+/// Two sends of the same instructions by the same signers within one
+/// blockhash (two equal payments a moment apart) would build the very same
+/// transaction: the second would be dropped as a duplicate and report the
+/// first's signature, and the payment would be made once. So every new
+/// transaction's compute-unit limit carries the client's count of built
+/// transactions (0 to 255 units) on top of what it needs. A retry of an
+/// intent whose outcome was not seen reuses its signed transaction instead.
+fn distinct_limit(limit: u32, built: u32) -> u32 {
+    let k = built % 256;
+    if limit + k <= MAX_CU {
+        limit + k
+    } else {
+        limit - k
+    }
 }
 
 /// A sent transaction whose outcome is not known yet.
@@ -95,7 +113,7 @@ impl RpcBackend {
     /// let rpc = RpcBackend::with_client(RpcClient::new("http://127.0.0.1:8899".into()), PriorityFee::Fixed(1));
     /// ```
     pub fn with_client(client: RpcClient, fee: PriorityFee) -> Self {
-        RpcBackend { client, fee, resend_every: Duration::from_millis(2_000), in_flight: Default::default() }
+        RpcBackend { client, fee, resend_every: Duration::from_millis(2_000), in_flight: Default::default(), built: 0 }
     }
 
     /// The RPC URL.
@@ -251,6 +269,8 @@ impl RpcBackend {
         // an accrual that found nothing to release then may release now and
         // cost more. The measured worst case (`compute::limit_for`) is the floor.
         let limit = with_margin(units).max(crate::compute::limit_for(ixs)).min(MAX_CU);
+        let limit = distinct_limit(limit, self.built);
+        self.built = self.built.wrapping_add(1);
         let message =
             Self::message(ixs, &solana_signer::Signer::pubkey(*payer), Some(limit), price, blockhash, tables)?;
         let tx = VersionedTransaction::try_new(message, signers).map_err(Self::rpc_err)?;
@@ -407,5 +427,15 @@ mod tests {
     fn compute_margin_is_capped() {
         assert_eq!(super::with_margin(10_000), 13_000);
         assert_eq!(super::with_margin(u64::MAX), super::MAX_CU);
+    }
+
+    #[test]
+    fn consecutive_transactions_ask_for_different_limits_within_the_cap() {
+        use super::{distinct_limit, MAX_CU};
+        assert_ne!(distinct_limit(20_000, 0), distinct_limit(20_000, 1));
+        assert_eq!(distinct_limit(20_000, 256), 20_000);
+        assert!(distinct_limit(20_000, 255) >= 20_000, "never below the need");
+        assert_ne!(distinct_limit(MAX_CU, 3), distinct_limit(MAX_CU, 4));
+        assert!((0..512).all(|n| distinct_limit(MAX_CU, n) <= MAX_CU));
     }
 }
