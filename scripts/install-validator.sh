@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # install-validator.sh: installs a real local validator (`solana-test-validator`,
-# from crates.io package agave-validator 3.1.12, matching the project's Solana
+# from the crates-registry package agave-validator 3.1.12, matching the project's Solana
 # crates) and the `solana` CLI (solana-cli 3.1.12) into a per-machine cache,
 # once. Idempotent: a second run finds the binaries and returns at once.
 #
