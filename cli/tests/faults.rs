@@ -87,10 +87,7 @@ async fn the_crank_and_the_payers_survive_a_validator_crash() {
     let (keys, payers) = setup(&mut client, 4, 8, 1).await;
     let wallets: Vec<(Pubkey, Pubkey)> = payers.iter().map(|p| (p.wallet.pubkey(), p.tokens)).collect();
     let rpc = solana_rpc_client::nonblocking::rpc_client::RpcClient::new_with_commitment(url.clone(), confirmed);
-    let mut start_balances = Vec::new();
-    for (_, t) in &wallets {
-        start_balances.push(rpc.get_token_account_balance(t).await.expect("balance").amount.parse::<u64>().unwrap());
-    }
+    let start_balances = traffic::token_balances(&rpc, &wallets).await;
     let start_supply = traffic::mint_supply(&rpc, &keys.mint).await;
 
     // The crank, a separate process: --watch, a heartbeat, its logs kept.

@@ -326,6 +326,16 @@ async fn token_amount(rpc: &RpcClient, account: &Pubkey) -> u64 {
     data.get(64..72).map_or(0, |b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
 }
 
+/// The payers' token balances (the second of each `(wallet, tokens)` pair),
+/// in order: what [`audit`] takes as `start_balances`.
+pub async fn token_balances(rpc: &RpcClient, payers: &[(Pubkey, Pubkey)]) -> Vec<u64> {
+    let mut out = Vec::with_capacity(payers.len());
+    for (_, tokens) in payers {
+        out.push(token_amount(rpc, tokens).await);
+    }
+    out
+}
+
 /// The mint's supply.
 pub async fn mint_supply(rpc: &RpcClient, mint: &Pubkey) -> u64 {
     let data = rpc.get_account_data(mint).await.expect("mint");

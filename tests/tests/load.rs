@@ -50,10 +50,7 @@ async fn payments_under_load_are_counted_exactly_once() {
     let (keys, payers) = setup(&mut client, 16, n, 2).await;
     let wallets: Vec<(Pubkey, Pubkey)> = payers.iter().map(|p| (p.wallet.pubkey(), p.tokens)).collect();
     let rpc = solana_rpc_client::nonblocking::rpc_client::RpcClient::new_with_commitment(url.clone(), confirmed);
-    let mut start_balances = Vec::new();
-    for (_, t) in &wallets {
-        start_balances.push(rpc.get_token_account_balance(t).await.expect("balance").amount.parse::<u64>().unwrap());
-    }
+    let start_balances = traffic::token_balances(&rpc, &wallets).await;
     let start_supply = traffic::mint_supply(&rpc, &keys.mint).await;
     let first_epoch = client.get::<Engine>(&keys.engine).await.unwrap().epoch_at(client.now().await.unwrap());
 
