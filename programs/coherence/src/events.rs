@@ -1,5 +1,6 @@
 //! One event per state change, carrying the keys and post-state amounts.
-//! Emitted with `emit_cpi!`, so they are recorded as inner instructions
+//! Emitted through the event CPI (`support::event_cpi::emit`, the instruction
+//! Anchor's `emit_cpi!` makes), so they are recorded as inner instructions
 //! (visible to indexers and to native tests alike).
 use crate::math::Params;
 use anchor_lang::prelude::*;

@@ -59,6 +59,7 @@ pub mod entrypoint;
 pub mod errors;
 pub mod events;
 pub mod instructions;
+pub mod layout;
 pub mod math;
 pub mod state;
 pub mod support;

@@ -9,38 +9,40 @@ use crate::constants::*;
 use crate::errors::CoherenceError;
 use anchor_lang::prelude::{AnchorDeserialize, AnchorSerialize, InitSpace};
 
-/// Governable parameters. Changes go through `propose_params` → timelock →
-/// `apply_params`, and must lie inside the bounds in [`crate::constants`].
-#[derive(AnchorSerialize, AnchorDeserialize, InitSpace, Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(deny_unknown_fields))]
-pub struct Params {
-    /// Share of an epoch's burned usage that may be minted, in bps (≤ 9 000).
-    pub alpha_bps: u16,
-    /// An epoch emits only if usage ≥ baseline × gate_bps / 10 000.
-    pub gate_bps: u16,
-    /// Weight of the newest epoch in the usage baseline EMA, in bps.
-    pub ema_bps: u16,
-    /// Per-epoch emission cap in base units. Applying a new value can only
-    /// lower the running (decaying) cap, never raise it.
-    pub cap: u64,
-    /// The running cap shrinks by this many bps at every closed epoch.
-    pub cap_decay_bps: u16,
-    /// Shortest lock of a staking position, seconds (≥ epoch_secs).
-    pub min_lock: u64,
-    /// Longest lock (and the lock that earns the full boost), seconds.
-    pub max_lock: u64,
-    /// Extra weight at `max_lock`, in bps of principal.
-    pub max_boost_bps: u16,
-    /// Emission split; the three shares sum to 10 000.
-    pub stakers_bps: u16,
-    pub builders_bps: u16,
-    pub treasury_bps: u16,
-    /// Every vesting schedule's cliff (seconds after start) is at least this.
-    pub min_vesting_cliff: u64,
-    /// Every vesting schedule's duration (end − start) is at least this.
-    pub min_vesting_duration: u64,
-    /// Delay between `propose_params` and `apply_params`, seconds.
-    pub timelock_secs: u64,
+crate::layout::fixed_layout! {
+    /// Governable parameters. Changes go through `propose_params` → timelock →
+    /// `apply_params`, and must lie inside the bounds in [`crate::constants`].
+    #[derive(AnchorSerialize, AnchorDeserialize, InitSpace, Clone, Copy, Debug, PartialEq, Eq)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(deny_unknown_fields))]
+    pub struct Params {
+        /// Share of an epoch's burned usage that may be minted, in bps (≤ 9 000).
+        pub alpha_bps: u16,
+        /// An epoch emits only if usage ≥ baseline × gate_bps / 10 000.
+        pub gate_bps: u16,
+        /// Weight of the newest epoch in the usage baseline EMA, in bps.
+        pub ema_bps: u16,
+        /// Per-epoch emission cap in base units. Applying a new value can only
+        /// lower the running (decaying) cap, never raise it.
+        pub cap: u64,
+        /// The running cap shrinks by this many bps at every closed epoch.
+        pub cap_decay_bps: u16,
+        /// Shortest lock of a staking position, seconds (≥ epoch_secs).
+        pub min_lock: u64,
+        /// Longest lock (and the lock that earns the full boost), seconds.
+        pub max_lock: u64,
+        /// Extra weight at `max_lock`, in bps of principal.
+        pub max_boost_bps: u16,
+        /// Emission split; the three shares sum to 10 000.
+        pub stakers_bps: u16,
+        pub builders_bps: u16,
+        pub treasury_bps: u16,
+        /// Every vesting schedule's cliff (seconds after start) is at least this.
+        pub min_vesting_cliff: u64,
+        /// Every vesting schedule's duration (end − start) is at least this.
+        pub min_vesting_duration: u64,
+        /// Delay between `propose_params` and `apply_params`, seconds.
+        pub timelock_secs: u64,
+    }
 }
 
 /// Conservative parameters inside every bound: α 50 %, gate 90 %, 20 % EMA,

@@ -59,7 +59,103 @@ macro_rules! impl_safe_math {
         }
     )*};
 }
-impl_safe_math!(u16, u64, u128);
+impl_safe_math!(u16, u64);
+
+/// u128 as the others, with the fast paths of [`mul_u128`] and
+/// [`div_rem_u128`]: a 128-bit multiplication or division is a software
+/// routine on SBF (about 1,400 compute units for a division), so it runs
+/// only where the operands need it.
+impl SafeMath for u128 {
+    #[track_caller]
+    #[inline(always)]
+    fn safe_add(self, rhs: Self) -> Result<Self, CoherenceError> {
+        self.checked_add(rhs).ok_or_else(|| fail(CoherenceError::MathOverflow))
+    }
+    #[track_caller]
+    #[inline(always)]
+    fn safe_sub(self, rhs: Self) -> Result<Self, CoherenceError> {
+        self.checked_sub(rhs).ok_or_else(|| fail(CoherenceError::MathOverflow))
+    }
+    #[track_caller]
+    #[inline(always)]
+    fn safe_mul(self, rhs: Self) -> Result<Self, CoherenceError> {
+        mul_u128(self, rhs).ok_or_else(|| fail(CoherenceError::MathOverflow))
+    }
+    #[track_caller]
+    #[inline(always)]
+    fn safe_div(self, rhs: Self) -> Result<Self, CoherenceError> {
+        if rhs == 0 {
+            return Err(fail(CoherenceError::DivisionByZero));
+        }
+        Ok(div_rem_u128(self, rhs).0)
+    }
+    #[track_caller]
+    #[inline(always)]
+    fn safe_div_ceil(self, rhs: Self) -> Result<Self, CoherenceError> {
+        if rhs == 0 {
+            return Err(fail(CoherenceError::DivisionByZero));
+        }
+        let (q, r) = div_rem_u128(self, rhs);
+        // q < u128::MAX whenever r > 0 (rhs ≥ 2), so the increment cannot wrap.
+        Ok(if r > 0 { q.wrapping_add(1) } else { q })
+    }
+}
+
+/// `a · b`, `None` on overflow. Two factors below 2^64 (the usual case:
+/// an amount times a rate) cannot overflow and skip the overflow test.
+#[inline(always)]
+pub fn mul_u128(a: u128, b: u128) -> Option<u128> {
+    if a >> 64 == 0 && b >> 64 == 0 {
+        return Some(a.wrapping_mul(b));
+    }
+    a.checked_mul(b)
+}
+
+/// `(n / d, n % d)` for `d > 0` (0 if `d` is 0, which callers refuse first).
+///
+/// Three paths, each exact: both below 2^64, one native 64-bit division;
+/// a divisor below 2^32, long division by 32-bit digits (four native
+/// divisions); otherwise, at most a few rounds of a quotient estimated
+/// from the top 64 bits of `n` over the top 32 bits of `d` rounded up —
+/// each estimate `q` satisfies `q · d ≤ n`, so `n − q · d` stays exact,
+/// and each round gains at least 31 bits of the quotient. The last two
+/// replace the software 128-bit division except for `d ≥ 2^32` with a
+/// quotient wider than the rounds cover in one step.
+#[inline(never)]
+pub fn div_rem_u128(n: u128, d: u128) -> (u128, u128) {
+    if d == 0 {
+        return (0, 0);
+    }
+    if let (Ok(n), Ok(d)) = (u64::try_from(n), u64::try_from(d)) {
+        return (u128::from(n.checked_div(d).unwrap_or(0)), u128::from(n.checked_rem(d).unwrap_or(0)));
+    }
+    if let Ok(d) = u32::try_from(d) {
+        let d = u64::from(d);
+        let (mut q, mut r) = (0u128, 0u64);
+        for shift in [96u32, 64, 32, 0] {
+            // r < d < 2^32, so the digit fits below it in 64 bits.
+            let cur = (r << 32) | (n.wrapping_shr(shift) as u64 & 0xffff_ffff);
+            q = (q << 32) | u128::from(cur.checked_div(d).unwrap_or(0));
+            r = cur.checked_rem(d).unwrap_or(0);
+        }
+        return (q, u128::from(r));
+    }
+    // d ≥ 2^32: `top` = the 32 bits of d below its highest set bit, plus one
+    // (so d < top · 2^t); each round divides n's top 64 bits by it.
+    let t = 96u32.saturating_sub(d.leading_zeros());
+    let top = (d >> t).wrapping_add(1) as u64;
+    let (mut q, mut n) = (0u128, n);
+    while n >= d {
+        let sh = 64u32.saturating_sub(n.leading_zeros());
+        let est = u128::from(((n >> sh) as u64).checked_div(top).unwrap_or(0));
+        let est = if sh >= t { est << sh.wrapping_sub(t) } else { est >> t.wrapping_sub(sh) };
+        // est · d ≤ n; an estimate of 0 (n below 2 · d) steps by one.
+        let est = est.max(1);
+        n = n.wrapping_sub(est.wrapping_mul(d));
+        q = q.wrapping_add(est);
+    }
+    (q, n)
+}
 
 /// Checked narrowing / widening conversions with a logged location.
 pub trait Cast: Sized {
@@ -86,6 +182,15 @@ pub fn mul_div_u64(a: u64, b: u64, d: u64) -> Result<u64, CoherenceError> {
     (a as u128).safe_mul(b as u128)?.safe_div(d as u128)?.cast()
 }
 
+/// `(n / d, n % d)` with the fast paths, for callers that need both.
+#[track_caller]
+pub fn safe_div_rem(n: u128, d: u128) -> Result<(u128, u128), CoherenceError> {
+    if d == 0 {
+        return Err(fail(CoherenceError::DivisionByZero));
+    }
+    Ok(div_rem_u128(n, d))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,5 +204,57 @@ mod tests {
         assert_eq!(7u64.safe_div_ceil(2), Ok(4));
         assert_eq!((u64::MAX as u128 + 1).cast::<u64>(), Err(CoherenceError::CastOverflow));
         assert_eq!(mul_div_u64(u64::MAX, u64::MAX, u64::MAX), Ok(u64::MAX));
+        assert_eq!(u128::MAX.safe_div(0), Err(CoherenceError::DivisionByZero));
+        assert_eq!(u128::MAX.safe_div_ceil(0), Err(CoherenceError::DivisionByZero));
+        assert_eq!((u64::MAX as u128).safe_mul(u64::MAX as u128), Ok((u64::MAX as u128) * (u64::MAX as u128)));
+        assert_eq!((1u128 << 64).safe_mul(1 << 64), Err(CoherenceError::MathOverflow));
+    }
+
+    /// Edges of each path: the 2^32 and 2^64 boundaries, the largest
+    /// values, quotients of 0, 1 and u128::MAX, divisors one apart.
+    #[test]
+    fn division_edges_match_the_native_operator() {
+        let values = [
+            0u128,
+            1,
+            2,
+            3,
+            (1 << 32) - 1,
+            1 << 32,
+            (1 << 32) + 1,
+            u64::MAX as u128 - 1,
+            u64::MAX as u128,
+            1 << 64,
+            (1 << 64) + 1,
+            (1 << 96) - 1,
+            1 << 96,
+            1_000_000_000_000_000_000,
+            (1 << 127) - 1,
+            1 << 127,
+            u128::MAX - 1,
+            u128::MAX,
+        ];
+        for &n in &values {
+            for &d in values.iter().filter(|d| **d > 0) {
+                assert_eq!(div_rem_u128(n, d), (n / d, n % d), "{n} / {d}");
+                assert_eq!(n.safe_div_ceil(d), Ok(n.div_ceil(d)), "{n} / {d} rounded up");
+                assert_eq!(mul_u128(n, d), n.checked_mul(d), "{n} * {d}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        /// Every path, against the native 128-bit operators: operands of
+        /// every width (a random value shifted right by a random amount).
+        #[test]
+        fn division_and_product_match_the_native_operators(
+            n in proptest::prelude::any::<u128>(), d in proptest::prelude::any::<u128>(),
+            ns in 0u32..128, ds in 0u32..128,
+        ) {
+            let (n, d) = (n >> ns, (d >> ds).max(1));
+            proptest::prop_assert_eq!(div_rem_u128(n, d), (n / d, n % d));
+            proptest::prop_assert_eq!(mul_u128(n >> (ns / 2), d), (n >> (ns / 2)).checked_mul(d));
+        }
     }
 }

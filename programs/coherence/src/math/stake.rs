@@ -56,30 +56,32 @@ pub fn earned(weight: u128, acc: u128, snapshot: u128) -> Result<u64, CoherenceE
     weight.safe_mul(acc.wrapping_sub(snapshot))?.safe_div(ACC_SCALE)?.cast()
 }
 
-/// The stakers' reward stream: the current segment's `amount` is released
-/// linearly from `start` until `end`; released tokens raise `acc` (or, while
-/// nobody is staked, go to `undistributed`, which joins the next stream).
-#[derive(AnchorSerialize, AnchorDeserialize, InitSpace, Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Stream {
-    /// Reward per unit weight, × ACC_SCALE. Wraps (module documentation).
-    pub acc: u128,
-    /// Σ weight of locked (not unbonding) positions.
-    pub total_weight: u128,
-    /// Released tokens × ACC_SCALE not yet added to `acc` (the remainder of
-    /// the last division by `total_weight`).
-    pub acc_carry: u128,
-    /// Tokens of the current segment, base units.
-    pub amount: u64,
-    /// Tokens of the current segment released so far, base units.
-    pub released: u64,
-    /// Unix time at which the current segment started.
-    pub start: i64,
-    /// Unix time at which the stream has released everything.
-    pub end: i64,
-    /// Last time `accrue` ran.
-    pub last_update: i64,
-    /// Released while total weight was 0; carried into the next stream.
-    pub undistributed: u64,
+crate::layout::fixed_layout! {
+    /// The stakers' reward stream: the current segment's `amount` is released
+    /// linearly from `start` until `end`; released tokens raise `acc` (or, while
+    /// nobody is staked, go to `undistributed`, which joins the next stream).
+    #[derive(AnchorSerialize, AnchorDeserialize, InitSpace, Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub struct Stream {
+        /// Reward per unit weight, × ACC_SCALE. Wraps (module documentation).
+        pub acc: u128,
+        /// Σ weight of locked (not unbonding) positions.
+        pub total_weight: u128,
+        /// Released tokens × ACC_SCALE not yet added to `acc` (the remainder of
+        /// the last division by `total_weight`).
+        pub acc_carry: u128,
+        /// Tokens of the current segment, base units.
+        pub amount: u64,
+        /// Tokens of the current segment released so far, base units.
+        pub released: u64,
+        /// Unix time at which the current segment started.
+        pub start: i64,
+        /// Unix time at which the stream has released everything.
+        pub end: i64,
+        /// Last time `accrue` ran.
+        pub last_update: i64,
+        /// Released while total weight was 0; carried into the next stream.
+        pub undistributed: u64,
+    }
 }
 
 impl Stream {
@@ -125,8 +127,9 @@ impl Stream {
         // released · 1e18 < 2^124 and acc_carry < 2^70 (Σ weight ≤ 4 · u64::MAX):
         // the sum cannot overflow.
         let scaled = (released as u128).safe_mul(ACC_SCALE)?.safe_add(self.acc_carry)?;
-        self.acc = self.acc.wrapping_add(scaled.safe_div(self.total_weight)?);
-        self.acc_carry = scaled.checked_rem(self.total_weight).unwrap_or(0);
+        let (increment, carry) = super::safe_math::safe_div_rem(scaled, self.total_weight)?;
+        self.acc = self.acc.wrapping_add(increment);
+        self.acc_carry = carry;
         Ok(())
     }
 

@@ -1,95 +1,98 @@
 use crate::constants::ENGINE_VERSION;
 use crate::errors::CoherenceError;
+use crate::layout::fixed_account;
 use crate::math::{emission, Params};
 use crate::state::{seeds, UsageSlot};
 use anchor_lang::prelude::*;
 
-/// Global configuration and accounting of one engine (one per mint).
-/// Seeds: `["engine", mint]`.
-#[account]
-#[derive(InitSpace, Debug)]
-pub struct Engine {
-    /// Layout version (`ACCOUNT_VERSION`).
-    pub version: u8,
-    pub bump: u8,
-    /// The governed token; the engine PDA is its only mint authority.
-    pub mint: Pubkey,
-    /// SPL Token or Token-2022: the program that owns `mint`.
-    pub token_program: Pubkey,
-    /// Governance key (typically a multisig).
-    pub authority: Pubkey,
-    /// Proposed next authority; it must sign `accept_authority`.
-    pub pending_authority: Option<Pubkey>,
-    /// Stops new stakes, usage and emission; never exits (I7).
-    pub paused: bool,
-    /// Epoch length, seconds. Fixed at genesis.
-    pub epoch_secs: u64,
-    /// Number of usage shard accounts. Fixed at genesis.
-    pub usage_shards: u8,
-    /// Hard ceiling on the mint's supply, base units. Fixed at genesis (I3).
-    pub max_supply: u64,
-    /// Unix time at which epoch 0 starts.
-    pub genesis_ts: i64,
-    /// Active parameters.
-    pub params: Params,
-    /// Proposed parameters, applicable once `pending_eta` has passed.
-    pub pending_params: Option<Params>,
-    /// Unix time after which `pending_params` may be applied.
-    pub pending_eta: i64,
-    /// Next epoch index that `close_epoch` will close.
-    pub next_epoch: u64,
-    /// Usage baseline (EMA of closed epochs' usage), base units.
-    pub baseline: u64,
-    /// Running per-epoch emission cap, base units; decays every closed epoch.
-    pub cap: u64,
-    /// Σ tokens minted by `close_epoch`, base units. Statistics only:
-    /// u128 and saturating, because burned tokens are re-minted, so lifetime
-    /// totals are not bounded by the supply and must never halt the engine.
-    pub total_emitted: u128,
-    /// Σ tokens burned through `record_usage` in closed epochs, base units
-    /// (u128, saturating: see `total_emitted`).
-    pub total_usage_burned: u128,
-    pub stake_vault: Pubkey,
-    pub reward_vault: Pubkey,
-    pub treasury: Pubkey,
-    pub vesting_vault: Pubkey,
-    pub builder_vault: Pubkey,
-    /// Next vesting schedule id.
-    pub vesting_count: u64,
-    /// Next builder source id.
-    pub source_count: u64,
-    /// Σ `usage_rate_bps` of the usage-gated schedules that still hold
-    /// budget (version 2; zero bytes in version 1). `alpha_bps` plus this
-    /// never exceeds 10 000 (DESIGN §4.5b).
-    pub gated_rate_bps: u16,
-    // ---- version 3 (zero bytes in versions 1 and 2; see `Engine::upgrade`) ----
-    /// Usage of the two epochs closed last, oldest first: with the epoch
-    /// being closed, the three whose median enters the baseline (§4.5).
-    pub recent_usage: [u64; 2],
-    /// Most that time-only vesting may ever commit, base units: declared at
-    /// genesis, only lowered afterwards (`lower_time_only_budget`). The value
-    /// that can accrue without usage, readable on-chain from day one.
-    pub time_only_budget: u64,
-    /// Committed by time-only schedules: Σ totals at creation, less what
-    /// revocations returned (the part that never vested). ≤ `time_only_budget`.
-    pub time_only_used: u64,
-    /// Engines created before version 3: schedules with an id below this
-    /// were counted into the ledger by `sync_time_only_budget`.
-    pub time_only_scanned: u64,
-    /// True once every time-only schedule is in the ledger (always, for an
-    /// engine created at version 3; after `sync_time_only_budget` for one
-    /// created before). New time-only grants need it.
-    pub time_only_synced: bool,
-    // ---- version 4 (zero bytes before; see `ENGINE_VOTING_VERSION`) ----
-    /// The Realms realm whose voters govern this engine (`Pubkey::default()`:
-    /// no voting configured). Set by `apply_voting` only, through the
-    /// timelock. While set, `start_unbond` and `withdraw` read the owner's
-    /// `TokenOwnerRecord` in this realm (no exit while a vote is unrelinquished).
-    pub voting_realm: Pubkey,
-    /// The SPL Governance program that owns `voting_realm`.
-    pub voting_program: Pubkey,
-    /// Free space for later versions (the account size never changes).
-    pub reserved: [u8; 5],
+fixed_account! {
+    discriminator = [246, 94, 41, 147, 231, 121, 110, 19];
+    /// Global configuration and accounting of one engine (one per mint).
+    /// Seeds: `["engine", mint]`.
+    #[derive(InitSpace, Debug)]
+    pub struct Engine {
+        /// Layout version (`ACCOUNT_VERSION`).
+        pub version: u8,
+        pub bump: u8,
+        /// The governed token; the engine PDA is its only mint authority.
+        pub mint: Pubkey,
+        /// SPL Token or Token-2022: the program that owns `mint`.
+        pub token_program: Pubkey,
+        /// Governance key (typically a multisig).
+        pub authority: Pubkey,
+        /// Proposed next authority; it must sign `accept_authority`.
+        pub pending_authority: Option<Pubkey>,
+        /// Stops new stakes, usage and emission; never exits (I7).
+        pub paused: bool,
+        /// Epoch length, seconds. Fixed at genesis.
+        pub epoch_secs: u64,
+        /// Number of usage shard accounts. Fixed at genesis.
+        pub usage_shards: u8,
+        /// Hard ceiling on the mint's supply, base units. Fixed at genesis (I3).
+        pub max_supply: u64,
+        /// Unix time at which epoch 0 starts.
+        pub genesis_ts: i64,
+        /// Active parameters.
+        pub params: Params,
+        /// Proposed parameters, applicable once `pending_eta` has passed.
+        pub pending_params: Option<Params>,
+        /// Unix time after which `pending_params` may be applied.
+        pub pending_eta: i64,
+        /// Next epoch index that `close_epoch` will close.
+        pub next_epoch: u64,
+        /// Usage baseline (EMA of closed epochs' usage), base units.
+        pub baseline: u64,
+        /// Running per-epoch emission cap, base units; decays every closed epoch.
+        pub cap: u64,
+        /// Σ tokens minted by `close_epoch`, base units. Statistics only:
+        /// u128 and saturating, because burned tokens are re-minted, so lifetime
+        /// totals are not bounded by the supply and must never halt the engine.
+        pub total_emitted: u128,
+        /// Σ tokens burned through `record_usage` in closed epochs, base units
+        /// (u128, saturating: see `total_emitted`).
+        pub total_usage_burned: u128,
+        pub stake_vault: Pubkey,
+        pub reward_vault: Pubkey,
+        pub treasury: Pubkey,
+        pub vesting_vault: Pubkey,
+        pub builder_vault: Pubkey,
+        /// Next vesting schedule id.
+        pub vesting_count: u64,
+        /// Next builder source id.
+        pub source_count: u64,
+        /// Σ `usage_rate_bps` of the usage-gated schedules that still hold
+        /// budget (version 2; zero bytes in version 1). `alpha_bps` plus this
+        /// never exceeds 10 000 (DESIGN §4.5b).
+        pub gated_rate_bps: u16,
+        // ---- version 3 (zero bytes in versions 1 and 2; see `Engine::upgrade`) ----
+        /// Usage of the two epochs closed last, oldest first: with the epoch
+        /// being closed, the three whose median enters the baseline (§4.5).
+        pub recent_usage: [u64; 2],
+        /// Most that time-only vesting may ever commit, base units: declared at
+        /// genesis, only lowered afterwards (`lower_time_only_budget`). The value
+        /// that can accrue without usage, readable on-chain from day one.
+        pub time_only_budget: u64,
+        /// Committed by time-only schedules: Σ totals at creation, less what
+        /// revocations returned (the part that never vested). ≤ `time_only_budget`.
+        pub time_only_used: u64,
+        /// Engines created before version 3: schedules with an id below this
+        /// were counted into the ledger by `sync_time_only_budget`.
+        pub time_only_scanned: u64,
+        /// True once every time-only schedule is in the ledger (always, for an
+        /// engine created at version 3; after `sync_time_only_budget` for one
+        /// created before). New time-only grants need it.
+        pub time_only_synced: bool,
+        // ---- version 4 (zero bytes before; see `ENGINE_VOTING_VERSION`) ----
+        /// The Realms realm whose voters govern this engine (`Pubkey::default()`:
+        /// no voting configured). Set by `apply_voting` only, through the
+        /// timelock. While set, `start_unbond` and `withdraw` read the owner's
+        /// `TokenOwnerRecord` in this realm (no exit while a vote is unrelinquished).
+        pub voting_realm: Pubkey,
+        /// The SPL Governance program that owns `voting_realm`.
+        pub voting_program: Pubkey,
+        /// Free space for later versions (the account size never changes).
+        pub reserved: [u8; 5],
+    }
 }
 
 impl Engine {

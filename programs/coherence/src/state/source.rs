@@ -1,44 +1,47 @@
 use crate::errors::CoherenceError;
+use crate::layout::fixed_account;
 use crate::math::emission::source_share;
 use crate::math::SafeMath;
 use crate::state::EpochRecord;
 use anchor_lang::prelude::*;
 
-/// A builder's usage source (an integration). Usage attributed to it earns a
-/// pro-rata share of its epoch's builders' pool.
-/// Seeds: `["source", engine, id_le]`; id from `Engine::source_count`.
-///
-/// Like a usage shard, a source holds the usage of two epochs at once (slot
-/// A: `epoch`/`usage`, slot B: `epoch_b`/`usage_b`), so a payment right after
-/// an epoch boundary does not wait for the previous epoch's close: it only
-/// fails where a shard would (`EpochBacklog`). A slot is settled into
-/// `claimable` with its epoch's record when it is reused or claimed.
-/// Version 2 adds slot B in what were reserved bytes (zero in version 1: an
-/// empty slot).
-#[account]
-#[derive(InitSpace, Debug)]
-pub struct Source {
-    pub version: u8,
-    pub bump: u8,
-    pub engine: Pubkey,
-    pub id: u64,
-    /// Wallet that claims the source's rewards.
-    pub builder: Pubkey,
-    /// Slot A: an epoch in which usage was attributed to this source.
-    pub epoch: u64,
-    /// Usage attributed in `epoch`, base units (0 once settled).
-    pub usage: u64,
-    /// Settled, unclaimed builder rewards, base units.
-    pub claimable: u64,
-    /// Σ builder rewards ever claimed (u128, saturating: statistics only,
-    /// never bounded by the supply since emission recycles burned tokens).
-    pub claimed: u128,
-    // ---- version 2 (was reserved, zero in version 1) ----
-    /// Slot B: another epoch with attributed usage.
-    pub epoch_b: u64,
-    /// Usage attributed in `epoch_b`, base units (0 once settled).
-    pub usage_b: u64,
-    pub reserved: [u8; 8],
+fixed_account! {
+    discriminator = [234, 248, 11, 137, 202, 183, 168, 229];
+    /// A builder's usage source (an integration). Usage attributed to it earns a
+    /// pro-rata share of its epoch's builders' pool.
+    /// Seeds: `["source", engine, id_le]`; id from `Engine::source_count`.
+    ///
+    /// Like a usage shard, a source holds the usage of two epochs at once (slot
+    /// A: `epoch`/`usage`, slot B: `epoch_b`/`usage_b`), so a payment right after
+    /// an epoch boundary does not wait for the previous epoch's close: it only
+    /// fails where a shard would (`EpochBacklog`). A slot is settled into
+    /// `claimable` with its epoch's record when it is reused or claimed.
+    /// Version 2 adds slot B in what were reserved bytes (zero in version 1: an
+    /// empty slot).
+    #[derive(InitSpace, Debug)]
+    pub struct Source {
+        pub version: u8,
+        pub bump: u8,
+        pub engine: Pubkey,
+        pub id: u64,
+        /// Wallet that claims the source's rewards.
+        pub builder: Pubkey,
+        /// Slot A: an epoch in which usage was attributed to this source.
+        pub epoch: u64,
+        /// Usage attributed in `epoch`, base units (0 once settled).
+        pub usage: u64,
+        /// Settled, unclaimed builder rewards, base units.
+        pub claimable: u64,
+        /// Σ builder rewards ever claimed (u128, saturating: statistics only,
+        /// never bounded by the supply since emission recycles burned tokens).
+        pub claimed: u128,
+        // ---- version 2 (was reserved, zero in version 1) ----
+        /// Slot B: another epoch with attributed usage.
+        pub epoch_b: u64,
+        /// Usage attributed in `epoch_b`, base units (0 once settled).
+        pub usage_b: u64,
+        pub reserved: [u8; 8],
+    }
 }
 
 /// Which of a source's two slots.

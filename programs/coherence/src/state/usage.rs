@@ -1,39 +1,47 @@
 use crate::errors::CoherenceError;
+use crate::layout::fixed_account;
 use crate::math::SafeMath;
 use anchor_lang::prelude::*;
 
-/// Usage of one epoch in one shard.
-#[derive(AnchorSerialize, AnchorDeserialize, InitSpace, Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct UsageSlot {
-    pub epoch: u64,
-    /// Tokens paid in `epoch` through this shard, base units (escrowed at
-    /// payment, burned by `close_epoch`).
-    pub usage: u64,
-    /// Part of `usage` attributed to builder sources.
-    pub attributed: u64,
+crate::layout::fixed_layout! {
+    /// Usage of one epoch in one shard.
+    #[derive(AnchorSerialize, AnchorDeserialize, InitSpace, Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub struct UsageSlot {
+        pub epoch: u64,
+        /// Tokens paid in `epoch` through this shard, base units (escrowed at
+        /// payment, burned by `close_epoch`).
+        pub usage: u64,
+        /// Part of `usage` attributed to builder sources.
+        pub attributed: u64,
+    }
 }
 
-/// One of the engine's `usage_shards` usage accumulators, so independent
-/// payers do not all write-lock one account. Two slots (by epoch parity) let
-/// the current epoch record while the previous one waits to be closed.
-/// Seeds: `["usage", engine, shard]`.
-///
-/// Version 2 adds `usage_escrow` in what were 32 reserved bytes: payments go to
-/// the shard's own escrow token account instead of being burned at once
-/// (a burn writes the mint, which every payer would then share), and
-/// `close_epoch` burns every escrow. A version-1 shard (escrow zero) is
-/// upgraded in place by `init_usage_shard`.
-#[account]
-#[derive(InitSpace, Debug)]
-pub struct UsageShard {
-    pub version: u8,
-    pub bump: u8,
-    pub engine: Pubkey,
-    pub shard: u8,
-    pub slots: [UsageSlot; 2],
-    /// The escrow token account `["usage_escrow", engine, shard]`
-    /// (`Pubkey::default()` until created).
-    pub usage_escrow: Pubkey,
+// The shard's two slots, element by element as Borsh writes them.
+crate::layout::array_field!(UsageSlot);
+
+fixed_account! {
+    discriminator = [237, 187, 197, 120, 136, 144, 7, 95];
+    /// One of the engine's `usage_shards` usage accumulators, so independent
+    /// payers do not all write-lock one account. Two slots (by epoch parity) let
+    /// the current epoch record while the previous one waits to be closed.
+    /// Seeds: `["usage", engine, shard]`.
+    ///
+    /// Version 2 adds `usage_escrow` in what were 32 reserved bytes: payments go to
+    /// the shard's own escrow token account instead of being burned at once
+    /// (a burn writes the mint, which every payer would then share), and
+    /// `close_epoch` burns every escrow. A version-1 shard (escrow zero) is
+    /// upgraded in place by `init_usage_shard`.
+    #[derive(InitSpace, Debug)]
+    pub struct UsageShard {
+        pub version: u8,
+        pub bump: u8,
+        pub engine: Pubkey,
+        pub shard: u8,
+        pub slots: [UsageSlot; 2],
+        /// The escrow token account `["usage_escrow", engine, shard]`
+        /// (`Pubkey::default()` until created).
+        pub usage_escrow: Pubkey,
+    }
 }
 
 impl UsageShard {

@@ -1,43 +1,46 @@
 use crate::errors::CoherenceError;
+use crate::layout::fixed_account;
 use crate::math::vesting::{Curve, Limits, UsageGate};
 use crate::math::SafeMath;
 use anchor_lang::prelude::*;
 
-/// A vesting schedule funded from the treasury.
-/// Seeds: `["vesting", engine, id_le]` (id survives a beneficiary transfer).
-#[account]
-#[derive(InitSpace, Debug)]
-pub struct VestingSchedule {
-    pub version: u8,
-    pub bump: u8,
-    pub engine: Pubkey,
-    pub id: u64,
-    pub beneficiary: Pubkey,
-    /// Tokens committed, base units.
-    pub total: u64,
-    /// Tokens already claimed, base units.
-    pub claimed: u64,
-    pub start: i64,
-    pub cliff: i64,
-    pub end: i64,
-    /// Seconds per unlock step; 0 = linear.
-    pub period: u64,
-    pub revocable: bool,
-    /// Unix time of revocation or expiry; 0 = neither. Vesting stops here.
-    pub revoked_at: i64,
-    // ---- version 2 (was `reserved: [u8; 32]`, all zero, in version 1) ----
-    /// Usage gate rate: at most `rate · U / 10 000` is vested, `U` being
-    /// the usage burned in epochs closed since creation; 0 = time-only.
-    pub usage_rate_bps: u16,
-    /// The engine's `total_usage_burned` at creation (`U = now − this`).
-    pub usage_snapshot: u128,
-    /// A gated schedule not fully vested by `end + grace_secs` can be expired.
-    pub grace_secs: u32,
-    /// Amount vested when the schedule was revoked or expired (version 2).
-    pub frozen_vested: u64,
-    /// True while `usage_rate_bps` counts in the engine's `gated_rate_bps`.
-    pub holds_budget: bool,
-    pub reserved: [u8; 1],
+fixed_account! {
+    discriminator = [130, 200, 173, 148, 39, 75, 243, 147];
+    /// A vesting schedule funded from the treasury.
+    /// Seeds: `["vesting", engine, id_le]` (id survives a beneficiary transfer).
+    #[derive(InitSpace, Debug)]
+    pub struct VestingSchedule {
+        pub version: u8,
+        pub bump: u8,
+        pub engine: Pubkey,
+        pub id: u64,
+        pub beneficiary: Pubkey,
+        /// Tokens committed, base units.
+        pub total: u64,
+        /// Tokens already claimed, base units.
+        pub claimed: u64,
+        pub start: i64,
+        pub cliff: i64,
+        pub end: i64,
+        /// Seconds per unlock step; 0 = linear.
+        pub period: u64,
+        pub revocable: bool,
+        /// Unix time of revocation or expiry; 0 = neither. Vesting stops here.
+        pub revoked_at: i64,
+        // ---- version 2 (was `reserved: [u8; 32]`, all zero, in version 1) ----
+        /// Usage gate rate: at most `rate · U / 10 000` is vested, `U` being
+        /// the usage burned in epochs closed since creation; 0 = time-only.
+        pub usage_rate_bps: u16,
+        /// The engine's `total_usage_burned` at creation (`U = now − this`).
+        pub usage_snapshot: u128,
+        /// A gated schedule not fully vested by `end + grace_secs` can be expired.
+        pub grace_secs: u32,
+        /// Amount vested when the schedule was revoked or expired (version 2).
+        pub frozen_vested: u64,
+        /// True while `usage_rate_bps` counts in the engine's `gated_rate_bps`.
+        pub holds_budget: bool,
+        pub reserved: [u8; 1],
+    }
 }
 
 impl VestingSchedule {

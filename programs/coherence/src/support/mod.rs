@@ -1,5 +1,7 @@
 //! What the handlers share: token CPIs, creating PDA accounts that a
-//! griefer cannot block, the mint policy, stopping a vesting schedule, and the exits' vote check.
+//! griefer cannot block, the mint policy, stopping a vesting schedule, the exits' vote check,
+//! and emitting events.
+pub mod event_cpi;
 pub mod pda_init;
 pub mod profile;
 pub mod token_cpi;

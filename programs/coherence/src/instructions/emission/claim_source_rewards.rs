@@ -5,6 +5,7 @@
 use crate::errors::CoherenceError;
 use crate::events::SourceRewardsClaimed;
 use crate::state::{Engine, EpochRecord, Source};
+use crate::support::event_cpi;
 use crate::support::token_cpi::transfer_from_vault;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -56,7 +57,7 @@ impl ClaimSourceRewards<'_> {
         a.source.claimed = a.source.claimed.saturating_add(u128::from(amount));
         transfer_from_vault(&a.engine, &a.token_program, &a.mint, &a.builder_vault, &a.destination, amount)?;
         let event = SourceRewardsClaimed { source: a.source.key(), builder: a.builder.key(), amount };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

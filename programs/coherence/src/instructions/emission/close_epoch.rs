@@ -14,6 +14,7 @@ use crate::events::EpochClosed;
 use crate::math::emission::EpochClose;
 use crate::math::SafeMath;
 use crate::state::{seeds, Engine, EpochRecord, StakePool, UsageShard, UsageSlot};
+use crate::support::event_cpi;
 use crate::support::pda_init::init_program_account;
 use crate::support::token_cpi::{burn_escrow, mint_to_vault};
 use anchor_lang::prelude::*;
@@ -175,7 +176,7 @@ impl<'info> CloseEpoch<'info> {
             total_emitted: a.engine.total_emitted,
             escrow_burned,
         };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

@@ -11,6 +11,7 @@ use crate::constants::USAGE_SHARD_VERSION;
 use crate::errors::CoherenceError;
 use crate::events::UsageShardInitialized;
 use crate::state::{seeds, Engine, UsageShard, UsageSlot};
+use crate::support::event_cpi;
 use crate::support::pda_init::{init_program_account, init_token_account};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenInterface};
@@ -71,7 +72,7 @@ impl InitUsageShard<'_> {
             (a.token_program.to_account_info(), a.mint.to_account_info(), a.engine.to_account_info());
         init_token_account(&payer, &a.usage_escrow, &system, &token, &mint, &engine, escrow_seeds)?;
         let event = UsageShardInitialized { engine: engine_key, shard, escrow, upgraded };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

@@ -17,6 +17,7 @@ use crate::errors::CoherenceError;
 use crate::events::UsageRecorded;
 use crate::math::SafeMath;
 use crate::state::{seeds, Engine, EpochRecord, Source, UsageShard};
+use crate::support::event_cpi;
 use crate::support::token_cpi::transfer_from_user;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -138,7 +139,7 @@ impl RecordUsage<'_> {
             source: source_key,
             shard_usage: slot.usage,
         };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

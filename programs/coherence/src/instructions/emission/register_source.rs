@@ -5,6 +5,7 @@ use crate::constants::SOURCE_VERSION;
 use crate::events::SourceRegistered;
 use crate::math::SafeMath;
 use crate::state::{seeds, Engine, Source};
+use crate::support::event_cpi;
 use crate::support::pda_init::init_program_account;
 use anchor_lang::prelude::*;
 
@@ -51,7 +52,7 @@ impl RegisterSource<'_> {
         )?;
         a.engine.source_count = id.safe_add(1)?;
         let event = SourceRegistered { engine: engine_key, source: a.source.key(), id, builder: a.builder.key() };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

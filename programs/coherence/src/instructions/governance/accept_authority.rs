@@ -4,6 +4,7 @@
 use crate::errors::CoherenceError;
 use crate::events::AuthorityAccepted;
 use crate::state::Engine;
+use crate::support::event_cpi;
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -29,7 +30,7 @@ impl AcceptAuthority<'_> {
         engine.authority = new_authority;
         engine.pending_authority = None;
         let event = AuthorityAccepted { engine: engine.key(), previous, authority: new_authority };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

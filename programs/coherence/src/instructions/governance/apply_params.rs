@@ -6,6 +6,7 @@ use crate::errors::CoherenceError;
 use crate::events::ParamsApplied;
 use crate::math::params::{check_usage_budget, validate_params};
 use crate::state::Engine;
+use crate::support::event_cpi;
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -35,7 +36,7 @@ impl ApplyParams<'_> {
         engine.pending_eta = 0;
         engine.cap = engine.cap.min(params.cap);
         let event = ParamsApplied { engine: engine.key(), params, cap: engine.cap };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

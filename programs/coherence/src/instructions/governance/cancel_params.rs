@@ -3,6 +3,7 @@
 use crate::errors::CoherenceError;
 use crate::events::ParamsCancelled;
 use crate::state::Engine;
+use crate::support::event_cpi;
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -25,7 +26,7 @@ impl CancelParams<'_> {
         engine.pending_params = None;
         engine.pending_eta = 0;
         let event = ParamsCancelled { engine: engine.key() };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

@@ -5,6 +5,7 @@
 use crate::errors::CoherenceError;
 use crate::events::TreasuryDeposited;
 use crate::state::Engine;
+use crate::support::event_cpi;
 use crate::support::token_cpi::transfer_from_user;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -45,7 +46,7 @@ impl DepositTreasury<'_> {
             amount,
             treasury_balance: a.treasury.amount,
         };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

@@ -9,6 +9,7 @@ use crate::events::EngineInitialized;
 use crate::math::params::{validate_genesis, validate_params};
 use crate::math::{stake::Stream, Params};
 use crate::state::{seeds, Engine, StakePool};
+use crate::support::event_cpi;
 use crate::support::pda_init::{init_program_account, init_token_account};
 use crate::support::token_policy::check_mint_extensions;
 use anchor_lang::prelude::*;
@@ -181,7 +182,7 @@ impl InitializeEngine<'_> {
             params: args.params,
             time_only_budget: args.time_only_budget,
         };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

@@ -7,6 +7,7 @@
 use crate::errors::CoherenceError;
 use crate::events::TimeOnlyBudgetLowered;
 use crate::state::Engine;
+use crate::support::event_cpi;
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -36,7 +37,7 @@ impl LowerTimeOnlyBudget<'_> {
             time_only_budget: budget,
             time_only_used: engine.time_only_used,
         };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

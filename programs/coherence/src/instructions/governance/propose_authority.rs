@@ -4,6 +4,7 @@
 use crate::errors::CoherenceError;
 use crate::events::AuthorityProposed;
 use crate::state::Engine;
+use crate::support::event_cpi;
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -20,7 +21,7 @@ impl ProposeAuthority<'_> {
         engine.pending_authority = Some(new_authority);
         let event =
             AuthorityProposed { engine: engine.key(), authority: engine.authority, pending_authority: new_authority };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

@@ -6,6 +6,7 @@ use crate::events::ParamsProposed;
 use crate::math::params::{check_usage_budget, validate_params};
 use crate::math::Params;
 use crate::state::Engine;
+use crate::support::event_cpi;
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -34,7 +35,7 @@ impl ProposeParams<'_> {
         engine.pending_params = Some(params);
         engine.pending_eta = eta;
         let event = ParamsProposed { engine: engine.key(), params, eta };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

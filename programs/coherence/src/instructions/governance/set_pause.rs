@@ -5,6 +5,7 @@
 use crate::errors::CoherenceError;
 use crate::events::PauseSet;
 use crate::state::Engine;
+use crate::support::event_cpi;
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -20,7 +21,7 @@ impl SetPause<'_> {
         let engine = &mut ctx.accounts.engine;
         engine.paused = paused;
         let event = PauseSet { engine: engine.key(), paused };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

@@ -5,6 +5,7 @@ use crate::errors::CoherenceError;
 use crate::events::PositionIncreased;
 use crate::math::SafeMath;
 use crate::state::{Engine, Position, StakePool};
+use crate::support::event_cpi;
 use crate::support::token_cpi::transfer_from_user;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -62,7 +63,7 @@ impl AddToPosition<'_> {
             weight: a.position.weight,
             total_weight: a.stake_pool.stream.total_weight,
         };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

@@ -6,6 +6,7 @@ use crate::errors::CoherenceError;
 use crate::events::RewardsClaimed;
 use crate::math::SafeMath;
 use crate::state::{Engine, Position, StakePool};
+use crate::support::event_cpi;
 use crate::support::token_cpi::transfer_from_vault;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -74,7 +75,7 @@ impl ClaimRewards<'_> {
             transfer_from_vault(&a.engine, &a.token_program, &a.mint, &a.reward_vault, &a.destination, amount)?;
         }
         let event = RewardsClaimed { position: a.position.key(), owner: a.owner.key(), amount, restaked: restake };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

@@ -6,6 +6,7 @@ use crate::errors::CoherenceError;
 use crate::events::PositionClosed;
 use crate::math::SafeMath;
 use crate::state::{Engine, Position, StakePool};
+use crate::support::event_cpi;
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -37,7 +38,7 @@ impl ClosePosition<'_> {
         let pool = &mut ctx.accounts.stake_pool;
         pool.positions = pool.positions.safe_sub(1)?;
         let event = PositionClosed { position: ctx.accounts.position.key(), owner: ctx.accounts.owner.key() };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

@@ -4,6 +4,7 @@
 use crate::errors::CoherenceError;
 use crate::events::LockExtended;
 use crate::state::{Engine, Position, StakePool};
+use crate::support::event_cpi;
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -45,7 +46,7 @@ impl ExtendLock<'_> {
             weight: a.position.weight,
             total_weight: a.stake_pool.stream.total_weight,
         };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

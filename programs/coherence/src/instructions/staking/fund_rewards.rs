@@ -5,6 +5,7 @@
 use crate::errors::CoherenceError;
 use crate::events::RewardsFunded;
 use crate::state::{Engine, StakePool};
+use crate::support::event_cpi;
 use crate::support::token_cpi::transfer_from_user;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -49,7 +50,7 @@ impl FundRewards<'_> {
             stream_remaining: a.stake_pool.stream.remaining(),
             stream_end: a.stake_pool.stream.end,
         };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

@@ -6,6 +6,7 @@
 use crate::errors::CoherenceError;
 use crate::events::UnbondStarted;
 use crate::state::{seeds, Engine, Position, StakePool};
+use crate::support::event_cpi;
 use crate::support::voting_lock::check_no_open_votes;
 use anchor_lang::prelude::*;
 
@@ -60,7 +61,7 @@ impl StartUnbond<'_> {
             withdrawable_at: a.position.withdrawable_at().ok_or(CoherenceError::MathOverflow)?,
             total_weight: a.stake_pool.stream.total_weight,
         };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

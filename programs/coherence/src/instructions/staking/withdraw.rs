@@ -7,6 +7,7 @@ use crate::errors::CoherenceError;
 use crate::events::PositionWithdrawn;
 use crate::math::SafeMath;
 use crate::state::{seeds, Engine, Position, StakePool};
+use crate::support::event_cpi;
 use crate::support::token_cpi::transfer_from_vault;
 use crate::support::voting_lock::check_no_open_votes;
 use anchor_lang::prelude::*;
@@ -70,7 +71,7 @@ impl Withdraw<'_> {
         transfer_from_vault(&a.engine, &a.token_program, &a.mint, &a.stake_vault, &a.destination, amount)?;
         let event =
             PositionWithdrawn { position: a.position.key(), amount, total_principal: a.stake_pool.total_principal };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

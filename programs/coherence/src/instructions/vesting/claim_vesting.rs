@@ -8,6 +8,7 @@ use crate::errors::CoherenceError;
 use crate::events::VestingClaimed;
 use crate::math::SafeMath;
 use crate::state::{Engine, VestingSchedule};
+use crate::support::event_cpi;
 use crate::support::token_cpi::transfer_from_vault;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -51,7 +52,7 @@ impl ClaimVesting<'_> {
             amount,
             claimed: a.vesting.claimed,
         };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

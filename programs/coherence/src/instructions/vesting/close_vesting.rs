@@ -9,6 +9,7 @@
 use crate::errors::CoherenceError;
 use crate::events::VestingClosed;
 use crate::state::{Engine, VestingSchedule};
+use crate::support::event_cpi;
 use crate::support::vesting_exit::release_budget;
 use anchor_lang::prelude::*;
 
@@ -41,9 +42,9 @@ impl CloseVesting<'_> {
         let a = &mut *ctx.accounts;
         let released = release_budget(&mut a.engine, &mut a.vesting)?;
         let event = VestingClosed { vesting: a.vesting.key(), beneficiary: a.beneficiary.key() };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         if let Some(event) = released {
-            emit_cpi!(event);
+            event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         }
         Ok(())
     }

@@ -18,6 +18,7 @@ use crate::math::params::{check_usage_budget, validate_usage_gate};
 use crate::math::vesting::Curve;
 use crate::math::SafeMath;
 use crate::state::{seeds, Engine, UsageShard, VestingSchedule};
+use crate::support::event_cpi;
 use crate::support::pda_init::init_program_account;
 use crate::support::token_cpi::transfer_from_vault;
 use anchor_lang::prelude::*;
@@ -166,7 +167,7 @@ impl CreateVesting<'_> {
             treasury_balance: a.treasury.amount,
             time_only_used: a.engine.time_only_used,
         };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

@@ -7,6 +7,7 @@
 use crate::errors::CoherenceError;
 use crate::events::VestingExpired;
 use crate::state::{Engine, VestingSchedule};
+use crate::support::event_cpi;
 use crate::support::vesting_exit::stop_vesting;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -53,9 +54,9 @@ impl ExpireVesting<'_> {
         let (vested, returned, released) =
             stop_vesting(&mut a.engine, &mut a.vesting, &a.token_program, &a.mint, &a.vesting_vault, &a.treasury, now)?;
         let event = VestingExpired { vesting: a.vesting.key(), expired_at: now, returned, vested };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         if let Some(event) = released {
-            emit_cpi!(event);
+            event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         }
         Ok(())
     }

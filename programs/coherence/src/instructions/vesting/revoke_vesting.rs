@@ -7,6 +7,7 @@
 use crate::errors::CoherenceError;
 use crate::events::VestingRevoked;
 use crate::state::{Engine, VestingSchedule};
+use crate::support::event_cpi;
 use crate::support::vesting_exit::stop_vesting;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -54,9 +55,9 @@ impl RevokeVesting<'_> {
             vested,
             time_only_used: a.engine.time_only_used,
         };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         if let Some(event) = released {
-            emit_cpi!(event);
+            event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         }
         Ok(())
     }

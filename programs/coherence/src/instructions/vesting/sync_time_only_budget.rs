@@ -17,6 +17,7 @@ use crate::errors::CoherenceError;
 use crate::events::TimeOnlyBudgetSynced;
 use crate::math::SafeMath;
 use crate::state::{seeds, Engine, VestingSchedule};
+use crate::support::event_cpi;
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -73,7 +74,7 @@ impl<'info> SyncTimeOnlyBudget<'info> {
             time_only_used: engine.time_only_used,
             synced: engine.time_only_synced,
         };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

@@ -4,6 +4,7 @@
 use crate::errors::CoherenceError;
 use crate::events::VestingTransferred;
 use crate::state::VestingSchedule;
+use crate::support::event_cpi;
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -20,7 +21,7 @@ impl TransferVesting<'_> {
         let previous = vesting.beneficiary;
         vesting.beneficiary = new_beneficiary;
         let event = VestingTransferred { vesting: vesting.key(), previous, beneficiary: new_beneficiary };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

@@ -8,6 +8,7 @@ use crate::constants::ENGINE_VOTING_VERSION;
 use crate::errors::CoherenceError;
 use crate::events::VotingApplied;
 use crate::state::{seeds, Engine, Registrar};
+use crate::support::event_cpi;
 use anchor_lang::prelude::*;
 
 #[event_cpi]
@@ -44,7 +45,7 @@ impl ApplyVoting<'_> {
         engine.voting_realm = config.realm;
         engine.voting_program = config.governance_program;
         let event = VotingApplied { engine: engine.key(), config };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

@@ -8,6 +8,7 @@ use crate::constants::REGISTRAR_VERSION;
 use crate::errors::CoherenceError;
 use crate::events::VotingProposed;
 use crate::state::{seeds, Engine, Registrar, VotingConfig};
+use crate::support::event_cpi;
 use crate::support::pda_init::{init_program_account, update_program_account};
 use anchor_lang::prelude::*;
 
@@ -60,7 +61,7 @@ impl ProposeVoting<'_> {
             })?;
         }
         let event = VotingProposed { engine: engine_key, config, eta };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

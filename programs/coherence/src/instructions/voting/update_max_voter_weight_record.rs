@@ -7,6 +7,7 @@
 use crate::errors::CoherenceError;
 use crate::events::MaxVoterWeightUpdated;
 use crate::state::{seeds, Engine, MaxVoterWeightRecord, Registrar};
+use crate::support::event_cpi;
 use crate::support::pda_init::{init_program_account, update_program_account};
 use anchor_lang::prelude::*;
 
@@ -56,7 +57,7 @@ impl UpdateMaxVoterWeightRecord<'_> {
             update_program_account(&info, |stored: &mut MaxVoterWeightRecord| *stored = record)?;
         }
         let event = MaxVoterWeightUpdated { engine: engine_key, max_voter_weight: config.max_voter_weight };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }

@@ -14,6 +14,7 @@ use crate::errors::CoherenceError;
 use crate::events::VoterWeightUpdated;
 use crate::math::voting::voter_weight;
 use crate::state::{seeds, Engine, Position, VoterWeightAction, VoterWeightRecord};
+use crate::support::event_cpi;
 use crate::support::pda_init::{init_program_account, update_program_account};
 use anchor_lang::prelude::*;
 
@@ -97,7 +98,7 @@ impl<'info> UpdateVoterWeightRecord<'info> {
             action,
             target,
         };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }
