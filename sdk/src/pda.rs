@@ -141,6 +141,26 @@ pub fn token_owner_record(governance_program: &Pubkey, realm: &Pubkey, mint: &Pu
 pub fn position(engine: &Pubkey, owner: &Pubkey, id: u64) -> Pubkey {
     find(&[seeds::POSITION, engine.as_ref(), owner.as_ref(), &id.to_le_bytes()])
 }
+/// The first position id from `from` on whose address `open_position`
+/// finds at its first try. The program searches a new position's address
+/// from bump 255 down, at 1,500 compute units a try; an id is any `u64` its
+/// owner picks, and about half of all ids need a single try, so this search
+/// (off-chain, free) is short and every open pays for one.
+///
+/// ```
+/// # let (e, o) = (anchor_lang::prelude::Pubkey::new_unique(), anchor_lang::prelude::Pubkey::new_unique());
+/// let id = coherence_sdk::pda::position_id_from(&e, &o, 0);
+/// let seeds: &[&[u8]] = &[b"position", e.as_ref(), o.as_ref(), &id.to_le_bytes()];
+/// assert_eq!(anchor_lang::prelude::Pubkey::find_program_address(seeds, &coherence::ID).1, u8::MAX);
+/// ```
+pub fn position_id_from(engine: &Pubkey, owner: &Pubkey, from: u64) -> u64 {
+    (from..=u64::MAX)
+        .find(|id| {
+            let seeds: &[&[u8]] = &[seeds::POSITION, engine.as_ref(), owner.as_ref(), &id.to_le_bytes()];
+            Pubkey::find_program_address(seeds, &coherence::ID).1 == u8::MAX
+        })
+        .unwrap_or(from)
+}
 /// `["vesting", engine, id_le]`
 ///
 /// ```

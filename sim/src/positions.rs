@@ -14,11 +14,12 @@ impl World {
     /// Opens a new position of `amount` for `lock_secs` for agent `i`.
     pub async fn open_position(&mut self, i: usize, amount: u64, lock_secs: u64) -> Result<(), SimError> {
         let who = self.agents[i].key.pubkey();
-        let id = self.agents[i].next_position;
+        // Ids as the CLI picks them: the next one opened at one address try.
+        let id = pda::position_id_from(&self.keys.engine, &who, self.agents[i].next_position);
         let open = ix::open_position(&self.keys, &who, &ops::ata(&self.keys, &who), id, amount, lock_secs);
         self.send_as(i, vec![open]).await?;
         let a = &mut self.agents[i];
-        a.next_position += 1;
+        a.next_position = id + 1;
         a.positions.push(id);
         a.contributed.push((id, amount));
         let staked: u64 = a.contributed.iter().filter(|(p, _)| a.positions.contains(p)).map(|(_, v)| v).sum();

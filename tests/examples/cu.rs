@@ -16,7 +16,8 @@
 //! "consumed" lines into token/system CPIs, the event CPI and the program's
 //! own work, then sent. A profiling build
 //! (`scripts/build-sbf.sh --features cu-profile`, whose `cu_mark!` lines
-//! log the units left) adds a table of the own work by phase.
+//! log the units left) adds a table of the own work by phase. Keys are a
+//! fixed sequence, so two runs of one build print the same figures.
 
 use async_trait::async_trait;
 use coherence_tests::tour::{send_stop, tour, Stop, Visit};
@@ -182,6 +183,9 @@ async fn main() {
         eprintln!("cu: run with COHERENCE_SBF=1 SBF_OUT_DIR=<dir with coherence.so> (scripts/build-sbf.sh builds it)");
         std::process::exit(2);
     }
+    // The same wallets, mints and so PDA bumps in every run (see
+    // `deterministic_keys`): before/after figures compare the same work.
+    deterministic_keys();
     let mut h = Harness::new().await;
     // The test bank registers a new blockhash every tick but raises the
     // block height once per slot, and computes a blockhash's last valid

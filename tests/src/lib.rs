@@ -21,6 +21,31 @@ use solana_keypair::Keypair;
 use solana_program_test::BanksClientError;
 use solana_signer::Signer;
 
+static KEY_SEQUENCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Makes every later [`new_keypair`] in this process the next of a fixed
+/// sequence instead of random. The `cu` benchmark calls it: a PDA's
+/// address search costs 1,500 units per bump tried, so with random keys the
+/// same instruction measures up to thousands of units apart between runs.
+pub fn deterministic_keys() {
+    KEY_SEQUENCE.store(1, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// A new keypair for a wallet, mint or account the fixtures create: random,
+/// or after [`deterministic_keys`] the next of the fixed sequence.
+pub fn new_keypair() -> Keypair {
+    match KEY_SEQUENCE.fetch_update(std::sync::atomic::Ordering::SeqCst, std::sync::atomic::Ordering::SeqCst, |n| {
+        (n > 0).then_some(n + 1)
+    }) {
+        Ok(n) => {
+            let mut secret = [7u8; 32];
+            secret[..8].copy_from_slice(&n.to_le_bytes());
+            Keypair::new_from_array(secret)
+        }
+        Err(_) => Keypair::new(),
+    }
+}
+
 pub use fixture::*;
 pub use mints::*;
 
@@ -108,7 +133,7 @@ impl Harness {
 
     /// A new wallet with `sol` lamports (for rent and fees of its own).
     pub async fn wallet(&mut self) -> Keypair {
-        let kp = Keypair::new();
+        let kp = new_keypair();
         let payer = self.payer();
         let ix = solana_system_interface::instruction::transfer(&payer.pubkey(), &kp.pubkey(), 1_000_000_000);
         self.send(&[ix], &[]).await.expect("fund wallet");

@@ -135,7 +135,7 @@ impl Harness {
         exts: &[Ext],
         decimals: u8,
     ) -> Pubkey {
-        let mint = Keypair::new();
+        let mint = crate::new_keypair();
         let ixs =
             create_mint_ixs(&self.payer().pubkey(), &mint.pubkey(), token_program, authority, freeze, exts, decimals);
         self.send(&ixs, &[&mint]).await.expect("create mint");
@@ -146,7 +146,7 @@ impl Harness {
     pub async fn token_account(&mut self, mint: &Pubkey, owner: &Pubkey) -> Pubkey {
         let token_program =
             self.bank.ctx.banks_client.get_account(*mint).await.expect("mint").expect("mint exists").owner;
-        let account = Keypair::new();
+        let account = crate::new_keypair();
         let len = spl_token::state::Account::LEN;
         let rent = self.bank.ctx.banks_client.get_rent().await.expect("rent").minimum_balance(len);
         let payer = self.payer();

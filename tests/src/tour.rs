@@ -158,12 +158,14 @@ pub async fn tour(h: &mut Harness, v: &mut impl Visit) -> Engines {
         schedules.push(pda::vesting(&k.engine, id));
     }
 
-    // Positions: minimum and maximum lock, added to and extended.
+    // Positions: minimum and maximum lock, added to and extended; ids as
+    // the SDK picks them (`pda::position_id_from`).
+    let ids: Vec<u64> = users.iter().map(|(who, _)| pda::position_id_from(&k.engine, &who.pubkey(), 0)).collect();
     for (i, (who, tokens)) in users.iter().enumerate() {
         let lock = if i == 0 { p.max_lock } else { p.min_lock };
         let name = if i == 0 { "open_position (max lock)" } else { "open_position (min lock)" };
-        go!(name, ix::open_position(&k, &who.pubkey(), tokens, 0, 1_000_000_000, lock), &[who]);
-        let pos = pda::position(&k.engine, &who.pubkey(), 0);
+        go!(name, ix::open_position(&k, &who.pubkey(), tokens, ids[i], 1_000_000_000, lock), &[who]);
+        let pos = pda::position(&k.engine, &who.pubkey(), ids[i]);
         go!("add_to_position", ix::add_to_position(&k, &who.pubkey(), &pos, tokens, 500_000_000), &[who]);
         if i > 0 {
             go!("extend_lock", ix::extend_lock(&k, &who.pubkey(), &pos, p.min_lock + DAY), &[who]);
@@ -209,7 +211,7 @@ pub async fn tour(h: &mut Harness, v: &mut impl Visit) -> Engines {
         v.visit(h, stop).await;
         h.warp_by(3_600).await;
         for (i, (who, tokens)) in users.iter().enumerate() {
-            let pos = pda::position(&k.engine, &who.pubkey(), 0);
+            let pos = pda::position(&k.engine, &who.pubkey(), ids[i]);
             let restake = i == 1;
             let name = if restake { "claim_rewards (restake)" } else { "claim_rewards" };
             go!(name, ix::claim_rewards(&k, &who.pubkey(), &pos, tokens, restake), &[who]);
@@ -225,8 +227,8 @@ pub async fn tour(h: &mut Harness, v: &mut impl Visit) -> Engines {
     );
 
     // Exits.
-    for (who, tokens) in &users {
-        let pos = pda::position(&k.engine, &who.pubkey(), 0);
+    for (i, (who, tokens)) in users.iter().enumerate() {
+        let pos = pda::position(&k.engine, &who.pubkey(), ids[i]);
         go!("start_unbond", ix::start_unbond(&k, &who.pubkey(), &pos), &[who]);
         let lock = h.get::<coherence::state::Position>(&pos).await.lock_secs;
         h.warp_by(lock as i64).await;
@@ -296,7 +298,9 @@ pub async fn tour(h: &mut Harness, v: &mut impl Visit) -> Engines {
     go!("update_max_voter_weight_record", ix::update_max_voter_weight_record(&k, &me), &[]);
     let (voter, tokens) = &users[0];
     let mut positions = Vec::new();
-    for id in 1..=3u64 {
+    let mut id = ids[0];
+    for _ in 0..3 {
+        id = pda::position_id_from(&k.engine, &voter.pubkey(), id + 1);
         let open = ix::open_position(&k, &voter.pubkey(), tokens, id, 1_000_000_000, p.min_lock);
         h.send(&[open], &[voter]).await.expect("open a voting position");
         positions.push(pda::position(&k.engine, &voter.pubkey(), id));

@@ -346,7 +346,7 @@ pub async fn mint_supply(rpc: &RpcClient, mint: &Pubkey) -> u64 {
 /// sources and `n` funded payers (SOL and tokens), on `client`'s cluster.
 pub async fn setup(client: &mut Client, shards: u8, n: usize, builders: usize) -> (EngineKeys, Vec<Payer>) {
     let me = client.payer().pubkey();
-    let mint = Keypair::new();
+    let mint = crate::new_keypair();
     let program = anchor_spl::token::ID;
     let keys = EngineKeys::new(mint.pubkey(), program);
     let tokens = ops::ata(&keys, &me);
@@ -362,7 +362,7 @@ pub async fn setup(client: &mut Client, shards: u8, n: usize, builders: usize) -
     ops::init_engine(client, mint.pubkey(), program, args).await.expect("genesis");
     let mut sources = Vec::new();
     for id in 0..builders as u64 {
-        let builder = Keypair::new();
+        let builder = crate::new_keypair();
         let fund = solana_system_interface::instruction::transfer(&me, &builder.pubkey(), 100_000_000);
         client.send(&[fund], &[]).await.expect("fund builder");
         client.send(&[ix::register_source(&keys, &builder.pubkey(), id)], &[&builder]).await.expect("source");
@@ -370,7 +370,7 @@ pub async fn setup(client: &mut Client, shards: u8, n: usize, builders: usize) -
     }
     let mut payers = Vec::new();
     for i in 0..n {
-        let wallet = Keypair::new();
+        let wallet = crate::new_keypair();
         let tokens = ops::ata(&keys, &wallet.pubkey());
         let source = (i % 4 == 0 && !sources.is_empty()).then(|| sources[(i / 4) % sources.len()]);
         payers.push(Payer { wallet, tokens, shard: (i % usize::from(shards)) as u8, source });
