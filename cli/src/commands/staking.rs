@@ -71,12 +71,10 @@ pub async fn run(ctx: &mut Ctx, cmd: StakeCmd) -> CliResult {
             let units = amount::parse(&text, decimals)?;
             let id = match id {
                 Some(id) => id,
-                // The first free id whose address the program finds at
-                // its first try (`pda::position_id_from`).
                 None => {
-                    let mut id = pda::position_id_from(&keys.engine, &me, 0);
+                    let mut id = 0;
                     while ctx.client.account(&position(id)).await?.is_some() {
-                        id = pda::position_id_from(&keys.engine, &me, id + 1);
+                        id += 1;
                     }
                     id
                 }
