@@ -7,7 +7,8 @@
 //!   random bytes of a random length after the discriminator;
 //! - **accounts**: each account in turn replaced by a random address, a
 //!   system-owned wallet, a token account of another mint, and the
-//!   corresponding account of another engine;
+//!   corresponding account of another engine; and each writable account
+//!   replaced by each other writable one (the same account twice);
 //! - **signers**: each signer flag dropped.
 //!
 //! Every attempt must fail with a *named* error — the program's, Anchor's or
@@ -342,6 +343,19 @@ impl Fuzzer {
                 ix.accounts[i] =
                     AccountMeta { pubkey: sub, is_signer: false, is_writable: base.accounts[i].is_writable };
                 let class = format!("accounts: #{i} replaced by {what}");
+                self.attempt(h, stop, name, &class, ix, &signers).await;
+            }
+        }
+
+        // Accounts: one writable account in place of another writable one
+        // (the program's own duplicate rule, `instructions` module docs):
+        // every ordered pair of distinct writable accounts.
+        let writable: Vec<usize> = (0..base.accounts.len()).filter(|&i| base.accounts[i].is_writable).collect();
+        for &i in &writable {
+            for &j in writable.iter().filter(|&&j| base.accounts[j].pubkey != base.accounts[i].pubkey) {
+                let mut ix = base.clone();
+                ix.accounts[j] = AccountMeta { pubkey: base.accounts[i].pubkey, is_signer: false, is_writable: true };
+                let class = format!("accounts: #{j} replaced by writable #{i} (the same account twice)");
                 self.attempt(h, stop, name, &class, ix, &signers).await;
             }
         }

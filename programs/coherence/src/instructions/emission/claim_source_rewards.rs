@@ -17,7 +17,7 @@ pub struct ClaimSourceRewards<'info> {
     #[account(has_one = mint @ CoherenceError::WrongMint, has_one = builder_vault @ CoherenceError::EngineMismatch)]
     pub engine: Box<Account<'info, Engine>>,
     #[account(
-        mut,
+        mut, dup,
         has_one = engine @ CoherenceError::SourceMismatch,
         has_one = builder @ CoherenceError::NotBuilder,
     )]
@@ -28,10 +28,11 @@ pub struct ClaimSourceRewards<'info> {
     /// CHECK: the record of the other one, if both of its epochs are closed.
     pub source_record_b: Option<UncheckedAccount<'info>>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub builder_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(
-        mut,
+        mut, dup,
+        constraint = destination.key() != builder_vault.key() @ anchor_lang::error::ErrorCode::ConstraintDuplicateMutableAccount,
         constraint = destination.mint == engine.mint @ CoherenceError::WrongMint,
         constraint = destination.owner == builder.key() @ CoherenceError::WrongTokenOwner,
     )]

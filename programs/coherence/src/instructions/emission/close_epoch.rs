@@ -27,25 +27,27 @@ pub struct CloseEpoch<'info> {
     #[account(mut)]
     pub payer: Signer<'info>,
     #[account(
-        mut,
+        mut, dup,
         has_one = mint @ CoherenceError::WrongMint,
         has_one = treasury @ CoherenceError::EngineMismatch,
         has_one = reward_vault @ CoherenceError::EngineMismatch,
         has_one = builder_vault @ CoherenceError::EngineMismatch,
     )]
     pub engine: Box<Account<'info, Engine>>,
-    #[account(mut, has_one = engine @ CoherenceError::EngineMismatch)]
+    #[account(mut, dup, has_one = engine @ CoherenceError::EngineMismatch)]
     pub stake_pool: Box<Account<'info, StakePool>>,
     /// CHECK: created here at `["epoch", engine, epoch]`.
     #[account(mut, seeds = [seeds::EPOCH, engine.key().as_ref(), &epoch.to_le_bytes()], bump)]
     pub epoch_record: UncheckedAccount<'info>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub treasury: Box<InterfaceAccount<'info, TokenAccount>>,
-    #[account(mut)]
+    #[account(mut, dup,
+        constraint = reward_vault.key() != treasury.key() @ anchor_lang::error::ErrorCode::ConstraintDuplicateMutableAccount)]
     pub reward_vault: Box<InterfaceAccount<'info, TokenAccount>>,
-    #[account(mut)]
+    #[account(mut, dup,
+        constraint = builder_vault.key() != treasury.key() && builder_vault.key() != reward_vault.key() @ anchor_lang::error::ErrorCode::ConstraintDuplicateMutableAccount)]
     pub builder_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(address = engine.token_program @ CoherenceError::WrongTokenProgram)]
     pub token_program: Interface<'info, TokenInterface>,

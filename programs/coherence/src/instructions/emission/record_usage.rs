@@ -37,7 +37,7 @@ pub struct RecordUsage<'info> {
     /// One of the engine's shards: `["usage", engine, [shard]]`, any `shard`
     /// below `engine.usage_shards` (see `init_usage_shard`).
     #[account(
-        mut,
+        mut, dup,
         has_one = engine @ CoherenceError::EngineMismatch,
         has_one = usage_escrow @ CoherenceError::WrongShardAccounts,
     )]
@@ -51,13 +51,13 @@ pub struct RecordUsage<'info> {
     pub usage_escrow: UncheckedAccount<'info>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(
-        mut,
+        mut, dup,
         constraint = payer_tokens.mint == engine.mint @ CoherenceError::WrongMint,
         constraint = payer_tokens.owner == payer.key() @ CoherenceError::WrongTokenOwner,
     )]
     pub payer_tokens: Box<InterfaceAccount<'info, TokenAccount>>,
     /// Builder source the usage is attributed to, if any.
-    #[account(mut, has_one = engine @ CoherenceError::SourceMismatch)]
+    #[account(mut, dup, has_one = engine @ CoherenceError::SourceMismatch)]
     pub source: Option<Box<Account<'info, Source>>>,
     /// CHECK: the epoch record `["epoch", engine, e]` of the source's older
     /// epoch `e` (`Source::record_for_payment`), read only when the payment

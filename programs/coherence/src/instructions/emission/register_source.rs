@@ -14,7 +14,7 @@ use anchor_lang::prelude::*;
 pub struct RegisterSource<'info> {
     #[account(mut)]
     pub builder: Signer<'info>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub engine: Box<Account<'info, Engine>>,
     /// CHECK: created here at `["source", engine, engine.source_count]`.
     #[account(mut, seeds = [seeds::SOURCE, engine.key().as_ref(), &engine.source_count.to_le_bytes()], bump)]

@@ -11,7 +11,7 @@ use anchor_lang::prelude::*;
 #[derive(Accounts)]
 pub struct AcceptAuthority<'info> {
     pub new_authority: Signer<'info>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub engine: Box<Account<'info, Engine>>,
 }
 

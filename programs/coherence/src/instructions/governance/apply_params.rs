@@ -12,7 +12,7 @@ use anchor_lang::prelude::*;
 #[event_cpi]
 #[derive(Accounts)]
 pub struct ApplyParams<'info> {
-    #[account(mut)]
+    #[account(mut, dup)]
     pub engine: Box<Account<'info, Engine>>,
 }
 

@@ -10,7 +10,7 @@ use anchor_lang::prelude::*;
 #[derive(Accounts)]
 pub struct CancelParams<'info> {
     pub authority: Signer<'info>,
-    #[account(mut, has_one = authority @ CoherenceError::NotAuthority)]
+    #[account(mut, dup, has_one = authority @ CoherenceError::NotAuthority)]
     pub engine: Box<Account<'info, Engine>>,
 }
 

@@ -18,12 +18,13 @@ pub struct DepositTreasury<'info> {
     pub engine: Box<Account<'info, Engine>>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(
-        mut,
+        mut, dup,
         constraint = from.mint == engine.mint @ CoherenceError::WrongMint,
         constraint = from.owner == depositor.key() @ CoherenceError::WrongTokenOwner,
     )]
     pub from: Box<InterfaceAccount<'info, TokenAccount>>,
-    #[account(mut)]
+    #[account(mut, dup,
+        constraint = treasury.key() != from.key() @ anchor_lang::error::ErrorCode::ConstraintDuplicateMutableAccount)]
     pub treasury: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(address = engine.token_program @ CoherenceError::WrongTokenProgram)]
     pub token_program: Interface<'info, TokenInterface>,

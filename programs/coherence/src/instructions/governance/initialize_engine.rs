@@ -44,7 +44,7 @@ pub struct InitializeEngine<'info> {
     pub payer: Signer<'info>,
     /// The mint's current mint authority: signs the hand-over to the engine.
     pub mint_authority: Signer<'info>,
-    #[account(mut, mint::token_program = token_program)]
+    #[account(mut, dup, mint::token_program = token_program)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
     /// CHECK: created here; address fixed by seeds.
     #[account(mut, seeds = [seeds::ENGINE, mint.key().as_ref()], bump)]

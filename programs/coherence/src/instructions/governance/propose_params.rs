@@ -13,7 +13,7 @@ use anchor_lang::prelude::*;
 #[derive(Accounts)]
 pub struct ProposeParams<'info> {
     pub authority: Signer<'info>,
-    #[account(mut, has_one = authority @ CoherenceError::NotAuthority)]
+    #[account(mut, dup, has_one = authority @ CoherenceError::NotAuthority)]
     pub engine: Box<Account<'info, Engine>>,
 }
 

@@ -16,22 +16,23 @@ pub struct AddToPosition<'info> {
     pub owner: Signer<'info>,
     #[account(has_one = mint @ CoherenceError::WrongMint, has_one = stake_vault @ CoherenceError::EngineMismatch)]
     pub engine: Box<Account<'info, Engine>>,
-    #[account(mut, has_one = engine @ CoherenceError::EngineMismatch)]
+    #[account(mut, dup, has_one = engine @ CoherenceError::EngineMismatch)]
     pub stake_pool: Box<Account<'info, StakePool>>,
     #[account(
-        mut,
+        mut, dup,
         has_one = engine @ CoherenceError::EngineMismatch,
         has_one = owner @ CoherenceError::NotPositionOwner,
     )]
     pub position: Box<Account<'info, Position>>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(
-        mut,
+        mut, dup,
         constraint = from.mint == engine.mint @ CoherenceError::WrongMint,
         constraint = from.owner == owner.key() @ CoherenceError::WrongTokenOwner,
     )]
     pub from: Box<InterfaceAccount<'info, TokenAccount>>,
-    #[account(mut)]
+    #[account(mut, dup,
+        constraint = stake_vault.key() != from.key() @ anchor_lang::error::ErrorCode::ConstraintDuplicateMutableAccount)]
     pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(address = engine.token_program @ CoherenceError::WrongTokenProgram)]
     pub token_program: Interface<'info, TokenInterface>,

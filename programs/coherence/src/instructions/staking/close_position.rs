@@ -15,10 +15,10 @@ pub struct ClosePosition<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
     pub engine: Box<Account<'info, Engine>>,
-    #[account(mut, has_one = engine @ CoherenceError::EngineMismatch)]
+    #[account(mut, dup, has_one = engine @ CoherenceError::EngineMismatch)]
     pub stake_pool: Box<Account<'info, StakePool>>,
     #[account(
-        mut,
+        mut, dup,
         close = owner,
         has_one = engine @ CoherenceError::EngineMismatch,
         has_one = owner @ CoherenceError::NotPositionOwner,

@@ -12,10 +12,10 @@ use anchor_lang::prelude::*;
 pub struct ExtendLock<'info> {
     pub owner: Signer<'info>,
     pub engine: Box<Account<'info, Engine>>,
-    #[account(mut, has_one = engine @ CoherenceError::EngineMismatch)]
+    #[account(mut, dup, has_one = engine @ CoherenceError::EngineMismatch)]
     pub stake_pool: Box<Account<'info, StakePool>>,
     #[account(
-        mut,
+        mut, dup,
         has_one = engine @ CoherenceError::EngineMismatch,
         has_one = owner @ CoherenceError::NotPositionOwner,
     )]

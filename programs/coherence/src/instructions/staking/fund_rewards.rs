@@ -16,16 +16,17 @@ pub struct FundRewards<'info> {
     pub funder: Signer<'info>,
     #[account(has_one = mint @ CoherenceError::WrongMint, has_one = reward_vault @ CoherenceError::EngineMismatch)]
     pub engine: Box<Account<'info, Engine>>,
-    #[account(mut, has_one = engine @ CoherenceError::EngineMismatch)]
+    #[account(mut, dup, has_one = engine @ CoherenceError::EngineMismatch)]
     pub stake_pool: Box<Account<'info, StakePool>>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(
-        mut,
+        mut, dup,
         constraint = from.mint == engine.mint @ CoherenceError::WrongMint,
         constraint = from.owner == funder.key() @ CoherenceError::WrongTokenOwner,
     )]
     pub from: Box<InterfaceAccount<'info, TokenAccount>>,
-    #[account(mut)]
+    #[account(mut, dup,
+        constraint = reward_vault.key() != from.key() @ anchor_lang::error::ErrorCode::ConstraintDuplicateMutableAccount)]
     pub reward_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(address = engine.token_program @ CoherenceError::WrongTokenProgram)]
     pub token_program: Interface<'info, TokenInterface>,

@@ -21,19 +21,20 @@ pub struct OpenPosition<'info> {
     pub owner: Signer<'info>,
     #[account(has_one = mint @ CoherenceError::WrongMint, has_one = stake_vault @ CoherenceError::EngineMismatch)]
     pub engine: Box<Account<'info, Engine>>,
-    #[account(mut, has_one = engine @ CoherenceError::EngineMismatch)]
+    #[account(mut, dup, has_one = engine @ CoherenceError::EngineMismatch)]
     pub stake_pool: Box<Account<'info, StakePool>>,
     /// CHECK: created here at `["position", engine, owner, id]`.
     #[account(mut, seeds = [seeds::POSITION, engine.key().as_ref(), owner.key().as_ref(), &id.to_le_bytes()], bump)]
     pub position: UncheckedAccount<'info>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(
-        mut,
+        mut, dup,
         constraint = from.mint == engine.mint @ CoherenceError::WrongMint,
         constraint = from.owner == owner.key() @ CoherenceError::WrongTokenOwner,
     )]
     pub from: Box<InterfaceAccount<'info, TokenAccount>>,
-    #[account(mut)]
+    #[account(mut, dup,
+        constraint = stake_vault.key() != from.key() @ anchor_lang::error::ErrorCode::ConstraintDuplicateMutableAccount)]
     pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(address = engine.token_program @ CoherenceError::WrongTokenProgram)]
     pub token_program: Interface<'info, TokenInterface>,

@@ -19,19 +19,20 @@ pub struct Withdraw<'info> {
     pub owner: Signer<'info>,
     #[account(has_one = mint @ CoherenceError::WrongMint, has_one = stake_vault @ CoherenceError::EngineMismatch)]
     pub engine: Box<Account<'info, Engine>>,
-    #[account(mut, has_one = engine @ CoherenceError::EngineMismatch)]
+    #[account(mut, dup, has_one = engine @ CoherenceError::EngineMismatch)]
     pub stake_pool: Box<Account<'info, StakePool>>,
     #[account(
-        mut,
+        mut, dup,
         has_one = engine @ CoherenceError::EngineMismatch,
         has_one = owner @ CoherenceError::NotPositionOwner,
     )]
     pub position: Box<Account<'info, Position>>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(
-        mut,
+        mut, dup,
+        constraint = destination.key() != stake_vault.key() @ anchor_lang::error::ErrorCode::ConstraintDuplicateMutableAccount,
         constraint = destination.mint == engine.mint @ CoherenceError::WrongMint,
         constraint = destination.owner == owner.key() @ CoherenceError::WrongTokenOwner,
     )]

@@ -20,16 +20,17 @@ pub struct ClaimVesting<'info> {
     #[account(has_one = mint @ CoherenceError::WrongMint, has_one = vesting_vault @ CoherenceError::EngineMismatch)]
     pub engine: Box<Account<'info, Engine>>,
     #[account(
-        mut,
+        mut, dup,
         has_one = engine @ CoherenceError::EngineMismatch,
         has_one = beneficiary @ CoherenceError::NotBeneficiary,
     )]
     pub vesting: Box<Account<'info, VestingSchedule>>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub vesting_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(
-        mut,
+        mut, dup,
+        constraint = destination.key() != vesting_vault.key() @ anchor_lang::error::ErrorCode::ConstraintDuplicateMutableAccount,
         constraint = destination.mint == engine.mint @ CoherenceError::WrongMint,
         constraint = destination.owner == beneficiary.key() @ CoherenceError::WrongTokenOwner,
     )]

@@ -18,10 +18,10 @@ use anchor_lang::prelude::*;
 pub struct CloseVesting<'info> {
     #[account(mut)]
     pub beneficiary: Signer<'info>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub engine: Box<Account<'info, Engine>>,
     #[account(
-        mut,
+        mut, dup,
         close = beneficiary,
         has_one = beneficiary @ CoherenceError::NotBeneficiary,
         has_one = engine @ CoherenceError::EngineMismatch,

@@ -56,7 +56,7 @@ pub struct CreateVesting<'info> {
     pub payer: Signer<'info>,
     pub authority: Signer<'info>,
     #[account(
-        mut,
+        mut, dup,
         has_one = authority @ CoherenceError::NotAuthority,
         has_one = mint @ CoherenceError::WrongMint,
         has_one = treasury @ CoherenceError::EngineMismatch,
@@ -67,9 +67,10 @@ pub struct CreateVesting<'info> {
     #[account(mut, seeds = [seeds::VESTING, engine.key().as_ref(), &engine.vesting_count.to_le_bytes()], bump)]
     pub vesting: UncheckedAccount<'info>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub treasury: Box<InterfaceAccount<'info, TokenAccount>>,
-    #[account(mut)]
+    #[account(mut, dup,
+        constraint = vesting_vault.key() != treasury.key() @ anchor_lang::error::ErrorCode::ConstraintDuplicateMutableAccount)]
     pub vesting_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(address = engine.token_program @ CoherenceError::WrongTokenProgram)]
     pub token_program: Interface<'info, TokenInterface>,

@@ -16,18 +16,19 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 #[derive(Accounts)]
 pub struct ExpireVesting<'info> {
     #[account(
-        mut,
+        mut, dup,
         has_one = mint @ CoherenceError::WrongMint,
         has_one = treasury @ CoherenceError::EngineMismatch,
         has_one = vesting_vault @ CoherenceError::EngineMismatch,
     )]
     pub engine: Box<Account<'info, Engine>>,
-    #[account(mut, has_one = engine @ CoherenceError::EngineMismatch)]
+    #[account(mut, dup, has_one = engine @ CoherenceError::EngineMismatch)]
     pub vesting: Box<Account<'info, VestingSchedule>>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub treasury: Box<InterfaceAccount<'info, TokenAccount>>,
-    #[account(mut)]
+    #[account(mut, dup,
+        constraint = vesting_vault.key() != treasury.key() @ anchor_lang::error::ErrorCode::ConstraintDuplicateMutableAccount)]
     pub vesting_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(address = engine.token_program @ CoherenceError::WrongTokenProgram)]
     pub token_program: Interface<'info, TokenInterface>,

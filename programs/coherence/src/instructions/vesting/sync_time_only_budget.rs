@@ -23,7 +23,7 @@ use anchor_lang::prelude::*;
 #[event_cpi]
 #[derive(Accounts)]
 pub struct SyncTimeOnlyBudget<'info> {
-    #[account(mut)]
+    #[account(mut, dup)]
     pub engine: Box<Account<'info, Engine>>,
 }
 

@@ -11,7 +11,7 @@ use anchor_lang::prelude::*;
 #[derive(Accounts)]
 pub struct TransferVesting<'info> {
     pub beneficiary: Signer<'info>,
-    #[account(mut, has_one = beneficiary @ CoherenceError::NotBeneficiary)]
+    #[account(mut, dup, has_one = beneficiary @ CoherenceError::NotBeneficiary)]
     pub vesting: Box<Account<'info, VestingSchedule>>,
 }
 

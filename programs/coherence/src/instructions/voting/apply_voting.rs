@@ -14,10 +14,10 @@ use anchor_lang::prelude::*;
 #[event_cpi]
 #[derive(Accounts)]
 pub struct ApplyVoting<'info> {
-    #[account(mut)]
+    #[account(mut, dup)]
     pub engine: Box<Account<'info, Engine>>,
     #[account(
-        mut,
+        mut, dup,
         seeds = [seeds::REGISTRAR, engine.key().as_ref()],
         bump = registrar.bump,
         has_one = engine @ CoherenceError::EngineMismatch,
