@@ -23,6 +23,45 @@ pub trait SafeMath: Sized {
     fn safe_div(self, rhs: Self) -> Result<Self, CoherenceError>;
     /// Division rounding up, for debts owed to the protocol.
     fn safe_div_ceil(self, rhs: Self) -> Result<Self, CoherenceError>;
+    /// Quotient and remainder from one division.
+    fn safe_div_rem(self, rhs: Self) -> Result<(Self, Self), CoherenceError>;
+}
+
+/// The two operations whose fastest exact form depends on the width: for
+/// u128 the fast paths of [`mul_u128`] and [`div_rem_u128`] (a 128-bit
+/// multiplication or division is a software routine on SBF, about 1,400
+/// compute units for a division), the native operators otherwise.
+trait Wide: Sized {
+    fn mul_checked(self, rhs: Self) -> Option<Self>;
+    /// `(self / rhs, self % rhs)`; `rhs` is non-zero.
+    fn div_rem(self, rhs: Self) -> (Self, Self);
+}
+
+macro_rules! native_wide {
+    ($($t:ty),*) => {$(
+        impl Wide for $t {
+            #[inline(always)]
+            fn mul_checked(self, rhs: Self) -> Option<Self> {
+                self.checked_mul(rhs)
+            }
+            #[inline(always)]
+            fn div_rem(self, rhs: Self) -> (Self, Self) {
+                (self.checked_div(rhs).unwrap_or(0), self.checked_rem(rhs).unwrap_or(0))
+            }
+        }
+    )*};
+}
+native_wide!(u16, u64);
+
+impl Wide for u128 {
+    #[inline(always)]
+    fn mul_checked(self, rhs: Self) -> Option<Self> {
+        mul_u128(self, rhs)
+    }
+    #[inline(always)]
+    fn div_rem(self, rhs: Self) -> (Self, Self) {
+        div_rem_u128(self, rhs)
+    }
 }
 
 macro_rules! impl_safe_math {
@@ -41,65 +80,32 @@ macro_rules! impl_safe_math {
             #[track_caller]
             #[inline(always)]
             fn safe_mul(self, rhs: Self) -> Result<Self, CoherenceError> {
-                self.checked_mul(rhs).ok_or_else(|| fail(CoherenceError::MathOverflow))
+                self.mul_checked(rhs).ok_or_else(|| fail(CoherenceError::MathOverflow))
             }
             #[track_caller]
             #[inline(always)]
             fn safe_div(self, rhs: Self) -> Result<Self, CoherenceError> {
-                self.checked_div(rhs).ok_or_else(|| fail(CoherenceError::DivisionByZero))
+                Ok(self.safe_div_rem(rhs)?.0)
             }
             #[track_caller]
             #[inline(always)]
             fn safe_div_ceil(self, rhs: Self) -> Result<Self, CoherenceError> {
+                let (q, r) = self.safe_div_rem(rhs)?;
+                // q < MAX whenever r > 0 (rhs ≥ 2), so the increment cannot wrap.
+                Ok(if r > 0 { q.wrapping_add(1) } else { q })
+            }
+            #[track_caller]
+            #[inline(always)]
+            fn safe_div_rem(self, rhs: Self) -> Result<(Self, Self), CoherenceError> {
                 if rhs == 0 {
                     return Err(fail(CoherenceError::DivisionByZero));
                 }
-                Ok(self.div_ceil(rhs))
+                Ok(self.div_rem(rhs))
             }
         }
     )*};
 }
-impl_safe_math!(u16, u64);
-
-/// u128 as the others, with the fast paths of [`mul_u128`] and
-/// [`div_rem_u128`]: a 128-bit multiplication or division is a software
-/// routine on SBF (about 1,400 compute units for a division), so it runs
-/// only where the operands need it.
-impl SafeMath for u128 {
-    #[track_caller]
-    #[inline(always)]
-    fn safe_add(self, rhs: Self) -> Result<Self, CoherenceError> {
-        self.checked_add(rhs).ok_or_else(|| fail(CoherenceError::MathOverflow))
-    }
-    #[track_caller]
-    #[inline(always)]
-    fn safe_sub(self, rhs: Self) -> Result<Self, CoherenceError> {
-        self.checked_sub(rhs).ok_or_else(|| fail(CoherenceError::MathOverflow))
-    }
-    #[track_caller]
-    #[inline(always)]
-    fn safe_mul(self, rhs: Self) -> Result<Self, CoherenceError> {
-        mul_u128(self, rhs).ok_or_else(|| fail(CoherenceError::MathOverflow))
-    }
-    #[track_caller]
-    #[inline(always)]
-    fn safe_div(self, rhs: Self) -> Result<Self, CoherenceError> {
-        if rhs == 0 {
-            return Err(fail(CoherenceError::DivisionByZero));
-        }
-        Ok(div_rem_u128(self, rhs).0)
-    }
-    #[track_caller]
-    #[inline(always)]
-    fn safe_div_ceil(self, rhs: Self) -> Result<Self, CoherenceError> {
-        if rhs == 0 {
-            return Err(fail(CoherenceError::DivisionByZero));
-        }
-        let (q, r) = div_rem_u128(self, rhs);
-        // q < u128::MAX whenever r > 0 (rhs ≥ 2), so the increment cannot wrap.
-        Ok(if r > 0 { q.wrapping_add(1) } else { q })
-    }
-}
+impl_safe_math!(u16, u64, u128);
 
 /// `a · b`, `None` on overflow. Two factors below 2^64 (the usual case:
 /// an amount times a rate) cannot overflow and skip the overflow test.
@@ -118,9 +124,8 @@ pub fn mul_u128(a: u128, b: u128) -> Option<u128> {
 /// divisions); otherwise, at most a few rounds of a quotient estimated
 /// from the top 64 bits of `n` over the top 32 bits of `d` rounded up —
 /// each estimate `q` satisfies `q · d ≤ n`, so `n − q · d` stays exact,
-/// and each round gains at least 31 bits of the quotient. The last two
-/// replace the software 128-bit division except for `d ≥ 2^32` with a
-/// quotient wider than the rounds cover in one step.
+/// and each round gains at least 31 bits of the quotient. No path calls
+/// the software 128-bit division.
 #[inline(never)]
 pub fn div_rem_u128(n: u128, d: u128) -> (u128, u128) {
     if d == 0 {
@@ -180,15 +185,6 @@ impl_cast!(u8, u16, u64, u128, i64);
 #[track_caller]
 pub fn mul_div_u64(a: u64, b: u64, d: u64) -> Result<u64, CoherenceError> {
     (a as u128).safe_mul(b as u128)?.safe_div(d as u128)?.cast()
-}
-
-/// `(n / d, n % d)` with the fast paths, for callers that need both.
-#[track_caller]
-pub fn safe_div_rem(n: u128, d: u128) -> Result<(u128, u128), CoherenceError> {
-    if d == 0 {
-        return Err(fail(CoherenceError::DivisionByZero));
-    }
-    Ok(div_rem_u128(n, d))
 }
 
 #[cfg(test)]

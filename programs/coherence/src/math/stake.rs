@@ -127,7 +127,7 @@ impl Stream {
         // released · 1e18 < 2^124 and acc_carry < 2^70 (Σ weight ≤ 4 · u64::MAX):
         // the sum cannot overflow.
         let scaled = (released as u128).safe_mul(ACC_SCALE)?.safe_add(self.acc_carry)?;
-        let (increment, carry) = super::safe_math::safe_div_rem(scaled, self.total_weight)?;
+        let (increment, carry) = scaled.safe_div_rem(self.total_weight)?;
         self.acc = self.acc.wrapping_add(increment);
         self.acc_carry = carry;
         Ok(())
