@@ -139,7 +139,11 @@ pub fn token_owner_record(governance_program: &Pubkey, realm: &Pubkey, mint: &Pu
 /// assert!(!a.is_on_curve(), "a PDA");
 /// ```
 pub fn position(engine: &Pubkey, owner: &Pubkey, id: u64) -> Pubkey {
-    find(&[seeds::POSITION, engine.as_ref(), owner.as_ref(), &id.to_le_bytes()])
+    position_with_bump(engine, owner, id).0
+}
+/// Position `id`'s address and bump (the one seed list of both functions).
+fn position_with_bump(engine: &Pubkey, owner: &Pubkey, id: u64) -> (Pubkey, u8) {
+    Pubkey::find_program_address(&[seeds::POSITION, engine.as_ref(), owner.as_ref(), &id.to_le_bytes()], &coherence::ID)
 }
 /// The first position id from `from` on whose address `open_position`
 /// finds at its first try. The program searches a new position's address
@@ -154,12 +158,7 @@ pub fn position(engine: &Pubkey, owner: &Pubkey, id: u64) -> Pubkey {
 /// assert_eq!(anchor_lang::prelude::Pubkey::find_program_address(seeds, &coherence::ID).1, u8::MAX);
 /// ```
 pub fn position_id_from(engine: &Pubkey, owner: &Pubkey, from: u64) -> u64 {
-    (from..=u64::MAX)
-        .find(|id| {
-            let seeds: &[&[u8]] = &[seeds::POSITION, engine.as_ref(), owner.as_ref(), &id.to_le_bytes()];
-            Pubkey::find_program_address(seeds, &coherence::ID).1 == u8::MAX
-        })
-        .unwrap_or(from)
+    (from..=u64::MAX).find(|&id| position_with_bump(engine, owner, id).1 == u8::MAX).unwrap_or(from)
 }
 /// `["vesting", engine, id_le]`
 ///

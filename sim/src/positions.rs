@@ -14,7 +14,8 @@ impl World {
     /// Opens a new position of `amount` for `lock_secs` for agent `i`.
     pub async fn open_position(&mut self, i: usize, amount: u64, lock_secs: u64) -> Result<(), SimError> {
         let who = self.agents[i].key.pubkey();
-        // Ids as the CLI picks them: the next one opened at one address try.
+        // Ids as the SDK recommends (`pda::position_id_from`): the next one
+        // whose address the program finds at its first try.
         let id = pda::position_id_from(&self.keys.engine, &who, self.agents[i].next_position);
         let open = ix::open_position(&self.keys, &who, &ops::ata(&self.keys, &who), id, amount, lock_secs);
         self.send_as(i, vec![open]).await?;
