@@ -73,17 +73,30 @@ async fn faulty_client(
     (Client::rpc(RpcBackend::with_client(rpc, PriorityFee::None), payer.insecure_clone()), faults)
 }
 
+/// A user holding 10 × AMOUNT, its client through the faulty node, and a
+/// payment of AMOUNT from it: what each test below starts from.
+async fn paying_user() -> (
+    Harness,
+    anchor_lang::prelude::Pubkey,
+    Client,
+    std::sync::Arc<coherence_tests::rpc_mock::Faults>,
+    anchor_lang::solana_program::instruction::Instruction,
+) {
+    let mut h = Harness::new().await;
+    let f = Fixture::new(&mut h, TOKEN).await;
+    let (user, tokens) = f.user(&mut h, 10 * AMOUNT).await;
+    let (client, faults) = faulty_client(&mut h, &f, &user, tokens).await;
+    let pay = ix::record_usage(&f.keys, &user.pubkey(), &tokens, 0, AMOUNT, None, None);
+    (h, tokens, client, faults, pay)
+}
+
 /// The node crashes right after accepting a payment: the client sees an
 /// RPC error, not the outcome. Its retry of the same intent checks the
 /// first signature before sending anything, finds it confirmed, and returns
 /// it: the payment is made once.
 #[tokio::test]
 async fn a_retry_after_a_lost_reply_returns_the_first_signature_and_pays_once() {
-    let mut h = Harness::new().await;
-    let f = Fixture::new(&mut h, TOKEN).await;
-    let (user, tokens) = f.user(&mut h, 10 * AMOUNT).await;
-    let (mut client, faults) = faulty_client(&mut h, &f, &user, tokens).await;
-    let pay = ix::record_usage(&f.keys, &user.pubkey(), &tokens, 0, AMOUNT, None, None);
+    let (mut h, tokens, mut client, faults, pay) = paying_user().await;
     faults.lose_next_reply.store(true, std::sync::atomic::Ordering::SeqCst);
     let lost = client.send(std::slice::from_ref(&pay), &[]).await.unwrap_err();
     assert!(matches!(lost, ClientError::Rpc(_)), "{lost}");
@@ -104,11 +117,7 @@ async fn a_retry_after_a_lost_reply_returns_the_first_signature_and_pays_once() 
 /// never land): either way the payment is made once.
 #[tokio::test]
 async fn a_retry_after_a_lost_send_resends_the_same_transaction_or_a_new_one_once_expired() {
-    let mut h = Harness::new().await;
-    let f = Fixture::new(&mut h, TOKEN).await;
-    let (user, tokens) = f.user(&mut h, 10 * AMOUNT).await;
-    let (mut client, faults) = faulty_client(&mut h, &f, &user, tokens).await;
-    let pay = ix::record_usage(&f.keys, &user.pubkey(), &tokens, 0, AMOUNT, None, None);
+    let (mut h, tokens, mut client, faults, pay) = paying_user().await;
     use std::sync::atomic::Ordering::SeqCst;
     faults.lose_next_send.store(true, SeqCst);
     assert!(client.send(std::slice::from_ref(&pay), &[]).await.is_err());
@@ -134,12 +143,8 @@ async fn a_retry_after_a_lost_send_resends_the_same_transaction_or_a_new_one_onc
 /// and the second payment silently not made.
 #[tokio::test]
 async fn two_equal_payments_within_one_blockhash_both_pay() {
-    let mut h = Harness::new().await;
-    let f = Fixture::new(&mut h, TOKEN).await;
-    let (user, tokens) = f.user(&mut h, 10 * AMOUNT).await;
-    let (mut client, faults) = faulty_client(&mut h, &f, &user, tokens).await;
+    let (mut h, tokens, mut client, faults, pay) = paying_user().await;
     *faults.blockhash.lock().unwrap() = Some(h.bank.ctx.banks_client.get_latest_blockhash().await.unwrap());
-    let pay = ix::record_usage(&f.keys, &user.pubkey(), &tokens, 0, AMOUNT, None, None);
     let first = client.send(std::slice::from_ref(&pay), &[]).await.expect("first payment");
     let second = client.send(std::slice::from_ref(&pay), &[]).await.expect("second payment");
     assert_ne!(first, second);
