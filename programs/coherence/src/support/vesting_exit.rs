@@ -6,8 +6,9 @@
 use crate::events::UsageBudgetReleased;
 use crate::state::{Engine, VestingSchedule};
 use crate::support::token_cpi::transfer_from_vault;
+use crate::support::token_layout::{Mint, TokenAccount};
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::TokenInterface;
 
 /// Stops `vesting` at `now` (revocation or expiry): the vested part stays
 /// claimable, the rest goes back to the treasury, and a gated schedule's rate

@@ -17,8 +17,9 @@ use crate::state::{seeds, Engine, EpochRecord, StakePool, UsageShard, UsageSlot}
 use crate::support::event_cpi;
 use crate::support::pda_init::init_program_account;
 use crate::support::token_cpi::{burn_escrow, mint_to_vault};
+use crate::support::token_layout::{Mint, TokenAccount};
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::TokenInterface;
 
 #[event_cpi]
 #[derive(Accounts)]

@@ -13,8 +13,9 @@ use crate::events::UsageShardInitialized;
 use crate::state::{seeds, Engine, UsageShard, UsageSlot};
 use crate::support::event_cpi;
 use crate::support::pda_init::{init_program_account, init_token_account};
+use crate::support::token_layout::Mint;
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenInterface};
+use anchor_spl::token_interface::TokenInterface;
 
 #[event_cpi]
 #[derive(Accounts)]

@@ -8,8 +8,9 @@ use crate::math::SafeMath;
 use crate::state::{Engine, Position, StakePool};
 use crate::support::event_cpi;
 use crate::support::token_cpi::transfer_from_vault;
+use crate::support::token_layout::{Mint, TokenAccount};
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::TokenInterface;
 
 #[event_cpi]
 #[derive(Accounts)]

@@ -9,9 +9,10 @@ use crate::math::SafeMath;
 use crate::state::{seeds, Engine, Position, StakePool};
 use crate::support::event_cpi;
 use crate::support::token_cpi::transfer_from_vault;
+use crate::support::token_layout::{Mint, TokenAccount};
 use crate::support::voting_lock::check_no_open_votes;
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::TokenInterface;
 
 #[event_cpi]
 #[derive(Accounts)]

@@ -21,8 +21,9 @@ use crate::state::{seeds, Engine, UsageShard, VestingSchedule};
 use crate::support::event_cpi;
 use crate::support::pda_init::init_program_account;
 use crate::support::token_cpi::transfer_from_vault;
+use crate::support::token_layout::{Mint, TokenAccount};
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::TokenInterface;
 
 #[derive(AnchorSerialize, AnchorDeserialize, InitSpace, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CreateVestingArgs {

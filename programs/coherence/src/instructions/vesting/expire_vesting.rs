@@ -8,9 +8,10 @@ use crate::errors::CoherenceError;
 use crate::events::VestingExpired;
 use crate::state::{Engine, VestingSchedule};
 use crate::support::event_cpi;
+use crate::support::token_layout::{Mint, TokenAccount};
 use crate::support::vesting_exit::stop_vesting;
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::TokenInterface;
 
 #[event_cpi]
 #[derive(Accounts)]
