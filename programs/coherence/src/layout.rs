@@ -14,45 +14,109 @@
 //! buffer written back with a single copy. [`fixed_layout!`] does the same
 //! for a struct nested in an account (`Params`, `Stream`, `UsageSlot`).
 //!
+//! An account this program creates has room for its largest encoding (its
+//! `INIT_SPACE`), so its data is read without a length check per field
+//! ([`Unchecked`]), straight into the decode's result; data shorter than
+//! that (a truncated account) is read with a check on every field
+//! ([`Reader`]). The write-back buffer has that room by construction.
+//!
 //! The two encodings are one: `tests` below encodes random values both
-//! ways and compares the bytes, and decodes each with the other; invalid
-//! `bool` and `Option` tags and short data are refused as Borsh refuses
-//! them (`AccountDidNotDeserialize`).
+//! ways and compares the bytes, and decodes each with the other (the
+//! largest-encoding path on full-length data, the checked path on the exact
+//! encoding); invalid `bool` and `Option` tags and short data are refused as
+//! Borsh refuses them (`AccountDidNotDeserialize`).
 
 use anchor_lang::prelude::Pubkey;
 
-/// What the account data is read from: the bytes not read yet.
+/// Where a field's bytes are read from.
+pub trait Read {
+    /// The next `N` bytes; `None` when fewer are left.
+    fn bytes<const N: usize>(&mut self) -> Option<[u8; N]>;
+}
+
+/// Account data of any length: every read checks what is left.
 pub struct Reader<'a>(pub &'a [u8]);
 
-impl Reader<'_> {
-    /// The next `N` bytes; `None` when fewer are left.
+impl Read for Reader<'_> {
     #[inline(always)]
-    pub fn bytes<const N: usize>(&mut self) -> Option<[u8; N]> {
+    fn bytes<const N: usize>(&mut self) -> Option<[u8; N]> {
         let (head, rest) = self.0.split_first_chunk::<N>()?;
         self.0 = rest;
         Some(*head)
     }
 }
 
-/// Where an encoding is written: the bytes not written yet.
-pub struct Writer<'a>(pub &'a mut [u8]);
+/// Account data at least as long as the type's largest encoding (its
+/// `INIT_SPACE`, which every account of this program is created with): no
+/// read can run past it, so none is checked. Data shorter than that (a
+/// truncated account) is read with [`Reader`] instead.
+pub struct Unchecked<'a> {
+    at: *const u8,
+    _data: core::marker::PhantomData<&'a [u8]>,
+}
 
-impl Writer<'_> {
-    /// Writes `bytes` next; `None` when the buffer is too short.
+impl<'a> Unchecked<'a> {
+    /// # Safety
+    /// `data` must hold at least as many bytes as will be read from it:
+    /// the largest encoding of the value decoded (`Space::INIT_SPACE`).
+    #[inline(always)]
+    pub unsafe fn new(data: &'a [u8]) -> Self {
+        Unchecked { at: data.as_ptr(), _data: core::marker::PhantomData }
+    }
+}
+
+impl Read for Unchecked<'_> {
+    #[inline(always)]
+    fn bytes<const N: usize>(&mut self) -> Option<[u8; N]> {
+        // SAFETY: `Unchecked::new`'s contract: these `N` bytes are within the data.
+        let value = unsafe { core::ptr::read_unaligned(self.at.cast::<[u8; N]>()) };
+        // SAFETY: at most one past the end of the data (same contract).
+        self.at = unsafe { self.at.add(N) };
+        Some(value)
+    }
+}
+
+/// Where an encoding is written: a buffer sized for the type's largest
+/// encoding (`8 + INIT_SPACE`), so no write is checked.
+pub struct Writer<'a> {
+    at: *mut u8,
+    start: *const u8,
+    _buf: core::marker::PhantomData<&'a mut [u8]>,
+}
+
+impl<'a> Writer<'a> {
+    /// # Safety
+    /// `buf` must hold at least as many bytes as will be written to it.
+    #[inline(always)]
+    pub unsafe fn new(buf: &'a mut [u8]) -> Self {
+        Writer { at: buf.as_mut_ptr(), start: buf.as_ptr(), _buf: core::marker::PhantomData }
+    }
+
+    /// Bytes written so far.
+    #[inline(always)]
+    pub fn written(&self) -> usize {
+        (self.at as usize).saturating_sub(self.start as usize)
+    }
+
+    /// Writes `bytes` next.
     #[inline(always)]
     pub fn bytes<const N: usize>(&mut self, bytes: [u8; N]) -> Option<()> {
-        let (head, rest) = core::mem::take(&mut self.0).split_first_chunk_mut::<N>()?;
-        *head = bytes;
-        self.0 = rest;
+        // SAFETY: `Writer::new`'s contract: the buffer has room for them.
+        unsafe {
+            core::ptr::write_unaligned(self.at.cast::<[u8; N]>(), bytes);
+            self.at = self.at.add(N);
+        }
         Some(())
     }
 
     /// Writes `bytes` (of any length) next.
     #[inline(always)]
     pub fn slice(&mut self, bytes: &[u8]) -> Option<()> {
-        let (head, rest) = core::mem::take(&mut self.0).split_at_mut_checked(bytes.len())?;
-        head.copy_from_slice(bytes);
-        self.0 = rest;
+        // SAFETY: `Writer::new`'s contract: the buffer has room for them.
+        unsafe {
+            core::ptr::copy_nonoverlapping(bytes.as_ptr(), self.at, bytes.len());
+            self.at = self.at.add(bytes.len());
+        }
         Some(())
     }
 }
@@ -60,7 +124,15 @@ impl Writer<'_> {
 /// A value with a fixed Borsh encoding, read and written directly.
 pub trait Field: Sized {
     fn put(&self, w: &mut Writer<'_>) -> Option<()>;
-    fn get(r: &mut Reader<'_>) -> Option<Self>;
+    fn get<R: Read>(r: &mut R) -> Option<Self>;
+
+    /// [`Field::get`] as an account read: `AccountDidNotDeserialize` when
+    /// the bytes are not a value. A struct builds its value in the result
+    /// itself (no copy of a large account between the two).
+    #[inline(always)]
+    fn decode<R: Read>(r: &mut R) -> anchor_lang::Result<Self> {
+        Self::get(r).ok_or(anchor_lang::error::ErrorCode::AccountDidNotDeserialize.into())
+    }
 }
 
 macro_rules! le_field {
@@ -71,7 +143,7 @@ macro_rules! le_field {
                 w.bytes(self.to_le_bytes())
             }
             #[inline(always)]
-            fn get(r: &mut Reader<'_>) -> Option<Self> {
+            fn get<R: Read>(r: &mut R) -> Option<Self> {
                 r.bytes().map(<$t>::from_le_bytes)
             }
         }
@@ -86,7 +158,7 @@ impl Field for bool {
     }
     /// 0 or 1, as Borsh: any other byte is refused.
     #[inline(always)]
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
+    fn get<R: Read>(r: &mut R) -> Option<Self> {
         match r.bytes::<1>()? {
             [0] => Some(false),
             [1] => Some(true),
@@ -101,7 +173,7 @@ impl Field for Pubkey {
         w.bytes(self.to_bytes())
     }
     #[inline(always)]
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
+    fn get<R: Read>(r: &mut R) -> Option<Self> {
         r.bytes().map(Pubkey::new_from_array)
     }
 }
@@ -113,7 +185,7 @@ impl<const N: usize> Field for [u8; N] {
         w.bytes(*self)
     }
     #[inline(always)]
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
+    fn get<R: Read>(r: &mut R) -> Option<Self> {
         r.bytes()
     }
 }
@@ -125,7 +197,7 @@ macro_rules! array_field {
             fn put(&self, w: &mut $crate::layout::Writer<'_>) -> Option<()> {
                 self.iter().try_for_each(|x| $crate::layout::Field::put(x, w))
             }
-            fn get(r: &mut $crate::layout::Reader<'_>) -> Option<Self> {
+            fn get<R: $crate::layout::Read>(r: &mut R) -> Option<Self> {
                 let mut out = [<$t>::default(); N];
                 for x in out.iter_mut() {
                     *x = $crate::layout::Field::get(r)?;
@@ -151,7 +223,7 @@ impl<T: Field> Field for Option<T> {
         }
     }
     #[inline(always)]
-    fn get(r: &mut Reader<'_>) -> Option<Self> {
+    fn get<R: Read>(r: &mut R) -> Option<Self> {
         match r.bytes::<1>()? {
             [0] => Some(None),
             [1] => T::get(r).map(Some),
@@ -184,8 +256,13 @@ macro_rules! fixed_layout {
                 Some(())
             }
             #[inline(always)]
-            fn get(r: &mut $crate::layout::Reader<'_>) -> Option<Self> {
+            fn get<R: $crate::layout::Read>(r: &mut R) -> Option<Self> {
                 Some(Self { $($field: $crate::layout::Field::get(r)?),* })
+            }
+            #[inline(always)]
+            fn decode<R: $crate::layout::Read>(r: &mut R) -> anchor_lang::Result<Self> {
+                use anchor_lang::error::ErrorCode::AccountDidNotDeserialize;
+                Ok(Self { $($field: $crate::layout::Field::get(r).ok_or(AccountDidNotDeserialize)?),* })
             }
         }
     };
@@ -224,11 +301,13 @@ macro_rules! fixed_account {
             fn try_serialize<W: std::io::Write>(&self, writer: &mut W) -> anchor_lang::Result<()> {
                 use anchor_lang::{error::ErrorCode, Discriminator, Space};
                 let mut buf = [0u8; 8 + <$name as Space>::INIT_SPACE];
-                let mut w = $crate::layout::Writer(&mut buf[..]);
+                // SAFETY: the discriminator (8 bytes) and the value's
+                // encoding (at most `INIT_SPACE`) fit in the buffer.
+                let mut w = unsafe { $crate::layout::Writer::new(&mut buf[..]) };
                 w.slice(Self::DISCRIMINATOR).ok_or(ErrorCode::AccountDidNotSerialize)?;
                 $crate::layout::Field::put(self, &mut w).ok_or(ErrorCode::AccountDidNotSerialize)?;
-                let used = (8 + <$name as Space>::INIT_SPACE).saturating_sub(w.0.len());
-                writer.write_all(&buf[..used]).map_err(|_| ErrorCode::AccountDidNotSerialize.into())
+                let used = w.written();
+                writer.write_all(buf.get(..used).unwrap_or_default()).map_err(|_| ErrorCode::AccountDidNotSerialize.into())
             }
         }
 
@@ -248,9 +327,15 @@ macro_rules! fixed_account {
 
             fn try_deserialize_unchecked(buf: &mut &[u8]) -> anchor_lang::Result<Self> {
                 use anchor_lang::{error::ErrorCode, Discriminator};
+                use anchor_lang::Space;
                 let data = buf.get(Self::DISCRIMINATOR.len()..).ok_or(ErrorCode::AccountDidNotDeserialize)?;
-                <Self as $crate::layout::Field>::get(&mut $crate::layout::Reader(data))
-                    .ok_or(ErrorCode::AccountDidNotDeserialize.into())
+                if data.len() >= <$name as Space>::INIT_SPACE {
+                    // SAFETY: the data holds the largest encoding.
+                    <Self as $crate::layout::Field>::decode(&mut unsafe { $crate::layout::Unchecked::new(data) })
+                } else {
+                    <Self as $crate::layout::Field>::get(&mut $crate::layout::Reader(data))
+                        .ok_or(ErrorCode::AccountDidNotDeserialize.into())
+                }
             }
         }
     };
@@ -307,6 +392,11 @@ mod tests {
             direct.try_serialize(&mut written).unwrap();
             assert_eq!(written, expected, "{name}: encodings differ");
             assert_eq!(&data[..expected.len()], &expected[..], "{name}: decoded values differ");
+            // The exact encoding, shorter than the largest when an `Option`
+            // is `None`, is read by the checked reader: the same value.
+            let mut exact = Vec::new();
+            T::try_deserialize(&mut &expected[..]).unwrap().try_serialize(&mut exact).unwrap();
+            assert_eq!(exact, expected, "{name}: the checked reader differs");
             for cut in [8, expected.len() / 2, expected.len() - 1] {
                 assert!(T::try_deserialize(&mut &data[..cut]).is_err(), "{name}: short data accepted");
             }
