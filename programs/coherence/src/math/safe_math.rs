@@ -119,13 +119,12 @@ pub fn mul_u128(a: u128, b: u128) -> Option<u128> {
 
 /// `(n / d, n % d)` for `d > 0` (0 if `d` is 0, which callers refuse first).
 ///
-/// Three paths, each exact: both below 2^64, one native 64-bit division;
-/// a divisor below 2^32, long division by 32-bit digits (four native
-/// divisions); otherwise, at most a few rounds of a quotient estimated
-/// from the top 64 bits of `n` over the top 32 bits of `d` rounded up —
-/// each estimate `q` satisfies `q · d ≤ n`, so `n − q · d` stays exact,
-/// and each round gains at least 31 bits of the quotient. No path calls
-/// the software 128-bit division.
+/// Four paths, each exact, none calling the software 128-bit division:
+/// both below 2^64, one native 64-bit division; a divisor below 2^32, long
+/// division by 32-bit digits (four native divisions); a divisor below
+/// 2^64, the high word natively and the rest by [`div_128_by_64`]; a wider
+/// divisor (the quotient then fits in 64 bits), one [`div_128_by_64`] on
+/// the normalized operands and one correction step.
 #[inline(never)]
 pub fn div_rem_u128(n: u128, d: u128) -> (u128, u128) {
     if d == 0 {
@@ -145,21 +144,65 @@ pub fn div_rem_u128(n: u128, d: u128) -> (u128, u128) {
         }
         return (q, u128::from(r));
     }
-    // d ≥ 2^32: `top` = the 32 bits of d below its highest set bit, plus one
-    // (so d < top · 2^t); each round divides n's top 64 bits by it.
-    let t = 96u32.saturating_sub(d.leading_zeros());
-    let top = (d >> t).wrapping_add(1) as u64;
-    let (mut q, mut n) = (0u128, n);
-    while n >= d {
-        let sh = 64u32.saturating_sub(n.leading_zeros());
-        let est = u128::from(((n >> sh) as u64).checked_div(top).unwrap_or(0));
-        let est = if sh >= t { est << sh.wrapping_sub(t) } else { est >> t.wrapping_sub(sh) };
-        // est · d ≤ n; an estimate of 0 (n below 2 · d) steps by one.
-        let est = est.max(1);
-        n = n.wrapping_sub(est.wrapping_mul(d));
-        q = q.wrapping_add(est);
+    let (n1, n0) = ((n >> 64) as u64, n as u64);
+    if let Ok(d) = u64::try_from(d) {
+        let (q1, r1) = (n1.checked_div(d).unwrap_or(0), n1.checked_rem(d).unwrap_or(0));
+        let (q0, r) = div_128_by_64(r1, n0, d);
+        return ((u128::from(q1) << 64) | u128::from(q0), u128::from(r));
     }
-    (q, n)
+    // d ≥ 2^64: shift d left until its top bit is set and take its high word
+    // v (≥ 2^63); n / 2 divided by v has a high word below v. That quotient,
+    // scaled back, is the true one or one more; less one, it is the true one
+    // or one less, which the last comparison settles.
+    let s = ((d >> 64) as u64).leading_zeros();
+    let v = (d.wrapping_shl(s) >> 64) as u64;
+    let half = n >> 1;
+    let (q, _) = div_128_by_64((half >> 64) as u64, half as u64, v);
+    let mut q = u128::from(q).wrapping_shl(s) >> 63;
+    q = q.saturating_sub(1);
+    // q ≤ n / d here, so q · d ≤ n: no wrap.
+    let mut r = n.wrapping_sub(q.wrapping_mul(d));
+    if r >= d {
+        q = q.wrapping_add(1);
+        r = r.wrapping_sub(d);
+    }
+    (q, r)
+}
+
+/// `(u1 · 2^64 + u0) / v` and its remainder, for `u1 < v` (so the quotient
+/// fits in 64 bits): schoolbook division in 32-bit digits on the operands
+/// shifted so that `v`'s top bit is set, each quotient digit estimated
+/// from the top two digits over `v`'s top digit and corrected at most twice
+/// (Knuth, TAOCP vol. 2, §4.3.1, algorithm D).
+fn div_128_by_64(u1: u64, u0: u64, v: u64) -> (u64, u64) {
+    const B: u64 = 1 << 32;
+    let s = v.leading_zeros();
+    let v = v.wrapping_shl(s);
+    let (v1, v0) = (v >> 32, v & (B - 1));
+    // u1 < v, so u1 shifted by s loses nothing.
+    let top = if s == 0 { u1 } else { u1.wrapping_shl(s) | u0.wrapping_shr(64u32.wrapping_sub(s)) };
+    let low = u0.wrapping_shl(s);
+    let (l1, l0) = (low >> 32, low & (B - 1));
+    // One quotient digit of `(hi · B + digit) / v`, with hi < v.
+    let digit = |hi: u64, next: u64| -> u64 {
+        let mut q = hi.checked_div(v1).unwrap_or(0);
+        let mut rhat = hi.wrapping_sub(q.wrapping_mul(v1));
+        // q ≥ B or q·v0 > rhat·B + next: q is too big (at most by 2).
+        while q >= B || q.wrapping_mul(v0) > rhat.wrapping_mul(B).wrapping_add(next) {
+            q = q.wrapping_sub(1);
+            rhat = rhat.wrapping_add(v1);
+            if rhat >= B {
+                break;
+            }
+        }
+        q
+    };
+    let q1 = digit(top, l1);
+    // The partial remainder: below v, so the wrapping arithmetic is exact.
+    let mid = top.wrapping_mul(B).wrapping_add(l1).wrapping_sub(q1.wrapping_mul(v));
+    let q0 = digit(mid, l0);
+    let r = mid.wrapping_mul(B).wrapping_add(l0).wrapping_sub(q0.wrapping_mul(v));
+    (q1.wrapping_mul(B).wrapping_add(q0), r.wrapping_shr(s))
 }
 
 /// Checked narrowing / widening conversions with a logged location.
@@ -251,6 +294,20 @@ mod tests {
             let (n, d) = (n >> ns, (d >> ds).max(1));
             proptest::prop_assert_eq!(div_rem_u128(n, d), (n / d, n % d));
             proptest::prop_assert_eq!(mul_u128(n >> (ns / 2), d), (n >> (ns / 2)).checked_mul(d));
+        }
+
+        /// The two-digit step alone, on every divisor width and high words
+        /// up to `v − 1` (where the digit estimates need their corrections).
+        #[test]
+        fn two_word_division_matches_the_native_operator(
+            v in proptest::prelude::any::<u64>(), vs in 0u32..64, u1 in proptest::prelude::any::<u64>(),
+            u0 in proptest::prelude::any::<u64>(), near_top in proptest::prelude::any::<bool>(),
+        ) {
+            let v = (v >> vs).max(1);
+            let u1 = if near_top { v - 1 } else { u1 % v };
+            let n = (u128::from(u1) << 64) | u128::from(u0);
+            let (q, r) = div_128_by_64(u1, u0, v);
+            proptest::prop_assert_eq!((u128::from(q), u128::from(r)), (n / u128::from(v), n % u128::from(v)));
         }
     }
 }
