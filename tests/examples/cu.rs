@@ -86,6 +86,11 @@ fn split(name: &str, logs: &[String]) -> Sample {
         }
     }
     assert!(sample.total > 0, "{name}: no consumed line (is this the SBF build?)\n{}", logs.join("\n"));
+    if std::env::var_os("COHERENCE_CU_MARKS").is_some() && marks.len() > 6 {
+        // Extra marks placed in a scratch build: each step's units, in order.
+        let steps: Vec<String> = marks.windows(2).map(|w| format!("{} {}", w[1].0, w[0].1 - w[1].1)).collect();
+        eprintln!("{name}: {}", steps.join(" | "));
+    }
     sample.phases = phases(sample, budget, &marks);
     sample
 }
