@@ -24,47 +24,47 @@ const UNKNOWN_CU: u32 = 200_000;
 
 /// Worst measured CU of each instruction (SBF, upstream-LLVM build).
 const MEASURED: [(&[u8], u32); 33] = [
-    (ixs::InitializeEngine::DISCRIMINATOR, 76_078),
-    (ixs::ProposeParams::DISCRIMINATOR, 4_371),
-    (ixs::CancelParams::DISCRIMINATOR, 3_842),
-    (ixs::ApplyParams::DISCRIMINATOR, 4_024),
-    (ixs::ProposeAuthority::DISCRIMINATOR, 3_864),
-    (ixs::AcceptAuthority::DISCRIMINATOR, 3_871),
-    (ixs::SetPause::DISCRIMINATOR, 3_802),
-    (ixs::DepositTreasury::DISCRIMINATOR, 13_829),
-    (ixs::CreateVesting::DISCRIMINATOR, 34_380),
-    (ixs::ClaimVesting::DISCRIMINATOR, 15_543),
-    (ixs::RevokeVesting::DISCRIMINATOR, 15_144),
-    (ixs::TransferVesting::DISCRIMINATOR, 3_291),
-    (ixs::CloseVesting::DISCRIMINATOR, 6_251),
-    (ixs::OpenPosition::DISCRIMINATOR, 26_776),
-    (ixs::AddToPosition::DISCRIMINATOR, 15_661),
-    (ixs::ExtendLock::DISCRIMINATOR, 5_543),
+    (ixs::InitializeEngine::DISCRIMINATOR, 75_507),
+    (ixs::ProposeParams::DISCRIMINATOR, 4_096),
+    (ixs::CancelParams::DISCRIMINATOR, 3_541),
+    (ixs::ApplyParams::DISCRIMINATOR, 3_771),
+    (ixs::ProposeAuthority::DISCRIMINATOR, 3_589),
+    (ixs::AcceptAuthority::DISCRIMINATOR, 3_595),
+    (ixs::SetPause::DISCRIMINATOR, 3_530),
+    (ixs::DepositTreasury::DISCRIMINATOR, 12_427),
+    (ixs::CreateVesting::DISCRIMINATOR, 29_573),
+    (ixs::ClaimVesting::DISCRIMINATOR, 14_082),
+    (ixs::RevokeVesting::DISCRIMINATOR, 13_708),
+    (ixs::TransferVesting::DISCRIMINATOR, 2_893),
+    (ixs::CloseVesting::DISCRIMINATOR, 5_722),
+    (ixs::OpenPosition::DISCRIMINATOR, 25_245),
+    (ixs::AddToPosition::DISCRIMINATOR, 14_009),
+    (ixs::ExtendLock::DISCRIMINATOR, 4_854),
     // With the owner's token owner record (holders vote, its address searched
-    // under the governance program): 14,848 + two more tries.
-    (ixs::StartUnbond::DISCRIMINATOR, 17_848),
-    // With the owner's token owner record (holders vote): 24,774 + two more tries.
-    (ixs::Withdraw::DISCRIMINATOR, 27_774),
-    (ixs::ClaimRewards::DISCRIMINATOR, 17_133),
-    (ixs::ClosePosition::DISCRIMINATOR, 5_110),
-    (ixs::FundRewards::DISCRIMINATOR, 14_651),
-    (ixs::InitUsageShard::DISCRIMINATOR, 29_474),
-    (ixs::RecordUsage::DISCRIMINATOR, 15_928),
-    (ixs::CloseEpoch::DISCRIMINATOR, 154_699),
-    (ixs::RegisterSource::DISCRIMINATOR, 14_482),
-    (ixs::ExpireVesting::DISCRIMINATOR, 17_456),
-    (ixs::ClaimSourceRewards::DISCRIMINATOR, 16_105),
-    (ixs::LowerTimeOnlyBudget::DISCRIMINATOR, 3_819),
-    // Measured 9,264 for 5 schedules (each schedule's address searched, ~1.5k
+    // under the governance program): 14,124 + two more tries.
+    (ixs::StartUnbond::DISCRIMINATOR, 17_124),
+    // With the owner's token owner record (holders vote): 23,085 + two more tries.
+    (ixs::Withdraw::DISCRIMINATOR, 26_085),
+    (ixs::ClaimRewards::DISCRIMINATOR, 14_766),
+    (ixs::ClosePosition::DISCRIMINATOR, 4_430),
+    (ixs::FundRewards::DISCRIMINATOR, 13_219),
+    (ixs::InitUsageShard::DISCRIMINATOR, 28_827),
+    (ixs::RecordUsage::DISCRIMINATOR, 14_395),
+    (ixs::CloseEpoch::DISCRIMINATOR, 148_869),
+    (ixs::RegisterSource::DISCRIMINATOR, 14_148),
+    (ixs::ExpireVesting::DISCRIMINATOR, 16_028),
+    (ixs::ClaimSourceRewards::DISCRIMINATOR, 14_544),
+    (ixs::LowerTimeOnlyBudget::DISCRIMINATOR, 3_549),
+    // Measured 8,299 for 5 schedules (each schedule's address searched, ~1.5k
     // a try); the SDK sends at most `ops::SCHEDULES_PER_SYNC` = 20 per transaction.
     (ixs::SyncTimeOnlyBudget::DISCRIMINATOR, 40_000),
     // Voting: measured creating the registrar and the records.
-    (ixs::ProposeVoting::DISCRIMINATOR, 12_357),
-    (ixs::ApplyVoting::DISCRIMINATOR, 6_807),
-    // Measured 14,554 with 3 positions (the record's address searched each
+    (ixs::ProposeVoting::DISCRIMINATOR, 11_943),
+    (ixs::ApplyVoting::DISCRIMINATOR, 6_539),
+    // Measured 13,511 with 3 positions (the record's address searched each
     // time); each further position adds its deserialization and checks: sized for ~10.
     (ixs::UpdateVoterWeightRecord::DISCRIMINATOR, 25_000),
-    (ixs::UpdateMaxVoterWeightRecord::DISCRIMINATOR, 13_779),
+    (ixs::UpdateMaxVoterWeightRecord::DISCRIMINATOR, 13_353),
 ];
 
 /// The measured worst case of a Coherence instruction, if measured.
@@ -86,7 +86,7 @@ pub fn worst(ix: &Instruction) -> Option<u32> {
 /// ```
 /// let keys = coherence_sdk::EngineKeys::new(anchor_lang::prelude::Pubkey::new_unique(), anchor_spl::token::ID);
 /// let close = coherence_sdk::instructions::close_epoch(&keys, &keys.mint, 0, 16);
-/// assert_eq!(coherence_sdk::compute::budget(&close), 154_699 * 5 / 4 + 5_000);
+/// assert_eq!(coherence_sdk::compute::budget(&close), 148_869 * 5 / 4 + 5_000);
 /// ```
 pub fn budget(ix: &Instruction) -> u32 {
     if ix.program_id == coherence::ID {
