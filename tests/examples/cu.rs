@@ -16,8 +16,12 @@
 //! "consumed" lines into token/system CPIs, the event CPI and the program's
 //! own work, then sent. A profiling build
 //! (`scripts/build-sbf.sh --features cu-profile`, whose `cu_mark!` lines
-//! log the units left) adds a table of the own work by phase. Keys are a
-//! fixed sequence, so two runs of one build print the same figures.
+//! log the units left) adds a table of the own work by phase
+//! (`COHERENCE_CU_MARKS=1` also prints every step between marks, for extra
+//! marks placed in a scratch build). Keys are a fixed sequence, so two runs
+//! of one build print the same figures. A run of a release build above the
+//! SDK's budget basis (`coherence_sdk::compute::worst`) fails the benchmark
+//! (exit 1).
 
 use async_trait::async_trait;
 use coherence_tests::tour::{send_stop, tour, Stop, Visit};
@@ -116,6 +120,9 @@ fn phases(sample: Sample, budget: u64, marks: &[(String, u64)]) -> Option<[u64; 
 #[derive(Default)]
 struct Bench {
     samples: BTreeMap<String, Vec<Sample>>,
+    /// Runs that used more than the SDK's budget basis for the instruction
+    /// (`coherence_sdk::compute::worst`): the table there must be raised.
+    over_budget: Vec<String>,
 }
 
 #[async_trait(?Send)]
@@ -133,6 +140,12 @@ impl Visit for Bench {
             panic!("{} failed: {e:?}\n{}", stop.name, details.logs.join("\n"));
         }
         let sample = split(stop.name, &details.logs);
+        // A profiling build's marks cost units of their own: not compared.
+        match coherence_sdk::compute::worst(&stop.instruction) {
+            _ if sample.phases.is_some() => {}
+            Some(worst) if sample.total <= u64::from(worst) => {}
+            worst => self.over_budget.push(format!("{}: {} units, SDK worst {worst:?}", stop.name, sample.total)),
+        }
         self.samples.entry(stop.name.to_string()).or_default().push(sample);
         send_stop(h, &stop).await;
     }
@@ -205,4 +218,8 @@ async fn main() {
     let so = coherence_sdk::client::local::sbf_program().ok().flatten().map(|p| p.display().to_string());
     println!("Compute units per instruction, SBF build (`{}`), solana-program-test 3.1.12:\n", so.unwrap_or_default());
     bench.print();
+    if !bench.over_budget.is_empty() {
+        eprintln!("cu: above coherence_sdk::compute's measured worst:\n{}", bench.over_budget.join("\n"));
+        std::process::exit(1);
+    }
 }
