@@ -223,3 +223,36 @@ async fn a_forged_event_cpi_is_refused() {
         "{none:?}"
     );
 }
+
+/// The entrypoint reads up to 64 accounts onto the stack and a longer list
+/// into a `Vec`. Remaining accounts (duplicates cost a byte each in the
+/// transaction) take an instruction to 64, 65 and 200 accounts: it works
+/// the same on both sides of the limit, a refusal past it is still named,
+/// and the owner's exit with a padded list still pays out.
+#[tokio::test]
+async fn account_lists_longer_than_the_entrypoints_stack_array_work() {
+    use anchor_lang::solana_program::instruction::AccountMeta;
+    let World { mut h, f, owner, tokens, position, .. } = world().await;
+    let authority = f.authority.pubkey();
+    let padded = |mut ix: Instruction, total: usize, key: Pubkey| {
+        let extra = total - ix.accounts.len();
+        ix.accounts.extend(std::iter::repeat_n(AccountMeta::new_readonly(key, false), extra));
+        ix
+    };
+    for (total, paused) in [(64, true), (65, false), (200, true), (65, false)] {
+        h.send(&[padded(ix::set_pause(&f.keys, &authority, paused), total, authority)], &[&f.authority]).await.unwrap();
+        assert_eq!(f.engine(&mut h).await.paused, paused, "{total} accounts");
+    }
+    let intruder = Keypair::new();
+    let refused =
+        h.send(&[padded(ix::set_pause(&f.keys, &intruder.pubkey(), true), 65, authority)], &[&intruder]).await;
+    assert_error(refused, CoherenceError::NotAuthority);
+    assert!(!f.engine(&mut h).await.paused);
+
+    f.fund_rewards(&mut h, AMOUNT).await.unwrap();
+    h.warp_by(WEEK as i64).await;
+    let before = h.balance(&tokens).await;
+    let claim = ix::claim_rewards(&f.keys, &owner.pubkey(), &position, &tokens, false);
+    h.send(&[padded(claim, 100, owner.pubkey())], &[&owner]).await.unwrap();
+    assert!(h.balance(&tokens).await > before, "rewards paid through a 100-account list");
+}
