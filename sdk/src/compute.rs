@@ -50,7 +50,7 @@ const MEASURED: [(&[u8], u32); 33] = [
     (ixs::FundRewards::DISCRIMINATOR, 13_219),
     (ixs::InitUsageShard::DISCRIMINATOR, 28_827),
     (ixs::RecordUsage::DISCRIMINATOR, 14_395),
-    (ixs::CloseEpoch::DISCRIMINATOR, 148_869),
+    (ixs::CloseEpoch::DISCRIMINATOR, 143_465),
     (ixs::RegisterSource::DISCRIMINATOR, 14_148),
     (ixs::ExpireVesting::DISCRIMINATOR, 16_028),
     (ixs::ClaimSourceRewards::DISCRIMINATOR, 14_544),
@@ -86,7 +86,7 @@ pub fn worst(ix: &Instruction) -> Option<u32> {
 /// ```
 /// let keys = coherence_sdk::EngineKeys::new(anchor_lang::prelude::Pubkey::new_unique(), anchor_spl::token::ID);
 /// let close = coherence_sdk::instructions::close_epoch(&keys, &keys.mint, 0, 16);
-/// assert_eq!(coherence_sdk::compute::budget(&close), 148_869 * 5 / 4 + 5_000);
+/// assert_eq!(coherence_sdk::compute::budget(&close), 143_465 * 5 / 4 + 5_000);
 /// ```
 pub fn budget(ix: &Instruction) -> u32 {
     if ix.program_id == coherence::ID {

@@ -69,12 +69,12 @@ fn read_shards(engine: &Account<Engine>, shards: &[AccountInfo], epoch: u64) -> 
     Ok((slots, escrows))
 }
 
-/// Token amount of a base-layout token account (SPL Token and Token-2022
-/// share it: mint 32, owner 32, amount 8).
+/// The amount held by an escrow (a token account of either token program,
+/// read by its layout: `support::token_layout`).
 fn token_amount(info: &AccountInfo) -> Result<u64> {
     let data = info.try_borrow_data()?;
-    let bytes: [u8; 8] = data.get(64..72).and_then(|b| b.try_into().ok()).ok_or(CoherenceError::WrongShardAccounts)?;
-    Ok(u64::from_le_bytes(bytes))
+    let escrow = TokenAccount::read(&data).ok_or(CoherenceError::WrongShardAccounts)?;
+    Ok(escrow.amount)
 }
 
 impl<'info> CloseEpoch<'info> {
