@@ -388,6 +388,9 @@ mod tests {
             valid += 1;
             let mut expected = T::DISCRIMINATOR.to_vec();
             borsh.serialize(&mut expected).unwrap();
+            // What makes the unchecked reader and writer sound: no encoding
+            // is longer than the largest (`INIT_SPACE`).
+            assert!(expected.len() <= 8 + T::INIT_SPACE, "{name}: an encoding longer than INIT_SPACE");
             let mut written = Vec::new();
             direct.try_serialize(&mut written).unwrap();
             assert_eq!(written, expected, "{name}: encodings differ");
