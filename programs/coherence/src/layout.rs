@@ -32,6 +32,8 @@ use anchor_lang::prelude::Pubkey;
 pub trait Read {
     /// The next `N` bytes; `None` when fewer are left.
     fn bytes<const N: usize>(&mut self) -> Option<[u8; N]>;
+    /// Passes over the next `n` bytes; `None` when fewer are left.
+    fn skip(&mut self, n: usize) -> Option<()>;
 }
 
 /// Account data of any length: every read checks what is left.
@@ -43,6 +45,11 @@ impl Read for Reader<'_> {
         let (head, rest) = self.0.split_first_chunk::<N>()?;
         self.0 = rest;
         Some(*head)
+    }
+    #[inline(always)]
+    fn skip(&mut self, n: usize) -> Option<()> {
+        self.0 = self.0.get(n..)?;
+        Some(())
     }
 }
 
@@ -74,6 +81,12 @@ impl Read for Unchecked<'_> {
         self.at = unsafe { self.at.add(N) };
         Some(value)
     }
+    #[inline(always)]
+    fn skip(&mut self, n: usize) -> Option<()> {
+        // SAFETY: at most one past the end of the data (`Unchecked::new`'s contract).
+        self.at = unsafe { self.at.add(n) };
+        Some(())
+    }
 }
 
 /// Where an encoding is written: a buffer sized for the type's largest
@@ -100,30 +113,29 @@ impl<'a> Writer<'a> {
 
     /// Writes `bytes` next.
     #[inline(always)]
-    pub fn bytes<const N: usize>(&mut self, bytes: [u8; N]) -> Option<()> {
+    pub fn bytes<const N: usize>(&mut self, bytes: [u8; N]) {
         // SAFETY: `Writer::new`'s contract: the buffer has room for them.
         unsafe {
             core::ptr::write_unaligned(self.at.cast::<[u8; N]>(), bytes);
             self.at = self.at.add(N);
         }
-        Some(())
     }
 
     /// Writes `bytes` (of any length) next.
     #[inline(always)]
-    pub fn slice(&mut self, bytes: &[u8]) -> Option<()> {
+    pub fn slice(&mut self, bytes: &[u8]) {
         // SAFETY: `Writer::new`'s contract: the buffer has room for them.
         unsafe {
             core::ptr::copy_nonoverlapping(bytes.as_ptr(), self.at, bytes.len());
             self.at = self.at.add(bytes.len());
         }
-        Some(())
     }
 }
 
 /// A value with a fixed Borsh encoding, read and written directly.
 pub trait Field: Sized {
-    fn put(&self, w: &mut Writer<'_>) -> Option<()>;
+    /// Writes the value's encoding next (the buffer has room: [`Writer`]).
+    fn put(&self, w: &mut Writer<'_>);
     fn get<R: Read>(r: &mut R) -> Option<Self>;
 
     /// [`Field::get`] as an account read: `AccountDidNotDeserialize` when
@@ -139,7 +151,7 @@ macro_rules! le_field {
     ($($t:ty),*) => {$(
         impl Field for $t {
             #[inline(always)]
-            fn put(&self, w: &mut Writer<'_>) -> Option<()> {
+            fn put(&self, w: &mut Writer<'_>) {
                 w.bytes(self.to_le_bytes())
             }
             #[inline(always)]
@@ -153,7 +165,7 @@ le_field!(u8, u16, u32, u64, i64, u128);
 
 impl Field for bool {
     #[inline(always)]
-    fn put(&self, w: &mut Writer<'_>) -> Option<()> {
+    fn put(&self, w: &mut Writer<'_>) {
         w.bytes([u8::from(*self)])
     }
     /// 0 or 1, as Borsh: any other byte is refused.
@@ -169,7 +181,7 @@ impl Field for bool {
 
 impl Field for Pubkey {
     #[inline(always)]
-    fn put(&self, w: &mut Writer<'_>) -> Option<()> {
+    fn put(&self, w: &mut Writer<'_>) {
         w.bytes(self.to_bytes())
     }
     #[inline(always)]
@@ -181,7 +193,7 @@ impl Field for Pubkey {
 /// Byte arrays (the reserved space) in one copy.
 impl<const N: usize> Field for [u8; N] {
     #[inline(always)]
-    fn put(&self, w: &mut Writer<'_>) -> Option<()> {
+    fn put(&self, w: &mut Writer<'_>) {
         w.bytes(*self)
     }
     #[inline(always)]
@@ -194,8 +206,8 @@ impl<const N: usize> Field for [u8; N] {
 macro_rules! array_field {
     ($($t:ty),*) => {$(
         impl<const N: usize> $crate::layout::Field for [$t; N] {
-            fn put(&self, w: &mut $crate::layout::Writer<'_>) -> Option<()> {
-                self.iter().try_for_each(|x| $crate::layout::Field::put(x, w))
+            fn put(&self, w: &mut $crate::layout::Writer<'_>) {
+                self.iter().for_each(|x| $crate::layout::Field::put(x, w))
             }
             fn get<R: $crate::layout::Read>(r: &mut R) -> Option<Self> {
                 let mut out = [<$t>::default(); N];
@@ -213,11 +225,11 @@ array_field!(u64);
 /// `Option`: a tag byte (0 none, 1 some, anything else refused) then the value.
 impl<T: Field> Field for Option<T> {
     #[inline(always)]
-    fn put(&self, w: &mut Writer<'_>) -> Option<()> {
+    fn put(&self, w: &mut Writer<'_>) {
         match self {
             None => w.bytes([0]),
             Some(value) => {
-                w.bytes([1])?;
+                w.bytes([1]);
                 value.put(w)
             }
         }
@@ -251,9 +263,8 @@ macro_rules! fixed_layout {
 
         impl $crate::layout::Field for $name {
             #[inline(always)]
-            fn put(&self, w: &mut $crate::layout::Writer<'_>) -> Option<()> {
-                $($crate::layout::Field::put(&self.$field, w)?;)*
-                Some(())
+            fn put(&self, w: &mut $crate::layout::Writer<'_>) {
+                $($crate::layout::Field::put(&self.$field, w);)*
             }
             #[inline(always)]
             fn get<R: $crate::layout::Read>(r: &mut R) -> Option<Self> {
@@ -304,8 +315,8 @@ macro_rules! fixed_account {
                 // SAFETY: the discriminator (8 bytes) and the value's
                 // encoding (at most `INIT_SPACE`) fit in the buffer.
                 let mut w = unsafe { $crate::layout::Writer::new(&mut buf[..]) };
-                w.slice(Self::DISCRIMINATOR).ok_or(ErrorCode::AccountDidNotSerialize)?;
-                $crate::layout::Field::put(self, &mut w).ok_or(ErrorCode::AccountDidNotSerialize)?;
+                w.slice(Self::DISCRIMINATOR);
+                $crate::layout::Field::put(self, &mut w);
                 let used = w.written();
                 writer.write_all(buf.get(..used).unwrap_or_default()).map_err(|_| ErrorCode::AccountDidNotSerialize.into())
             }
