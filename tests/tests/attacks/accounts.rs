@@ -256,3 +256,48 @@ async fn account_lists_longer_than_the_entrypoints_stack_array_work() {
     h.send(&[padded(claim, 100, owner.pubkey())], &[&owner]).await.unwrap();
     assert!(h.balance(&tokens).await > before, "rewards paid through a 100-account list");
 }
+
+/// `record_usage`, `open_position` and `add_to_position` read the engine in
+/// place (`EngineView`), not through Anchor's `Account<Engine>`. Whatever
+/// stands in the engine's slot is refused by the same name `Account` would
+/// give: another account of this program (the stake pool), a copy of the
+/// engine's bytes owned by another program, an address with no account.
+/// Nothing moves, and every one of the three works afterwards.
+#[tokio::test]
+async fn what_stands_in_for_the_engine_where_it_is_read_in_place_is_refused() {
+    let World { mut h, f, owner, tokens, position, .. } = world().await;
+    let o = owner.pubkey();
+    let engine = h.bank.ctx.banks_client.get_account(f.keys.engine).await.unwrap().unwrap();
+    let copy = Pubkey::new_unique();
+    let foreign = solana_account::Account { owner: TOKEN, ..engine };
+    h.bank.ctx.set_account(&copy, &foreign.into());
+    let calls = |keys: &EngineKeys| -> Vec<(&str, Instruction)> {
+        vec![
+            ("record_usage", ix::record_usage(keys, &o, &tokens, 0, 1, None, None)),
+            ("open_position", ix::open_position(keys, &o, &tokens, 9, 1, WEEK)),
+            ("add_to_position", ix::add_to_position(keys, &o, &position, &tokens, 1)),
+        ]
+    };
+    // Only the engine's slot changes: the other accounts stay the real ones.
+    let with_engine = |mut ix: Instruction, stand_in: Pubkey| {
+        let slot = ix.accounts.iter_mut().find(|m| m.pubkey == f.keys.engine).expect("an engine slot");
+        slot.pubkey = stand_in;
+        ix
+    };
+    let before = h.balance(&tokens).await;
+    for (stand_in, expected) in [
+        (f.keys.stake_pool, AnchorError::AccountDiscriminatorMismatch),
+        (copy, AnchorError::AccountOwnedByWrongProgram),
+        (Pubkey::new_unique(), AnchorError::AccountNotInitialized),
+    ] {
+        for (name, call) in calls(&f.keys) {
+            let result = h.send(&[with_engine(call, stand_in)], &[&owner]).await;
+            assert_eq!(custom_code(&result), Some(expected as u32), "{name} with {expected:?}: {result:?}");
+        }
+    }
+    assert_eq!(h.balance(&tokens).await, before, "a refused call moved tokens");
+    for (name, call) in calls(&f.keys) {
+        h.send(&[call], &[&owner]).await.unwrap_or_else(|e| panic!("{name} with the engine: {e:?}"));
+    }
+    assert_eq!(h.balance(&tokens).await, before - 3, "each of the three paid or staked one unit");
+}

@@ -95,6 +95,14 @@ fixed_account! {
     }
 }
 
+/// The epoch containing `now`, for an engine whose epoch 0 starts at
+/// `genesis_ts` and whose epochs last `epoch_secs` (the rule of
+/// [`Engine::epoch_at`] and [`crate::state::EngineView::epoch_at`]).
+pub(crate) fn epoch_at(genesis_ts: i64, epoch_secs: u64, now: i64) -> u64 {
+    let elapsed = now.saturating_sub(genesis_ts).max(0) as u64;
+    elapsed.checked_div(epoch_secs).unwrap_or(0)
+}
+
 impl Engine {
     /// Start of epoch `e`, unix seconds.
     pub fn epoch_start(&self, epoch: u64) -> Option<i64> {
@@ -109,8 +117,7 @@ impl Engine {
 
     /// The epoch containing `now`.
     pub fn epoch_at(&self, now: i64) -> u64 {
-        let elapsed = now.saturating_sub(self.genesis_ts).max(0) as u64;
-        elapsed.checked_div(self.epoch_secs).unwrap_or(0)
+        epoch_at(self.genesis_ts, self.epoch_secs, now)
     }
 
     /// The usage history the next close takes: as stored from version 3

@@ -1,5 +1,6 @@
 //! Account types, one file each; seeds in [`seeds`].
 pub mod engine;
+pub mod engine_view;
 pub mod epoch_record;
 pub mod position;
 pub mod registrar;
@@ -11,6 +12,7 @@ pub mod vesting;
 pub mod voter_weight;
 
 pub use engine::*;
+pub use engine_view::*;
 pub use epoch_record::*;
 pub use position::*;
 pub use registrar::*;

@@ -16,7 +16,7 @@ use crate::constants::SOURCE_VERSION;
 use crate::errors::CoherenceError;
 use crate::events::UsageRecorded;
 use crate::math::SafeMath;
-use crate::state::{seeds, Engine, EpochRecord, Source, UsageShard};
+use crate::state::{seeds, EngineView, EpochRecord, Source, UsageShard};
 use crate::support::event_cpi;
 use crate::support::token_cpi::transfer_from_user;
 use crate::support::token_layout::{Mint, TokenAccount};
@@ -34,7 +34,7 @@ pub struct RecordUsage<'info> {
         has_one = mint @ CoherenceError::WrongMint,
         constraint = usage_shard.usage_escrow != Pubkey::default() @ CoherenceError::ShardWithoutEscrow,
     )]
-    pub engine: Box<Account<'info, Engine>>,
+    pub engine: Box<InterfaceAccount<'info, EngineView>>,
     /// One of the engine's shards: `["usage", engine, [shard]]`, any `shard`
     /// below `engine.usage_shards` (see `init_usage_shard`).
     #[account(

@@ -7,7 +7,8 @@ use crate::errors::CoherenceError;
 use crate::events::PositionOpened;
 use crate::math::stake::weight;
 use crate::math::SafeMath;
-use crate::state::{seeds, Engine, Position, StakePool};
+use crate::state::{seeds, EngineView, Position, StakePool};
+use crate::support::event_cpi;
 use crate::support::pda_init::init_program_account;
 use crate::support::token_cpi::transfer_from_user;
 use crate::support::token_layout::{Mint, TokenAccount};
@@ -21,7 +22,7 @@ pub struct OpenPosition<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
     #[account(has_one = mint @ CoherenceError::WrongMint, has_one = stake_vault @ CoherenceError::EngineMismatch)]
-    pub engine: Box<Account<'info, Engine>>,
+    pub engine: Box<InterfaceAccount<'info, EngineView>>,
     #[account(mut, dup, has_one = engine @ CoherenceError::EngineMismatch)]
     pub stake_pool: Box<Account<'info, StakePool>>,
     /// CHECK: created here at `["position", engine, owner, id]`.
@@ -101,7 +102,7 @@ impl OpenPosition<'_> {
             weight: w,
             total_weight: a.stake_pool.stream.total_weight,
         };
-        emit_cpi!(event);
+        event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())
     }
 }
