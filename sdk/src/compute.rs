@@ -31,29 +31,29 @@ const MEASURED: [(&[u8], u32); 33] = [
     (ixs::ProposeAuthority::DISCRIMINATOR, 3_589),
     (ixs::AcceptAuthority::DISCRIMINATOR, 3_595),
     (ixs::SetPause::DISCRIMINATOR, 3_530),
-    (ixs::DepositTreasury::DISCRIMINATOR, 12_427),
-    (ixs::CreateVesting::DISCRIMINATOR, 29_573),
-    (ixs::ClaimVesting::DISCRIMINATOR, 14_082),
-    (ixs::RevokeVesting::DISCRIMINATOR, 13_708),
+    (ixs::DepositTreasury::DISCRIMINATOR, 12_343),
+    (ixs::CreateVesting::DISCRIMINATOR, 29_492),
+    (ixs::ClaimVesting::DISCRIMINATOR, 14_001),
+    (ixs::RevokeVesting::DISCRIMINATOR, 13_627),
     (ixs::TransferVesting::DISCRIMINATOR, 2_893),
     (ixs::CloseVesting::DISCRIMINATOR, 5_722),
-    (ixs::OpenPosition::DISCRIMINATOR, 25_245),
-    (ixs::AddToPosition::DISCRIMINATOR, 14_009),
+    (ixs::OpenPosition::DISCRIMINATOR, 23_216),
+    (ixs::AddToPosition::DISCRIMINATOR, 13_381),
     (ixs::ExtendLock::DISCRIMINATOR, 4_854),
     // With the owner's token owner record (holders vote, its address searched
     // under the governance program): 14,124 + two more tries.
     (ixs::StartUnbond::DISCRIMINATOR, 17_124),
-    // With the owner's token owner record (holders vote): 23,085 + two more tries.
-    (ixs::Withdraw::DISCRIMINATOR, 26_085),
-    (ixs::ClaimRewards::DISCRIMINATOR, 14_766),
+    // With the owner's token owner record (holders vote): 23,004 + two more tries.
+    (ixs::Withdraw::DISCRIMINATOR, 26_004),
+    (ixs::ClaimRewards::DISCRIMINATOR, 14_685),
     (ixs::ClosePosition::DISCRIMINATOR, 4_430),
-    (ixs::FundRewards::DISCRIMINATOR, 13_219),
+    (ixs::FundRewards::DISCRIMINATOR, 13_135),
     (ixs::InitUsageShard::DISCRIMINATOR, 28_827),
-    (ixs::RecordUsage::DISCRIMINATOR, 14_395),
-    (ixs::CloseEpoch::DISCRIMINATOR, 143_465),
+    (ixs::RecordUsage::DISCRIMINATOR, 13_767),
+    (ixs::CloseEpoch::DISCRIMINATOR, 143_894),
     (ixs::RegisterSource::DISCRIMINATOR, 14_148),
-    (ixs::ExpireVesting::DISCRIMINATOR, 16_028),
-    (ixs::ClaimSourceRewards::DISCRIMINATOR, 14_544),
+    (ixs::ExpireVesting::DISCRIMINATOR, 15_947),
+    (ixs::ClaimSourceRewards::DISCRIMINATOR, 14_463),
     (ixs::LowerTimeOnlyBudget::DISCRIMINATOR, 3_549),
     // Measured 8,299 for 5 schedules (each schedule's address searched, ~1.5k
     // a try); the SDK sends at most `ops::SCHEDULES_PER_SYNC` = 20 per transaction.
@@ -86,7 +86,7 @@ pub fn worst(ix: &Instruction) -> Option<u32> {
 /// ```
 /// let keys = coherence_sdk::EngineKeys::new(anchor_lang::prelude::Pubkey::new_unique(), anchor_spl::token::ID);
 /// let close = coherence_sdk::instructions::close_epoch(&keys, &keys.mint, 0, 16);
-/// assert_eq!(coherence_sdk::compute::budget(&close), 143_465 * 5 / 4 + 5_000);
+/// assert_eq!(coherence_sdk::compute::budget(&close), 143_894 * 5 / 4 + 5_000);
 /// ```
 pub fn budget(ix: &Instruction) -> u32 {
     if ix.program_id == coherence::ID {
