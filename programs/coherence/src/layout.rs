@@ -354,13 +354,13 @@ macro_rules! fixed_account {
 pub(crate) use fixed_account;
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use crate::state::{Engine, Position, Source, StakePool, UsageShard, VestingSchedule};
     use anchor_lang::{AccountDeserialize, AccountSerialize, AnchorDeserialize, AnchorSerialize, Discriminator, Space};
 
     /// xorshift: bytes that are 0 or 1 half the time (so `bool` and
     /// `Option` tags are often valid) and anything otherwise.
-    fn bytes(seed: &mut u64, n: usize) -> Vec<u8> {
+    pub(crate) fn bytes(seed: &mut u64, n: usize) -> Vec<u8> {
         (0..n)
             .map(|_| {
                 *seed ^= *seed << 13;

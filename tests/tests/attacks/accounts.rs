@@ -257,29 +257,39 @@ async fn account_lists_longer_than_the_entrypoints_stack_array_work() {
     assert!(h.balance(&tokens).await > before, "rewards paid through a 100-account list");
 }
 
-/// `record_usage`, `open_position` and `add_to_position` read the engine in
-/// place (`EngineView`), not through Anchor's `Account<Engine>`. Whatever
-/// stands in the engine's slot is refused by the same name `Account` would
-/// give: another account of this program (the stake pool), a copy of the
-/// engine's bytes owned by another program, an address with no account.
-/// Nothing moves, and every one of the three works afterwards.
+/// The user instructions that only read the engine take it as an
+/// `EngineView` (its bytes walked in place), not through Anchor's
+/// `Account<Engine>`. Whatever stands in the engine's slot is refused by the
+/// same name `Account` would give: another account of this program (the
+/// stake pool), a copy of the engine's bytes owned by another program, an
+/// address with no account. Nothing moves; afterwards each of them works
+/// with the engine, every exit included (rewards, vesting, unbond and
+/// withdraw).
 #[tokio::test]
 async fn what_stands_in_for_the_engine_where_it_is_read_in_place_is_refused() {
-    let World { mut h, f, owner, tokens, position, .. } = world().await;
+    let World { mut h, f, owner, tokens, position, vesting } = world().await;
     let o = owner.pubkey();
     let engine = h.bank.ctx.banks_client.get_account(f.keys.engine).await.unwrap().unwrap();
     let copy = Pubkey::new_unique();
     let foreign = solana_account::Account { owner: TOKEN, ..engine };
     h.bank.ctx.set_account(&copy, &foreign.into());
-    let calls = |keys: &EngineKeys| -> Vec<(&str, Instruction)> {
-        vec![
-            ("record_usage", ix::record_usage(keys, &o, &tokens, 0, 1, None, None)),
-            ("open_position", ix::open_position(keys, &o, &tokens, 9, 1, WEEK)),
-            ("add_to_position", ix::add_to_position(keys, &o, &position, &tokens, 1)),
-        ]
-    };
+    let source = Pubkey::new_unique();
+    let every: Vec<(&str, Instruction)> = vec![
+        ("record_usage", ix::record_usage(&f.keys, &o, &tokens, 0, 1, None, None)),
+        ("open_position", ix::open_position(&f.keys, &o, &tokens, 9, 1, WEEK)),
+        ("add_to_position", ix::add_to_position(&f.keys, &o, &position, &tokens, 1)),
+        ("extend_lock", ix::extend_lock(&f.keys, &o, &position, 2 * WEEK)),
+        ("fund_rewards", ix::fund_rewards(&f.keys, &o, &tokens, 1)),
+        ("deposit_treasury", ix::deposit_treasury(&f.keys, &o, &tokens, 1)),
+        ("claim_rewards", ix::claim_rewards(&f.keys, &o, &position, &tokens, false)),
+        ("claim_vesting", ix::claim_vesting(&f.keys, &o, &vesting, &tokens)),
+        ("claim_source_rewards", ix::claim_source_rewards(&f.keys, &o, &source, &[], &tokens)),
+        ("start_unbond", ix::start_unbond(&f.keys, &o, &position)),
+        ("withdraw", ix::withdraw(&f.keys, &o, &position, &tokens)),
+    ];
     // Only the engine's slot changes: the other accounts stay the real ones.
-    let with_engine = |mut ix: Instruction, stand_in: Pubkey| {
+    let with_engine = |ix: &Instruction, stand_in: Pubkey| {
+        let mut ix = ix.clone();
         let slot = ix.accounts.iter_mut().find(|m| m.pubkey == f.keys.engine).expect("an engine slot");
         slot.pubkey = stand_in;
         ix
@@ -290,14 +300,32 @@ async fn what_stands_in_for_the_engine_where_it_is_read_in_place_is_refused() {
         (copy, AnchorError::AccountOwnedByWrongProgram),
         (Pubkey::new_unique(), AnchorError::AccountNotInitialized),
     ] {
-        for (name, call) in calls(&f.keys) {
+        for (name, call) in &every {
             let result = h.send(&[with_engine(call, stand_in)], &[&owner]).await;
             assert_eq!(custom_code(&result), Some(expected as u32), "{name} with {expected:?}: {result:?}");
         }
     }
     assert_eq!(h.balance(&tokens).await, before, "a refused call moved tokens");
-    for (name, call) in calls(&f.keys) {
-        h.send(&[call], &[&owner]).await.unwrap_or_else(|e| panic!("{name} with the engine: {e:?}"));
+
+    // With the engine, in an order in which each can succeed.
+    let send = |name: &'static str| every.iter().find(|(n, _)| *n == name).expect(name).1.clone();
+    for name in ["record_usage", "open_position", "add_to_position", "extend_lock", "fund_rewards", "deposit_treasury"]
+    {
+        h.send(&[send(name)], &[&owner]).await.unwrap_or_else(|e| panic!("{name} with the engine: {e:?}"));
     }
-    assert_eq!(h.balance(&tokens).await, before - 3, "each of the three paid or staked one unit");
+    assert_eq!(h.balance(&tokens).await, before - 5, "five calls paid or staked one unit each");
+    f.fund_rewards(&mut h, AMOUNT).await.unwrap();
+    h.warp_by(100 * DAY as i64).await; // past the schedule's cliff, the rewards streamed
+    let exits = h.balance(&tokens).await;
+    for name in ["claim_rewards", "claim_vesting"] {
+        let paid_before = h.balance(&tokens).await;
+        h.send(&[send(name)], &[&owner]).await.unwrap_or_else(|e| panic!("{name} with the engine: {e:?}"));
+        assert!(h.balance(&tokens).await > paid_before, "{name} paid");
+    }
+    h.send(&[send("start_unbond")], &[&owner]).await.expect("start_unbond with the engine");
+    h.warp_by(3 * WEEK as i64).await;
+    let paid_before = h.balance(&tokens).await;
+    h.send(&[send("withdraw")], &[&owner]).await.expect("withdraw with the engine");
+    assert_eq!(h.balance(&tokens).await, paid_before + AMOUNT + 1, "the principal paid out");
+    assert!(paid_before > exits, "rewards and vesting paid out");
 }

@@ -103,6 +103,19 @@ pub(crate) fn epoch_at(genesis_ts: i64, epoch_secs: u64, now: i64) -> u64 {
     elapsed.checked_div(epoch_secs).unwrap_or(0)
 }
 
+/// Seeds to sign as the engine PDA of `mint` (`["engine", mint]` and its
+/// bump): [`Engine::signer_seeds`] and [`crate::state::EngineView::signer_seeds`].
+pub(crate) fn signer_seeds<'a>(mint: &'a Pubkey, bump: &'a u8) -> [&'a [u8]; 3] {
+    [seeds::ENGINE, mint.as_ref(), core::slice::from_ref(bump)]
+}
+
+/// Whether an engine with this `voting_realm` has holders voting (a
+/// registrar was applied): [`Engine::voting_enabled`] and
+/// [`crate::state::EngineView::voting_enabled`].
+pub(crate) fn voting_enabled(voting_realm: &Pubkey) -> bool {
+    *voting_realm != Pubkey::default()
+}
+
 impl Engine {
     /// Start of epoch `e`, unix seconds.
     pub fn epoch_start(&self, epoch: u64) -> Option<i64> {
@@ -210,11 +223,11 @@ impl Engine {
     /// Whether holders vote with their positions (a registrar was applied):
     /// exits must then show the owner's `TokenOwnerRecord`.
     pub fn voting_enabled(&self) -> bool {
-        self.voting_realm != Pubkey::default()
+        voting_enabled(&self.voting_realm)
     }
 
     /// Seeds to sign as the engine PDA (mint authority, vault owner).
     pub fn signer_seeds(&self) -> [&[u8]; 3] {
-        [seeds::ENGINE, self.mint.as_ref(), core::slice::from_ref(&self.bump)]
+        signer_seeds(&self.mint, &self.bump)
     }
 }

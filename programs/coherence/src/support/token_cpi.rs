@@ -10,7 +10,7 @@
 //! in it: a few hundred compute units less per CPI (the `cu` benchmark), the
 //! same instructions (the tests below compare them with the token crate's).
 
-use crate::state::Engine;
+use crate::state::{Engine, EngineView, Vaults};
 use crate::support::token_layout::{Mint, TokenAccount};
 use anchor_lang::prelude::*;
 use anchor_lang::solana_program::instruction::Instruction;
@@ -22,16 +22,35 @@ const MINT_TO: u8 = 7;
 const TRANSFER_CHECKED: u8 = 12;
 const BURN_CHECKED: u8 = 15;
 
+/// The engine PDA as the signer of a token CPI: an `Engine` account, or a
+/// view of one that keeps the bump (`EngineView<Vaults>`).
+pub trait EngineSigner<'info>: ToAccountInfo<'info> {
+    /// Seeds to sign as the engine PDA.
+    fn seeds(&self) -> [&[u8]; 3];
+}
+
+impl<'info> EngineSigner<'info> for Account<'info, Engine> {
+    fn seeds(&self) -> [&[u8]; 3] {
+        self.signer_seeds()
+    }
+}
+
+impl<'info> EngineSigner<'info> for InterfaceAccount<'info, EngineView<Vaults>> {
+    fn seeds(&self) -> [&[u8]; 3] {
+        self.signer_seeds()
+    }
+}
+
 /// Moves `amount` out of an engine-owned vault, signed by the engine PDA.
 pub fn transfer_from_vault<'info>(
-    engine: &Account<'info, Engine>,
+    engine: &impl EngineSigner<'info>,
     token_program: &Interface<'info, TokenInterface>,
     mint: &InterfaceAccount<'info, Mint>,
     vault: &InterfaceAccount<'info, TokenAccount>,
     to: &InterfaceAccount<'info, TokenAccount>,
     amount: u64,
 ) -> Result<()> {
-    let seeds = engine.signer_seeds();
+    let seeds = engine.seeds();
     let accounts = [vault.to_account_info(), mint.to_account_info(), to.to_account_info(), engine.to_account_info()];
     let [from, mint_info, to, authority] = &accounts;
     let ix =

@@ -7,7 +7,7 @@
 //! vote the same proposal again.
 
 use crate::errors::CoherenceError;
-use crate::state::{token_owner_record_counts, Engine};
+use crate::state::{token_owner_record_counts, EngineView, Vaults};
 use anchor_lang::prelude::*;
 
 /// Ok if the engine has no voting configured. Otherwise the owner's
@@ -16,7 +16,7 @@ use anchor_lang::prelude::*;
 /// an address without data has never voted nor proposed; one with data must
 /// belong to the governance program and show no unrelinquished vote
 /// (`VotesNotRelinquished`) and no outstanding proposal (`ProposalsOutstanding`).
-pub fn check_no_open_votes(engine: &Engine, owner: &Pubkey, record: Option<&AccountInfo>) -> Result<()> {
+pub fn check_no_open_votes(engine: &EngineView<Vaults>, owner: &Pubkey, record: Option<&AccountInfo>) -> Result<()> {
     if !engine.voting_enabled() {
         return Ok(());
     }

@@ -4,7 +4,7 @@
 
 use crate::errors::CoherenceError;
 use crate::events::SourceRewardsClaimed;
-use crate::state::{Engine, EpochRecord, Source};
+use crate::state::{EngineView, EpochRecord, Source, Vaults};
 use crate::support::event_cpi;
 use crate::support::token_cpi::transfer_from_vault;
 use crate::support::token_layout::{Mint, TokenAccount};
@@ -16,7 +16,7 @@ use anchor_spl::token_interface::TokenInterface;
 pub struct ClaimSourceRewards<'info> {
     pub builder: Signer<'info>,
     #[account(has_one = mint @ CoherenceError::WrongMint, has_one = builder_vault @ CoherenceError::EngineMismatch)]
-    pub engine: Box<Account<'info, Engine>>,
+    pub engine: Box<InterfaceAccount<'info, EngineView<Vaults>>>,
     #[account(
         mut, dup,
         has_one = engine @ CoherenceError::SourceMismatch,
@@ -57,7 +57,7 @@ impl ClaimSourceRewards<'_> {
         require!(amount > 0, CoherenceError::NothingToClaim);
         a.source.claimable = 0;
         a.source.claimed = a.source.claimed.saturating_add(u128::from(amount));
-        transfer_from_vault(&a.engine, &a.token_program, &a.mint, &a.builder_vault, &a.destination, amount)?;
+        transfer_from_vault(&*a.engine, &a.token_program, &a.mint, &a.builder_vault, &a.destination, amount)?;
         let event = SourceRewardsClaimed { source: a.source.key(), builder: a.builder.key(), amount };
         event_cpi::emit(&ctx.accounts.event_authority, &event)?;
         Ok(())

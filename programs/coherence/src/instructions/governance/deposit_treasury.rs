@@ -4,7 +4,7 @@
 
 use crate::errors::CoherenceError;
 use crate::events::TreasuryDeposited;
-use crate::state::Engine;
+use crate::state::{EngineView, Vaults};
 use crate::support::event_cpi;
 use crate::support::token_cpi::transfer_from_user;
 use crate::support::token_layout::{Mint, TokenAccount};
@@ -16,7 +16,7 @@ use anchor_spl::token_interface::TokenInterface;
 pub struct DepositTreasury<'info> {
     pub depositor: Signer<'info>,
     #[account(has_one = mint @ CoherenceError::WrongMint, has_one = treasury @ CoherenceError::EngineMismatch)]
-    pub engine: Box<Account<'info, Engine>>,
+    pub engine: Box<InterfaceAccount<'info, EngineView<Vaults>>>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(
         mut, dup,

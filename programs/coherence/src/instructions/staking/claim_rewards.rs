@@ -5,7 +5,7 @@
 use crate::errors::CoherenceError;
 use crate::events::RewardsClaimed;
 use crate::math::SafeMath;
-use crate::state::{Engine, Position, StakePool};
+use crate::state::{EngineView, Position, StakePool, Vaults};
 use crate::support::event_cpi;
 use crate::support::token_cpi::transfer_from_vault;
 use crate::support::token_layout::{Mint, TokenAccount};
@@ -21,7 +21,7 @@ pub struct ClaimRewards<'info> {
         has_one = reward_vault @ CoherenceError::EngineMismatch,
         has_one = stake_vault @ CoherenceError::EngineMismatch,
     )]
-    pub engine: Box<Account<'info, Engine>>,
+    pub engine: Box<InterfaceAccount<'info, EngineView<Vaults>>>,
     #[account(mut, dup, has_one = engine @ CoherenceError::EngineMismatch)]
     pub stake_pool: Box<Account<'info, StakePool>>,
     #[account(
@@ -73,9 +73,9 @@ impl ClaimRewards<'_> {
                 Ok(())
             })?;
             a.stake_pool.total_principal = a.stake_pool.total_principal.safe_add(amount)?;
-            transfer_from_vault(&a.engine, &a.token_program, &a.mint, &a.reward_vault, &a.stake_vault, amount)?;
+            transfer_from_vault(&*a.engine, &a.token_program, &a.mint, &a.reward_vault, &a.stake_vault, amount)?;
         } else {
-            transfer_from_vault(&a.engine, &a.token_program, &a.mint, &a.reward_vault, &a.destination, amount)?;
+            transfer_from_vault(&*a.engine, &a.token_program, &a.mint, &a.reward_vault, &a.destination, amount)?;
         }
         let event = RewardsClaimed { position: a.position.key(), owner: a.owner.key(), amount, restaked: restake };
         event_cpi::emit(&ctx.accounts.event_authority, &event)?;

@@ -3,7 +3,7 @@
 
 use crate::errors::CoherenceError;
 use crate::events::LockExtended;
-use crate::state::{Engine, Position, StakePool};
+use crate::state::{EngineView, Position, StakePool};
 use crate::support::event_cpi;
 use anchor_lang::prelude::*;
 
@@ -11,7 +11,7 @@ use anchor_lang::prelude::*;
 #[derive(Accounts)]
 pub struct ExtendLock<'info> {
     pub owner: Signer<'info>,
-    pub engine: Box<Account<'info, Engine>>,
+    pub engine: Box<InterfaceAccount<'info, EngineView>>,
     #[account(mut, dup, has_one = engine @ CoherenceError::EngineMismatch)]
     pub stake_pool: Box<Account<'info, StakePool>>,
     #[account(

@@ -4,7 +4,7 @@
 
 use crate::errors::CoherenceError;
 use crate::events::RewardsFunded;
-use crate::state::{Engine, StakePool};
+use crate::state::{EngineView, StakePool, Vaults};
 use crate::support::event_cpi;
 use crate::support::token_cpi::transfer_from_user;
 use crate::support::token_layout::{Mint, TokenAccount};
@@ -16,7 +16,7 @@ use anchor_spl::token_interface::TokenInterface;
 pub struct FundRewards<'info> {
     pub funder: Signer<'info>,
     #[account(has_one = mint @ CoherenceError::WrongMint, has_one = reward_vault @ CoherenceError::EngineMismatch)]
-    pub engine: Box<Account<'info, Engine>>,
+    pub engine: Box<InterfaceAccount<'info, EngineView<Vaults>>>,
     #[account(mut, dup, has_one = engine @ CoherenceError::EngineMismatch)]
     pub stake_pool: Box<Account<'info, StakePool>>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,

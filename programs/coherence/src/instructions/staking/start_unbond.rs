@@ -5,7 +5,7 @@
 
 use crate::errors::CoherenceError;
 use crate::events::UnbondStarted;
-use crate::state::{seeds, Engine, Position, StakePool};
+use crate::state::{seeds, EngineView, Position, StakePool, Vaults};
 use crate::support::event_cpi;
 use crate::support::voting_lock::check_no_open_votes;
 use anchor_lang::prelude::*;
@@ -14,7 +14,7 @@ use anchor_lang::prelude::*;
 #[derive(Accounts)]
 pub struct StartUnbond<'info> {
     pub owner: Signer<'info>,
-    pub engine: Box<Account<'info, Engine>>,
+    pub engine: Box<InterfaceAccount<'info, EngineView<Vaults>>>,
     #[account(mut, dup, has_one = engine @ CoherenceError::EngineMismatch)]
     pub stake_pool: Box<Account<'info, StakePool>>,
     #[account(

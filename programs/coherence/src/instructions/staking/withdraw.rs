@@ -6,7 +6,7 @@
 use crate::errors::CoherenceError;
 use crate::events::PositionWithdrawn;
 use crate::math::SafeMath;
-use crate::state::{seeds, Engine, Position, StakePool};
+use crate::state::{seeds, EngineView, Position, StakePool, Vaults};
 use crate::support::event_cpi;
 use crate::support::token_cpi::transfer_from_vault;
 use crate::support::token_layout::{Mint, TokenAccount};
@@ -19,7 +19,7 @@ use anchor_spl::token_interface::TokenInterface;
 pub struct Withdraw<'info> {
     pub owner: Signer<'info>,
     #[account(has_one = mint @ CoherenceError::WrongMint, has_one = stake_vault @ CoherenceError::EngineMismatch)]
-    pub engine: Box<Account<'info, Engine>>,
+    pub engine: Box<InterfaceAccount<'info, EngineView<Vaults>>>,
     #[account(mut, dup, has_one = engine @ CoherenceError::EngineMismatch)]
     pub stake_pool: Box<Account<'info, StakePool>>,
     #[account(
@@ -70,7 +70,7 @@ impl Withdraw<'_> {
         let amount = a.position.principal;
         a.position.principal = 0;
         a.stake_pool.total_principal = a.stake_pool.total_principal.safe_sub(amount)?;
-        transfer_from_vault(&a.engine, &a.token_program, &a.mint, &a.stake_vault, &a.destination, amount)?;
+        transfer_from_vault(&*a.engine, &a.token_program, &a.mint, &a.stake_vault, &a.destination, amount)?;
         let event =
             PositionWithdrawn { position: a.position.key(), amount, total_principal: a.stake_pool.total_principal };
         event_cpi::emit(&ctx.accounts.event_authority, &event)?;

@@ -7,7 +7,7 @@
 use crate::errors::CoherenceError;
 use crate::events::VestingClaimed;
 use crate::math::SafeMath;
-use crate::state::{Engine, VestingSchedule};
+use crate::state::{EngineView, Vaults, VestingSchedule};
 use crate::support::event_cpi;
 use crate::support::token_cpi::transfer_from_vault;
 use crate::support::token_layout::{Mint, TokenAccount};
@@ -19,7 +19,7 @@ use anchor_spl::token_interface::TokenInterface;
 pub struct ClaimVesting<'info> {
     pub beneficiary: Signer<'info>,
     #[account(has_one = mint @ CoherenceError::WrongMint, has_one = vesting_vault @ CoherenceError::EngineMismatch)]
-    pub engine: Box<Account<'info, Engine>>,
+    pub engine: Box<InterfaceAccount<'info, EngineView<Vaults>>>,
     #[account(
         mut, dup,
         has_one = engine @ CoherenceError::EngineMismatch,
@@ -47,7 +47,7 @@ impl ClaimVesting<'_> {
         let amount = a.vesting.claimable(now, a.engine.total_usage_burned)?;
         require!(amount > 0, CoherenceError::NothingToClaim);
         a.vesting.claimed = a.vesting.claimed.safe_add(amount)?;
-        transfer_from_vault(&a.engine, &a.token_program, &a.mint, &a.vesting_vault, &a.destination, amount)?;
+        transfer_from_vault(&*a.engine, &a.token_program, &a.mint, &a.vesting_vault, &a.destination, amount)?;
         let event = VestingClaimed {
             vesting: a.vesting.key(),
             beneficiary: a.beneficiary.key(),

@@ -144,7 +144,7 @@ impl CreateVesting<'_> {
             vesting_seeds,
             &schedule,
         )?;
-        transfer_from_vault(&a.engine, &a.token_program, &a.mint, &a.treasury, &a.vesting_vault, args.total)?;
+        transfer_from_vault(&*a.engine, &a.token_program, &a.mint, &a.treasury, &a.vesting_vault, args.total)?;
         a.engine.vesting_count = id.safe_add(1)?;
         a.engine.gated_rate_bps = a.engine.gated_rate_bps.safe_add(args.usage_rate_bps)?;
         if args.usage_rate_bps == 0 {
