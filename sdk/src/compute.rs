@@ -31,29 +31,29 @@ const MEASURED: [(&[u8], u32); 33] = [
     (ixs::ProposeAuthority::DISCRIMINATOR, 3_589),
     (ixs::AcceptAuthority::DISCRIMINATOR, 3_595),
     (ixs::SetPause::DISCRIMINATOR, 3_530),
-    (ixs::DepositTreasury::DISCRIMINATOR, 12_343),
-    (ixs::CreateVesting::DISCRIMINATOR, 29_492),
-    (ixs::ClaimVesting::DISCRIMINATOR, 14_001),
+    (ixs::DepositTreasury::DISCRIMINATOR, 11_957),
+    (ixs::CreateVesting::DISCRIMINATOR, 29_503),
+    (ixs::ClaimVesting::DISCRIMINATOR, 13_615),
     (ixs::RevokeVesting::DISCRIMINATOR, 13_627),
     (ixs::TransferVesting::DISCRIMINATOR, 2_893),
     (ixs::CloseVesting::DISCRIMINATOR, 5_722),
-    (ixs::OpenPosition::DISCRIMINATOR, 23_216),
-    (ixs::AddToPosition::DISCRIMINATOR, 13_381),
-    (ixs::ExtendLock::DISCRIMINATOR, 4_854),
+    (ixs::OpenPosition::DISCRIMINATOR, 23_213),
+    (ixs::AddToPosition::DISCRIMINATOR, 13_378),
+    (ixs::ExtendLock::DISCRIMINATOR, 4_307),
     // With the owner's token owner record (holders vote, its address searched
-    // under the governance program): 14,124 + two more tries.
-    (ixs::StartUnbond::DISCRIMINATOR, 17_124),
-    // With the owner's token owner record (holders vote): 23,004 + two more tries.
-    (ixs::Withdraw::DISCRIMINATOR, 26_004),
-    (ixs::ClaimRewards::DISCRIMINATOR, 14_685),
+    // under the governance program): 13,737 + two more tries.
+    (ixs::StartUnbond::DISCRIMINATOR, 16_737),
+    // With the owner's token owner record (holders vote): 22,617 + two more tries.
+    (ixs::Withdraw::DISCRIMINATOR, 25_617),
+    (ixs::ClaimRewards::DISCRIMINATOR, 14_299),
     (ixs::ClosePosition::DISCRIMINATOR, 4_430),
-    (ixs::FundRewards::DISCRIMINATOR, 13_135),
+    (ixs::FundRewards::DISCRIMINATOR, 12_749),
     (ixs::InitUsageShard::DISCRIMINATOR, 28_827),
-    (ixs::RecordUsage::DISCRIMINATOR, 13_767),
+    (ixs::RecordUsage::DISCRIMINATOR, 13_764),
     (ixs::CloseEpoch::DISCRIMINATOR, 143_894),
     (ixs::RegisterSource::DISCRIMINATOR, 14_148),
     (ixs::ExpireVesting::DISCRIMINATOR, 15_947),
-    (ixs::ClaimSourceRewards::DISCRIMINATOR, 14_463),
+    (ixs::ClaimSourceRewards::DISCRIMINATOR, 14_080),
     (ixs::LowerTimeOnlyBudget::DISCRIMINATOR, 3_549),
     // Measured 8,299 for 5 schedules (each schedule's address searched, ~1.5k
     // a try); the SDK sends at most `ops::SCHEDULES_PER_SYNC` = 20 per transaction.
