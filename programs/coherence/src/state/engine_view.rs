@@ -60,8 +60,8 @@ pub struct EngineView<K = StakeVault> {
     keys: K,
 }
 
-/// The fields of the engine's encoding after `next_epoch` that a view may
-/// keep, as the walk reads them.
+/// The fields of the engine's encoding that a view may keep besides the
+/// shared ones, as the walk reads them.
 pub struct Tail {
     pub bump: u8,
     pub total_usage_burned: u128,
@@ -94,7 +94,7 @@ impl Keep for StakeVault {
 }
 
 /// The five vaults, the engine's bump, its lifetime usage and its realm,
-/// for the instructions that pay from or into a vault.
+/// for the instructions that pay from or into a vault or exit a position.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Vaults {
     /// [`Engine::bump`]: the engine signs with it ([`EngineView::signer_seeds`]).
