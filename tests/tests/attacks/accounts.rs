@@ -262,9 +262,10 @@ async fn account_lists_longer_than_the_entrypoints_stack_array_work() {
 /// `Account<Engine>`. Whatever stands in the engine's slot is refused by the
 /// same name `Account` would give: another account of this program (the
 /// stake pool), a copy of the engine's bytes owned by another program, an
-/// address with no account. Nothing moves; afterwards each of them works
-/// with the engine, every exit included (rewards, vesting, unbond and
-/// withdraw).
+/// address with no account. Nothing moves; afterwards each of them but
+/// `claim_source_rewards` (its paying call: `tests/tests/emission.rs`)
+/// works with the engine, every exit included (rewards, vesting, unbond
+/// and withdraw).
 #[tokio::test]
 async fn what_stands_in_for_the_engine_where_it_is_read_in_place_is_refused() {
     let World { mut h, f, owner, tokens, position, vesting } = world().await;
@@ -316,7 +317,6 @@ async fn what_stands_in_for_the_engine_where_it_is_read_in_place_is_refused() {
     assert_eq!(h.balance(&tokens).await, before - 5, "five calls paid or staked one unit each");
     f.fund_rewards(&mut h, AMOUNT).await.unwrap();
     h.warp_by(100 * DAY as i64).await; // past the schedule's cliff, the rewards streamed
-    let exits = h.balance(&tokens).await;
     for name in ["claim_rewards", "claim_vesting"] {
         let paid_before = h.balance(&tokens).await;
         h.send(&[send(name)], &[&owner]).await.unwrap_or_else(|e| panic!("{name} with the engine: {e:?}"));
@@ -327,5 +327,4 @@ async fn what_stands_in_for_the_engine_where_it_is_read_in_place_is_refused() {
     let paid_before = h.balance(&tokens).await;
     h.send(&[send("withdraw")], &[&owner]).await.expect("withdraw with the engine");
     assert_eq!(h.balance(&tokens).await, paid_before + AMOUNT + 1, "the principal paid out");
-    assert!(paid_before > exits, "rewards and vesting paid out");
 }

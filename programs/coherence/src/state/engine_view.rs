@@ -1,6 +1,8 @@
-//! The engine as the user instructions that only read it see it: the
+//! The engine as eleven user instructions that only read it see it: the
 //! fields they use, taken from the `Engine` account's bytes, instead of the
-//! whole account decoded and moved into its box.
+//! whole account decoded and moved into its box. (`close_position`,
+//! `init_usage_shard`, `propose_voting` and the two voter-weight updates
+//! also only read it, and still take `Account<Engine>`.)
 //!
 //! `Box<Account<Engine>>` decodes all of the engine's 656 bytes and moves
 //! them twice on the way into the box (measured on the SBF build: about 900
@@ -14,8 +16,8 @@
 //! read it as they read `Engine`'s fields:
 //!
 //! - [`StakeVault`] (the default): `record_usage`, `open_position`,
-//!   `add_to_position`, `extend_lock`. The hottest instructions pay for
-//!   nothing they do not read.
+//!   `add_to_position`, `extend_lock`: the hottest instructions keep only
+//!   the stake vault besides.
 //! - [`Vaults`]: the instructions that pay from or into a vault or exit a
 //!   position — `claim_rewards`, `claim_vesting`, `claim_source_rewards`,
 //!   `fund_rewards`, `deposit_treasury`, `start_unbond`, `withdraw` — with
@@ -27,7 +29,7 @@
 //! exactly the data `Engine` accepts — the walk checks every `bool` and
 //! `Option` tag of the encoding, the only bytes that can make Borsh refuse
 //! — with the same errors, and reads the same values: the tests below
-//! compare both over random data and every truncation. It is read-only:
+//! compare both over random data and its truncations. It is read-only:
 //! it has no way to be written back (written, it refuses), so it is never
 //! declared `mut`.
 
@@ -74,8 +76,9 @@ pub struct Tail {
     pub voting_program: Pubkey,
 }
 
-/// What a view keeps of the [`Tail`]: only what its instructions read (a
-/// field not kept is never loaded).
+/// What a view keeps of the [`Tail`]. The walk reads every field of the
+/// tail, and the compiler drops the reads of those not kept (measured: the
+/// hot three moved by −3 units when `Vaults` was added beside them).
 pub trait Keep: Clone {
     fn keep(tail: Tail) -> Self;
 }
@@ -341,7 +344,7 @@ mod tests {
     }
 
     /// Over random full-length data, the exact (shorter) encodings and
-    /// every truncation: the view accepts what `Engine` accepts, refuses
+    /// truncations (0, 7, 8, 9 bytes, half, one byte short): the view accepts what `Engine` accepts, refuses
     /// with the same error, and reads the same values.
     fn reads_what_engine_reads<K: Keep + PartialEq + core::fmt::Debug>() {
         let (mut seed, mut valid, mut invalid, mut exact) = (0x2545_f491_4f6c_dd1du64, 0, 0, 0);

@@ -179,6 +179,7 @@ fn invoke_token<'info, const N: usize>(
     accounts: [AccountInfo<'info>; N],
     signer: &[&[&[u8]]],
 ) -> Result<()> {
+    debug_assert_eq!(accounts.len(), ix.accounts.len(), "one account per entry of the instruction");
     for (info, meta) in accounts.iter().zip(&ix.accounts) {
         if meta.is_writable {
             drop(info.try_borrow_mut_lamports()?);
