@@ -509,7 +509,7 @@ fn print_tx_prints_every_transaction_and_sends_nothing() {
     ))
     .unwrap();
     assert_eq!(printed[1].cu_limit(), 4 * (shard_worst * 5 / 4 + 5_000));
-    assert_eq!(printed[0].cu_limit(), 75_507 * 5 / 4 + 5_000);
+    assert_eq!(printed[0].cu_limit(), 75_811 * 5 / 4 + 5_000);
     // Text mode prints the same messages.
     let mut text_args = vec!["--print-tx"];
     text_args.extend_from_slice(&genesis);

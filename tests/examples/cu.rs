@@ -216,7 +216,11 @@ async fn main() {
     let mut bench = Bench::default();
     tour(&mut h, &mut bench).await;
     let so = coherence_sdk::client::local::sbf_program().ok().flatten().map(|p| p.display().to_string());
-    println!("Compute units per instruction, SBF build (`{}`), solana-program-test 3.1.12:\n", so.unwrap_or_default());
+    println!(
+        "Compute units per instruction, SBF build (`{}`), solana-program-test 3.1.12, {}:\n",
+        so.unwrap_or_default(),
+        coherence_tests::token_program::SplToken::selected().label()
+    );
     bench.print();
     if !bench.over_budget.is_empty() {
         eprintln!("cu: above coherence_sdk::compute's measured worst:\n{}", bench.over_budget.join("\n"));

@@ -5,6 +5,7 @@
 pub mod fixture;
 pub mod mints;
 pub mod rpc_mock;
+pub mod token_program;
 pub mod tour;
 pub mod traffic;
 pub mod validator;
@@ -65,7 +66,13 @@ impl Harness {
 
     /// A harness whose bank also runs the programs `extra` adds.
     pub async fn with_programs(extra: impl FnOnce(&mut solana_program_test::ProgramTest)) -> Self {
-        let bank = LocalBank::start_with(None, &[], extra).await.expect("start the in-process bank");
+        let token = token_program::SplToken::selected();
+        let bank = LocalBank::start_with(None, &[], |pt| {
+            token.add_to(pt);
+            extra(pt)
+        })
+        .await
+        .expect("start the in-process bank");
         let mut h = Harness { bank };
         // Start the clock at a round, realistic time.
         h.warp_to(1_800_000_000).await;
