@@ -35,7 +35,7 @@ async fn the_selected_token_program_runs_at_spl_tokens_address() {
         decimals,
     )
     .expect("transfer_checked");
-    let sim = h.simulate(&[ix.clone()], &[&owner]).await;
+    let sim = h.simulate(std::slice::from_ref(&ix), &[&owner]).await;
     let units = sim.simulation_details.expect("simulated").units_consumed;
     match selected {
         SplToken::PToken => assert!(units < 1_000, "p-token's TransferChecked took {units}"),
