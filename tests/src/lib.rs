@@ -66,13 +66,7 @@ impl Harness {
 
     /// A harness whose bank also runs the programs `extra` adds.
     pub async fn with_programs(extra: impl FnOnce(&mut solana_program_test::ProgramTest)) -> Self {
-        let token = token_program::SplToken::selected();
-        let bank = LocalBank::start_with(None, &[], |pt| {
-            token.add_to(pt);
-            extra(pt)
-        })
-        .await
-        .expect("start the in-process bank");
+        let bank = token_program::local_bank(&[], extra).await;
         let mut h = Harness { bank };
         // Start the clock at a round, realistic time.
         h.warp_to(1_800_000_000).await;

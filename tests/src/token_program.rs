@@ -4,12 +4,16 @@
 //! figure of the test tiers was measured against. Mainnet has run p-token
 //! (SIMD-0266) at the same address since epoch 971: the same instructions
 //! and account layouts, rewritten to cost a few hundred compute units where
-//! SPL Token 3.5 costs thousands. Set [`P_TOKEN_ENV`] to `1` and every
-//! harness bank loads p-token's bytecode (`tests/fixtures/p_token.so`, see
-//! `fixtures/README.md`) at SPL Token's address instead, so the same tests
-//! and the `cu` benchmark run against the token program mainnet runs.
+//! SPL Token 3.5 costs thousands. Set [`P_TOKEN_ENV`] to `1` and every bank
+//! this crate starts ([`local_bank`]: the [`Harness`](crate::Harness)'s, and
+//! those of the tests that drive the SDK's client in process) loads p-token's
+//! bytecode (`tests/fixtures/p_token.so`, see `fixtures/README.md`) at SPL
+//! Token's address instead, so those tests and the `cu` benchmark run against
+//! the token program mainnet runs. The banks of other crates' tests (the
+//! CLI's, the simulator's, the deploy script's) keep SPL Token 3.5.
 
 use anchor_lang::prelude::Pubkey;
+use coherence_sdk::client::local::{LocalBank, ProgramTest};
 
 /// Set to `1` to run p-token at SPL Token's address.
 pub const P_TOKEN_ENV: &str = "COHERENCE_P_TOKEN";
@@ -43,7 +47,7 @@ impl SplToken {
 
     /// Loads the selected program into a test bank before it starts
     /// (nothing for [`SplToken::Classic`], which the bank has already).
-    pub fn add_to(self, pt: &mut solana_program_test::ProgramTest) {
+    pub fn add_to(self, pt: &mut ProgramTest) {
         if self == SplToken::PToken {
             coherence_sdk::client::local::add_bpf_program(pt, SPL_TOKEN, p_token_so());
         }
@@ -57,4 +61,17 @@ const SPL_TOKEN: Pubkey = anchor_spl::token::ID;
 pub fn p_token_so() -> Vec<u8> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/p_token.so");
     std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// An in-process bank with the program, the token program [`P_TOKEN_ENV`]
+/// selects, funded `wallets` and whatever `extra` adds
+/// (`LocalBank::start_with` otherwise).
+pub async fn local_bank(wallets: &[Pubkey], extra: impl FnOnce(&mut ProgramTest)) -> LocalBank {
+    let token = SplToken::selected();
+    LocalBank::start_with(None, wallets, |pt| {
+        token.add_to(pt);
+        extra(pt)
+    })
+    .await
+    .expect("start the in-process bank")
 }

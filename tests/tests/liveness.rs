@@ -16,7 +16,6 @@
 use anchor_lang::prelude::Pubkey;
 use coherence::errors::CoherenceError;
 use coherence::state::{Engine, EpochRecord, Source};
-use coherence_sdk::client::local::LocalBank;
 use coherence_sdk::{defaults, instructions as ix, lookup, ops, pda, Client, EngineKeys};
 use coherence_tests::*;
 use solana_keypair::Keypair;
@@ -152,7 +151,7 @@ async fn a_client_that_read_the_source_before_another_payment_settled_it_still_p
 async fn engine(shards: u8) -> (Client, EngineKeys, Keypair) {
     let creator = Keypair::new();
     let user = Keypair::new();
-    let bank = LocalBank::start(None, &[creator.pubkey(), user.pubkey()]).await.expect("bank");
+    let bank = coherence_tests::token_program::local_bank(&[creator.pubkey(), user.pubkey()], |_| {}).await;
     let mut client = Client::local(bank, creator.insecure_clone());
     let mint = Keypair::new();
     let me = creator.pubkey();

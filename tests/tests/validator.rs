@@ -19,7 +19,6 @@ use anchor_spl::token_2022::spl_token_2022 as t22;
 use coherence::constants::{DAY, MIN_VESTING_CLIFF_FLOOR, MIN_VESTING_DURATION_FLOOR};
 use coherence::errors::CoherenceError;
 use coherence::instructions::{CreateVestingArgs, InitEngineArgs};
-use coherence_sdk::client::local::LocalBank;
 use coherence_sdk::client::rpc::{PriorityFee, RpcBackend};
 use coherence_sdk::{defaults, instructions as ix, ops, pda, Client, ClientError, EngineKeys};
 use coherence_tests::validator::{program_so, validator_binary, TestValidator};
@@ -588,7 +587,8 @@ async fn holders_vote_on_a_validator() {
     let so = program_so().expect("target/deploy/coherence.so: run scripts/build-sbf.sh");
     let payer = Keypair::new();
     let bank =
-        LocalBank::start_with(None, &[payer.pubkey()], coherence_tests::voting::add_spl_governance).await.unwrap();
+        coherence_tests::token_program::local_bank(&[payer.pubkey()], coherence_tests::voting::add_spl_governance)
+            .await;
     let mut local = Client::local(bank, payer.insecure_clone());
     let voters = prepare_voting(&mut local).await.expect("prepared in process");
     let state = local.local_bank().expect("in process").snapshot().await.unwrap();
@@ -626,7 +626,8 @@ async fn holders_vote_on_a_validator() {
 async fn holders_vote_in_process() {
     let payer = Keypair::new();
     let bank =
-        LocalBank::start_with(None, &[payer.pubkey()], coherence_tests::voting::add_spl_governance).await.unwrap();
+        coherence_tests::token_program::local_bank(&[payer.pubkey()], coherence_tests::voting::add_spl_governance)
+            .await;
     let mut client = Client::local(bank, payer);
     holders_vote(&mut client).await;
 }
@@ -634,7 +635,7 @@ async fn holders_vote_in_process() {
 #[tokio::test]
 async fn scenarios_in_process() {
     let payer = Keypair::new();
-    let bank = LocalBank::start(None, &[payer.pubkey()]).await.unwrap();
+    let bank = coherence_tests::token_program::local_bank(&[payer.pubkey()], |_| {}).await;
     let mut client = Client::local(bank, payer);
     scenarios(&mut client).await;
     deploy_twice(&mut client).await;

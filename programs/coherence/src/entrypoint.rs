@@ -135,6 +135,7 @@ const KEYS: [u64; SHAPES.len()] = {
     let mut i = 0;
     while i < SHAPES.len() {
         let d = SHAPES[i].discriminator;
+        assert!(d.len() == 8, "every discriminator is 8 bytes");
         keys[i] = u64::from_le_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]]);
         i += 1;
     }
