@@ -10,7 +10,9 @@
 //! bytecode (`tests/fixtures/p_token.so`, see `fixtures/README.md`) at SPL
 //! Token's address instead, so those tests and the `cu` benchmark run against
 //! the token program mainnet runs. The banks of other crates' tests (the
-//! CLI's, the simulator's, the deploy script's) keep SPL Token 3.5.
+//! CLI's, the simulator's, the deploy script's) keep SPL Token 3.5. The
+//! validator tier's validators ([`crate::validator::TestValidator`]) load it
+//! too (`--bpf-program`), for whichever crate starts them.
 
 use anchor_lang::prelude::Pubkey;
 use coherence_sdk::client::local::{LocalBank, ProgramTest};
@@ -21,7 +23,7 @@ pub const P_TOKEN_ENV: &str = "COHERENCE_P_TOKEN";
 /// The token program the harness loads at SPL Token's address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SplToken {
-    /// SPL Token 3.5, solana-program-test's own.
+    /// SPL Token 3.5, the one solana-program-test and solana-test-validator bundle.
     Classic,
     /// p-token, from the committed fixture.
     PToken,
@@ -40,7 +42,7 @@ impl SplToken {
     /// How the benchmark names it.
     pub fn label(self) -> &'static str {
         match self {
-            SplToken::Classic => "SPL Token 3.5 (solana-program-test's)",
+            SplToken::Classic => "SPL Token 3.5 (bundled with solana-program-test and solana-test-validator)",
             SplToken::PToken => "p-token (mainnet's SPL Token since epoch 971)",
         }
     }
@@ -57,10 +59,31 @@ impl SplToken {
 /// SPL Token's program id.
 const SPL_TOKEN: Pubkey = anchor_spl::token::ID;
 
-/// p-token's bytecode, as committed (see `fixtures/README.md`).
+/// Where p-token's bytecode is committed (see `fixtures/README.md`).
+pub fn p_token_so_path() -> std::path::PathBuf {
+    std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/p_token.so"))
+}
+
+/// p-token's bytecode, as committed.
 pub fn p_token_so() -> Vec<u8> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/p_token.so");
-    std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    let path = p_token_so_path();
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The bytecode of the program at `id` on a validator: the account's data
+/// under the BPF loader, or its program data's (after the 45-byte header)
+/// under the upgradeable loader, as `--bpf-program` loads it.
+pub async fn program_elf(rpc: &solana_rpc_client::nonblocking::rpc_client::RpcClient, id: &Pubkey) -> Vec<u8> {
+    const UPGRADEABLE: Pubkey = Pubkey::from_str_const("BPFLoaderUpgradeab1e11111111111111111111111");
+    const PROGRAM_DATA_HEADER: usize = 45;
+    let program = rpc.get_account(id).await.expect("the program's account");
+    if program.owner != UPGRADEABLE {
+        return program.data;
+    }
+    // `UpgradeableLoaderState::Program { programdata_address }`: a u32 tag, then the address.
+    let data_address = Pubkey::try_from(&program.data[4..36]).expect("program data address");
+    let data = rpc.get_account(&data_address).await.expect("the program data account").data;
+    data[PROGRAM_DATA_HEADER..].to_vec()
 }
 
 /// An in-process bank with the program, the token program [`P_TOKEN_ENV`]

@@ -120,6 +120,11 @@ impl TestValidator {
         // the holders' governance runs against the real program here too.
         let governance = coherence_sdk::spl_governance::REALMS_PROGRAM_ID.to_string();
         args.extend(["--bpf-program".into(), governance.into(), spl_governance_so_path().into()]);
+        // With `COHERENCE_P_TOKEN=1`, p-token at SPL Token's address (`crate::token_program`).
+        if crate::token_program::SplToken::selected() == crate::token_program::SplToken::PToken {
+            let token = anchor_spl::token::ID.to_string();
+            args.extend(["--bpf-program".into(), token.into(), crate::token_program::p_token_so_path().into()]);
+        }
         for (flag, value) in [
             ("--bind-address", "127.0.0.1".to_string()),
             ("--rpc-port", rpc.to_string()),
