@@ -50,6 +50,18 @@ pub fn new_keypair() -> Keypair {
 pub use fixture::*;
 pub use mints::*;
 
+/// A third-party program's bytecode committed in `tests/fixtures/` (its
+/// provenance in that folder's README).
+pub fn fixture_so_path(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+}
+
+/// The bytes of [`fixture_so_path`]`(name)`.
+pub fn fixture_so(name: &str) -> Vec<u8> {
+    let path = fixture_so_path(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 /// A running in-process bank with the program loaded: the SDK's
 /// [`LocalBank`] plus test conveniences (raw bank errors, events, wallets).
 pub struct Harness {

@@ -51,39 +51,32 @@ impl SplToken {
     /// (nothing for [`SplToken::Classic`], which the bank has already).
     pub fn add_to(self, pt: &mut ProgramTest) {
         if self == SplToken::PToken {
-            coherence_sdk::client::local::add_bpf_program(pt, SPL_TOKEN, p_token_so());
+            coherence_sdk::client::local::add_bpf_program(pt, crate::TOKEN, p_token_so());
         }
     }
 }
 
-/// SPL Token's program id.
-const SPL_TOKEN: Pubkey = anchor_spl::token::ID;
-
 /// Where p-token's bytecode is committed (see `fixtures/README.md`).
 pub fn p_token_so_path() -> std::path::PathBuf {
-    std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/p_token.so"))
+    crate::fixture_so_path("p_token.so")
 }
 
 /// p-token's bytecode, as committed.
 pub fn p_token_so() -> Vec<u8> {
-    let path = p_token_so_path();
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    crate::fixture_so("p_token.so")
 }
 
 /// The bytecode of the program at `id` on a validator: the account's data
-/// under the BPF loader, or its program data's (after the 45-byte header)
+/// under the BPF loader, or its program data's (after the loader's header)
 /// under the upgradeable loader, as `--bpf-program` loads it.
 pub async fn program_elf(rpc: &solana_rpc_client::nonblocking::rpc_client::RpcClient, id: &Pubkey) -> Vec<u8> {
-    const UPGRADEABLE: Pubkey = Pubkey::from_str_const("BPFLoaderUpgradeab1e11111111111111111111111");
-    const PROGRAM_DATA_HEADER: usize = 45;
+    use solana_loader_v3_interface::{get_program_data_address, state::UpgradeableLoaderState};
     let program = rpc.get_account(id).await.expect("the program's account");
-    if program.owner != UPGRADEABLE {
+    if program.owner != anchor_lang::solana_program::bpf_loader_upgradeable::ID {
         return program.data;
     }
-    // `UpgradeableLoaderState::Program { programdata_address }`: a u32 tag, then the address.
-    let data_address = Pubkey::try_from(&program.data[4..36]).expect("program data address");
-    let data = rpc.get_account(&data_address).await.expect("the program data account").data;
-    data[PROGRAM_DATA_HEADER..].to_vec()
+    let data = rpc.get_account(&get_program_data_address(id)).await.expect("the program data account").data;
+    data[UpgradeableLoaderState::size_of_programdata_metadata()..].to_vec()
 }
 
 /// An in-process bank with the program, the token program [`P_TOKEN_ENV`]

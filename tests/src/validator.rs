@@ -38,7 +38,7 @@ pub fn program_so() -> Option<PathBuf> {
 
 /// The committed SPL Governance bytecode (`tests/fixtures/spl_governance.so`).
 pub fn spl_governance_so_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/spl_governance.so")
+    crate::fixture_so_path("spl_governance.so")
 }
 
 /// A running validator; dropping it stops the process and removes the ledger.
@@ -122,8 +122,11 @@ impl TestValidator {
         args.extend(["--bpf-program".into(), governance.into(), spl_governance_so_path().into()]);
         // With `COHERENCE_P_TOKEN=1`, p-token at SPL Token's address (`crate::token_program`).
         if crate::token_program::SplToken::selected() == crate::token_program::SplToken::PToken {
-            let token = anchor_spl::token::ID.to_string();
-            args.extend(["--bpf-program".into(), token.into(), crate::token_program::p_token_so_path().into()]);
+            args.extend([
+                "--bpf-program".into(),
+                crate::TOKEN.to_string().into(),
+                crate::token_program::p_token_so_path().into(),
+            ]);
         }
         for (flag, value) in [
             ("--bind-address", "127.0.0.1".to_string()),

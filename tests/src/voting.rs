@@ -14,8 +14,7 @@ use solana_signer::Signer;
 
 /// The governance program's bytecode, as committed (see `fixtures/README.md`).
 pub fn spl_governance_so() -> Vec<u8> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/spl_governance.so");
-    std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    crate::fixture_so("spl_governance.so")
 }
 
 /// Loads SPL Governance at Realms' program id into a test bank.

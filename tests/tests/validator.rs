@@ -676,7 +676,7 @@ async fn scenarios_on_a_validator() {
             eprintln!("validator tier: started {} with {} at {}", binary.display(), so.display(), validator.url);
             // The token program at SPL Token's address is the one COHERENCE_P_TOKEN selects.
             let rpc = solana_rpc_client::nonblocking::rpc_client::RpcClient::new(validator.url.clone());
-            let elf = coherence_tests::token_program::program_elf(&rpc, &anchor_spl::token::ID).await;
+            let elf = coherence_tests::token_program::program_elf(&rpc, &coherence_tests::TOKEN).await;
             let selected = coherence_tests::token_program::SplToken::selected();
             let p_token = coherence_tests::token_program::p_token_so();
             assert_eq!(elf.starts_with(&p_token), selected == coherence_tests::token_program::SplToken::PToken);
